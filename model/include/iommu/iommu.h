@@ -1,0 +1,123 @@
+/*
+ * iommusim reference model: one IOMMU instance (Intel VT-d scalable mode).
+ *
+ * The functional core is deterministic and untimed: given memory and a
+ * request it returns the translation or the fault, records the fault in the
+ * fault recording registers as the hardware does, and counts every memory
+ * reference the walk makes. The instance handle is the first argument of
+ * every call; there is no global state.
+ */
+#ifndef IOMMU_IOMMU_H
+#define IOMMU_IOMMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "iommu/mem.h"
+#include "iommu/vtd_fault.h"
+
+/* Hardware configuration: what CAP/ECAP advertise and the model implements. */
+struct iommu_config {
+	unsigned haw;        /* host address width: output addresses, 39..52 */
+	unsigned mgaw;       /* maximum guest address width, 39..57 */
+	unsigned sagaw;      /* VTD_SAGAW_* bits: supported second-level depths */
+	unsigned nfr;        /* number of fault recording registers, 1..256 */
+	unsigned pasid_bits; /* PASID width, 1..20 */
+	bool sl_2m, sl_1g;   /* CAP.SLLPS: second-level superpages */
+	bool fl_1g;          /* CAP.FL1GP */
+	bool fl_5level;      /* CAP.FL5LP */
+	bool nested;         /* ECAP.NEST */
+	bool pass_through;   /* ECAP.PT */
+	bool sl_ad;          /* ECAP.SLADS: second-level A/D when SSADE=1 */
+	bool exec_req;       /* ECAP.ERS */
+	bool super_req;      /* ECAP.SRS */
+	bool rid_pasid;      /* ECAP.RPS: RID_PASID honoured (else PASID 0) */
+};
+
+/* Fills cfg with the defaults documented in docs/model.md. */
+void iommu_config_default(struct iommu_config *cfg);
+/* 0 when cfg is self-consistent, else -IOMMU_EINVAL; *why names the field. */
+int iommu_config_check(const struct iommu_config *cfg, const char **why);
+
+enum iommu_access {
+	IOMMU_ACC_READ = 0,
+	IOMMU_ACC_WRITE = 1,
+	IOMMU_ACC_EXEC = 2, /* execute-requested read (PASID prefix ER=1) */
+};
+
+struct iommu_req {
+	uint16_t sid;     /* requester ID: bus << 8 | dev << 3 | fn */
+	bool pasid_valid; /* request carries a PASID prefix */
+	uint32_t pasid;   /* 20 bits */
+	bool priv;        /* privileged-mode requested (needs a PASID) */
+	uint64_t addr;    /* untranslated input address */
+	enum iommu_access access;
+};
+
+/* Permission bits in iommu_resp.perm. */
+#define IOMMU_PERM_R 0x1u
+#define IOMMU_PERM_W 0x2u
+#define IOMMU_PERM_X 0x4u
+#define IOMMU_PERM_U 0x8u /* user (unprivileged) access allowed */
+
+/* Memory references by kind. */
+enum iommu_ref_kind {
+	IOMMU_REF_ROOT,
+	IOMMU_REF_CONTEXT,
+	IOMMU_REF_PASID_DIR,
+	IOMMU_REF_PASID_ENTRY,
+	IOMMU_REF_FL, /* first-level paging entry, level in index */
+	IOMMU_REF_SL, /* second-level paging entry, level in index */
+};
+#define IOMMU_MAX_LEVELS 5
+
+struct iommu_refs {
+	uint32_t root, context, pasid_dir, pasid_entry;
+	uint32_t fl[IOMMU_MAX_LEVELS + 1]; /* [level], 1..5 */
+	uint32_t sl[IOMMU_MAX_LEVELS + 1];
+	uint32_t ad_writes; /* A/D bit updates written back */
+};
+
+struct iommu_resp {
+	bool ok;
+	enum vtd_fault_reason fault; /* VTD_FR_NONE when ok */
+	bool fault_recorded;         /* written to a fault recording register */
+	uint64_t hpa;                /* host physical address of req->addr */
+	uint64_t page_size;          /* bytes covered by this translation */
+	unsigned perm;               /* IOMMU_PERM_* effective permissions */
+	uint32_t pasid;              /* PASID used (RID_PASID when none given) */
+	uint16_t did;                /* domain ID tagging the translation */
+	struct iommu_refs refs;      /* memory references this request made */
+};
+
+struct iommu_stats {
+	uint64_t requests, completed, faults;
+	uint64_t faults_by_reason[256];
+	uint64_t faults_recorded; /* written to a fault record */
+	uint64_t faults_fpd;      /* suppressed by an FPD bit */
+	uint64_t faults_overflow; /* lost to PFO / a full record set */
+	uint64_t walks;           /* requests that read any paging entry */
+	uint64_t walk_mem_reads;  /* paging-entry reads, first and second level */
+	uint64_t walk_max_mem_reads;
+	struct iommu_refs refs; /* totals over all requests */
+};
+
+struct iommu;
+
+struct iommu *iommu_create(const struct iommu_config *cfg, const struct iommu_mem *mem);
+void iommu_destroy(struct iommu *mmu);
+const struct iommu_config *iommu_cfg(const struct iommu *mmu);
+const struct iommu_stats *iommu_stats(const struct iommu *mmu);
+
+/* Register file: size 4 or 8, offset naturally aligned. Unknown offsets
+ * read as 0 and ignore writes, as reserved registers do. */
+uint64_t iommu_reg_read(struct iommu *mmu, uint32_t off, unsigned size);
+void iommu_reg_write(struct iommu *mmu, uint32_t off, unsigned size, uint64_t val);
+
+/* Translate one untranslated DMA request. Always fills *resp; returns 0 on a
+ * translation, 1 on a fault (recorded in the fault registers unless
+ * suppressed), or -IOMMU_EINVAL for a request no bus could carry (PASID over
+ * 20 bits, priv or exec without a PASID). */
+int iommu_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
+
+#endif

@@ -1,0 +1,852 @@
+/*
+ * Table builder: what a VT-d driver does to memory, as a library.
+ * Domains own radix page tables; devices get root/context/PASID structures
+ * on first attach. Table pages come from a bump allocator over
+ * [alloc_base, alloc_limit). A first-level domain with a parent keeps its
+ * tables in the parent's guest-physical space (a 1 GiB window at the top of
+ * the parent's address space), each page mapped read/write by the parent.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu/vtd_builder.h"
+#include "vtd.h"
+
+#define B_MAX_DOMAINS        65536
+#define B_GUEST_TABLE_WINDOW (1ull << 30)
+
+struct bdom {
+	unsigned id;
+	enum vtd_stage stage;
+	unsigned levels;
+	int parent;        /* s2 domain holding this s1 domain's tables, or -1 */
+	uint64_t root;     /* top table, in the domain's table address space */
+	uint64_t gpa_next; /* s2: next guest-physical page for nested s1 tables */
+	uint64_t gpa_end;
+};
+
+struct vtd_builder {
+	struct iommu *mmu;
+	struct iommu_mem mem;
+	struct vtd_builder_config cfg;
+	uint64_t next; /* host page allocator */
+	uint64_t root_table;
+	struct bdom *dom[B_MAX_DOMAINS];
+	char err[256];
+};
+
+void vtd_builder_config_default(struct vtd_builder_config *cfg)
+{
+	*cfg = (struct vtd_builder_config){
+		.alloc_base = 0x1000000000ull,  /* 64 GiB */
+		.alloc_limit = 0x2000000000ull, /* 128 GiB */
+		.pdts = 7,                      /* full 20-bit PASID space */
+		.preset_ad = true,
+		.sl_ad = false,
+	};
+}
+
+void vtd_attach_init(struct vtd_attach *a, uint16_t sid, enum vtd_pgtt type)
+{
+	*a = (struct vtd_attach){
+		.sid = sid,
+		.type = type,
+		.s1 = -1,
+		.s2 = -1,
+		.sre = true,
+		.ere = true,
+		.wpe = true,
+		.nxe = true,
+	};
+}
+
+const char *vtd_builder_error(const struct vtd_builder *b)
+{
+	return b->err;
+}
+
+__attribute__((format(printf, 3, 4))) static int b_fail(struct vtd_builder *b, int err,
+							const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b->err, sizeof(b->err), fmt, ap);
+	va_end(ap);
+	return -err;
+}
+
+/* --- Memory -------------------------------------------------------------- */
+
+static int b_alloc(struct vtd_builder *b, unsigned pages, uint64_t *pa)
+{
+	static const uint8_t zero[IOMMU_PAGE_SIZE];
+	uint64_t bytes = (uint64_t)pages * IOMMU_PAGE_SIZE;
+
+	if (b->next + bytes > b->cfg.alloc_limit || b->next + bytes < b->next)
+		return b_fail(b, IOMMU_ENOMEM, "table memory exhausted (alloc_limit 0x%llx)",
+			      (unsigned long long)b->cfg.alloc_limit);
+	for (unsigned i = 0; i < pages; i++) {
+		if (b->mem.ops->write(b->mem.ctx, b->next + i * IOMMU_PAGE_SIZE, zero,
+				      sizeof(zero)))
+			return b_fail(b, IOMMU_EIO, "cannot write table memory at 0x%llx",
+				      (unsigned long long)(b->next + i * IOMMU_PAGE_SIZE));
+	}
+	*pa = b->next;
+	b->next += bytes;
+	return 0;
+}
+
+int vtd_builder_alloc_page(struct vtd_builder *b, uint64_t *pa)
+{
+	return b_alloc(b, 1, pa);
+}
+
+static int b_rd(struct vtd_builder *b, uint64_t pa, uint64_t *v)
+{
+	if (iommu_mem_read64(&b->mem, pa, v))
+		return b_fail(b, IOMMU_EIO, "cannot read table memory at 0x%llx",
+			      (unsigned long long)pa);
+	return 0;
+}
+
+static int b_wr(struct vtd_builder *b, uint64_t pa, uint64_t v)
+{
+	if (iommu_mem_write64(&b->mem, pa, v))
+		return b_fail(b, IOMMU_EIO, "cannot write table memory at 0x%llx",
+			      (unsigned long long)pa);
+	return 0;
+}
+
+/* --- Entry formats --------------------------------------------------------- */
+
+static bool b_present(const struct bdom *d, uint64_t pte)
+{
+	return d->stage == VTD_STAGE_S1 ? (pte & VTD_FL_P) : (pte & (VTD_SL_R | VTD_SL_W));
+}
+
+static bool b_is_leaf(const struct bdom *d, uint64_t pte, unsigned level)
+{
+	uint64_t ps = d->stage == VTD_STAGE_S1 ? VTD_FL_PS : VTD_SL_PS;
+
+	return level == 1 || (level <= 3 && (pte & ps));
+}
+
+static uint64_t b_nonleaf(const struct vtd_builder *b, const struct bdom *d, uint64_t next)
+{
+	uint64_t a = b->cfg.preset_ad ? (d->stage == VTD_STAGE_S1 ? VTD_FL_A : VTD_SL_A) : 0;
+
+	if (d->stage == VTD_STAGE_S1)
+		return next | VTD_FL_P | VTD_FL_RW | VTD_FL_US | a;
+	return next | VTD_SL_R | VTD_SL_W | VTD_SL_X | a;
+}
+
+static uint64_t b_leaf(const struct vtd_builder *b, const struct bdom *d, uint64_t pa,
+		       unsigned level, unsigned perm, bool user)
+{
+	bool w = perm & IOMMU_PERM_W;
+	uint64_t e = pa;
+
+	if (d->stage == VTD_STAGE_S1) {
+		e |= VTD_FL_P | (w ? VTD_FL_RW : 0) | (user ? VTD_FL_US : 0);
+		e |= (perm & IOMMU_PERM_X) ? 0 : VTD_FL_XD;
+		e |= level > 1 ? VTD_FL_PS : 0;
+		if (b->cfg.preset_ad)
+			e |= VTD_FL_A | (w ? VTD_FL_D : 0);
+	} else {
+		e |= (perm & IOMMU_PERM_R ? VTD_SL_R : 0) | (w ? VTD_SL_W : 0);
+		e |= (perm & IOMMU_PERM_X ? VTD_SL_X : 0) | (level > 1 ? VTD_SL_PS : 0);
+		if (b->cfg.preset_ad)
+			e |= VTD_SL_A | (w ? VTD_SL_D : 0);
+	}
+	return e;
+}
+
+static unsigned b_index(uint64_t iova, unsigned level)
+{
+	return (iova >> VTD_LEVEL_SHIFT(level)) & 0x1FF;
+}
+
+/* --- Domains ----------------------------------------------------------------- */
+
+static struct bdom *b_dom(const struct vtd_builder *b, unsigned id)
+{
+	return id < B_MAX_DOMAINS ? b->dom[id] : NULL;
+}
+
+static unsigned b_width(const struct bdom *d)
+{
+	return 12 + 9 * d->levels;
+}
+
+static int b_resolve(struct vtd_builder *b, const struct bdom *d, uint64_t iova, uint64_t *out);
+
+/* Host-physical address of a table given in the domain's table space. */
+static int b_table_pa(struct vtd_builder *b, const struct bdom *d, uint64_t table, uint64_t *pa)
+{
+	if (d->parent < 0) {
+		*pa = table;
+		return 0;
+	}
+	return b_resolve(b, b->dom[d->parent], table, pa);
+}
+
+/*
+ * Walks d towards the entry for iova at target level. Creates missing tables
+ * when create is set. Returns 0 with *pte_pa (host-physical), -IOMMU_EEXIST
+ * when a leaf above target covers iova (*hit_level says where), or
+ * -IOMMU_ENOENT when a table is missing and create is not set.
+ */
+static int b_entry(struct vtd_builder *b, struct bdom *d, uint64_t iova, unsigned target,
+		   bool create, uint64_t *pte_pa, unsigned *hit_level);
+
+static int b_new_table(struct vtd_builder *b, struct bdom *d, uint64_t *table)
+{
+	struct bdom *p;
+	uint64_t hpa, pte_pa;
+	unsigned hit;
+	int rc = b_alloc(b, 1, &hpa);
+
+	if (rc)
+		return rc;
+	if (d->parent < 0) {
+		*table = hpa;
+		return 0;
+	}
+	p = b->dom[d->parent];
+	if (p->gpa_next >= p->gpa_end)
+		return b_fail(b, IOMMU_ENOMEM, "domain %u: guest table window of domain %u is full",
+			      d->id, p->id);
+	rc = b_entry(b, p, p->gpa_next, 1, true, &pte_pa, &hit);
+	if (rc == -IOMMU_EEXIST)
+		return b_fail(b, IOMMU_EEXIST,
+			      "domain %u: guest-physical 0x%llx for its tables is already mapped "
+			      "in domain %u",
+			      d->id, (unsigned long long)p->gpa_next, p->id);
+	if (rc)
+		return rc;
+	rc = b_wr(b, pte_pa, b_leaf(b, p, hpa, 1, IOMMU_PERM_R | IOMMU_PERM_W, false));
+	if (rc)
+		return rc;
+	*table = p->gpa_next;
+	p->gpa_next += IOMMU_PAGE_SIZE;
+	return 0;
+}
+
+static int b_entry(struct vtd_builder *b, struct bdom *d, uint64_t iova, unsigned target,
+		   bool create, uint64_t *pte_pa, unsigned *hit_level)
+{
+	uint64_t table = d->root;
+
+	for (unsigned level = d->levels;; level--) {
+		uint64_t tpa, pte, next;
+		int rc = b_table_pa(b, d, table, &tpa);
+
+		if (rc)
+			return rc;
+		*pte_pa = tpa + b_index(iova, level) * 8;
+		*hit_level = level;
+		if (level == target)
+			return 0;
+		rc = b_rd(b, *pte_pa, &pte);
+		if (rc)
+			return rc;
+		if (!b_present(d, pte)) {
+			if (!create)
+				return -IOMMU_ENOENT;
+			rc = b_new_table(b, d, &next);
+			if (!rc)
+				rc = b_wr(b, *pte_pa, b_nonleaf(b, d, next));
+			if (rc)
+				return rc;
+		} else if (b_is_leaf(d, pte, level)) {
+			return -IOMMU_EEXIST;
+		} else {
+			next = pte & VTD_FL_ADDR;
+		}
+		table = next;
+	}
+}
+
+/* Software walk to the leaf mapping iova in d: *out = output address. */
+static int b_lookup(struct vtd_builder *b, const struct bdom *d, uint64_t iova, uint64_t *pte_pa,
+		    unsigned *level, uint64_t *pte)
+{
+	uint64_t table = d->root;
+
+	for (unsigned l = d->levels; l >= 1; l--) {
+		uint64_t tpa;
+		int rc = b_table_pa(b, d, table, &tpa);
+
+		if (!rc)
+			rc = b_rd(b, tpa + b_index(iova, l) * 8, pte);
+		if (rc)
+			return rc;
+		if (!b_present(d, *pte))
+			return -IOMMU_ENOENT;
+		if (b_is_leaf(d, *pte, l)) {
+			*pte_pa = tpa + b_index(iova, l) * 8;
+			*level = l;
+			return 0;
+		}
+		table = *pte & VTD_FL_ADDR;
+	}
+	return -IOMMU_ENOENT;
+}
+
+static int b_resolve(struct vtd_builder *b, const struct bdom *d, uint64_t iova, uint64_t *out)
+{
+	uint64_t pte_pa, pte, size;
+	unsigned level;
+	int rc = b_lookup(b, d, iova, &pte_pa, &level, &pte);
+
+	if (rc == -IOMMU_ENOENT)
+		return b_fail(b, IOMMU_ENOENT, "domain %u: 0x%llx is not mapped", d->id,
+			      (unsigned long long)iova);
+	if (rc)
+		return rc;
+	size = 1ull << VTD_LEVEL_SHIFT(level);
+	*out = (pte & VTD_FL_ADDR & ~(size - 1)) | (iova & (size - 1));
+	return 0;
+}
+
+/* True when the table at table (domain space) and below maps nothing. */
+static bool b_subtree_empty(struct vtd_builder *b, const struct bdom *d, uint64_t table,
+			    unsigned level)
+{
+	uint64_t tpa, pte;
+
+	if (b_table_pa(b, d, table, &tpa))
+		return false;
+	for (unsigned i = 0; i < 512; i++) {
+		if (b_rd(b, tpa + i * 8, &pte))
+			return false;
+		if (!b_present(d, pte))
+			continue;
+		if (b_is_leaf(d, pte, level) ||
+		    !b_subtree_empty(b, d, pte & VTD_FL_ADDR, level - 1))
+			return false;
+	}
+	return true;
+}
+
+int vtd_builder_domain(struct vtd_builder *b, unsigned id, enum vtd_stage stage, unsigned levels,
+		       int parent)
+{
+	const struct iommu_config *c = iommu_cfg(b->mmu);
+	struct bdom *d, *p = NULL;
+	int rc;
+
+	if (id == 0 || id >= B_MAX_DOMAINS)
+		return b_fail(b, IOMMU_EINVAL, "domain id %u out of range, expected 1..65535", id);
+	if (b->dom[id])
+		return b_fail(b, IOMMU_EEXIST, "domain %u already exists", id);
+	if (stage == VTD_STAGE_S1) {
+		if (levels != 4 && levels != 5)
+			return b_fail(b, IOMMU_EINVAL, "s1 domain %u: levels %u, expected 4 or 5",
+				      id, levels);
+		if (levels == 5 && !c->fl_5level)
+			return b_fail(b, IOMMU_ENOTSUP,
+				      "s1 domain %u: 5-level paging not supported (CAP.FL5LP = 0)",
+				      id);
+	} else if (stage == VTD_STAGE_S2) {
+		if (levels < 3 || levels > 5)
+			return b_fail(b, IOMMU_EINVAL,
+				      "s2 domain %u: levels %u, expected 3, 4 or 5", id, levels);
+		if (!(c->sagaw & (1u << (levels - 2))))
+			return b_fail(b, IOMMU_ENOTSUP,
+				      "s2 domain %u: %u-level tables not in CAP.SAGAW", id, levels);
+		if (parent >= 0)
+			return b_fail(b, IOMMU_EINVAL,
+				      "s2 domain %u: only s1 domains take a parent", id);
+	} else {
+		return b_fail(b, IOMMU_EINVAL, "domain %u: unknown stage", id);
+	}
+	if (parent >= 0) {
+		p = b_dom(b, (unsigned)parent);
+		if (!p || p->stage != VTD_STAGE_S2)
+			return b_fail(b, IOMMU_ENOENT,
+				      "s1 domain %u: parent %d is not an s2 domain", id, parent);
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return b_fail(b, IOMMU_ENOMEM, "out of memory");
+	*d = (struct bdom){.id = id, .stage = stage, .levels = levels, .parent = parent};
+	if (stage == VTD_STAGE_S2) {
+		unsigned w = b_width(d) < c->mgaw ? b_width(d) : c->mgaw;
+
+		d->gpa_end = 1ull << w;
+		d->gpa_next = d->gpa_end - B_GUEST_TABLE_WINDOW;
+	}
+	rc = b_new_table(b, d, &d->root);
+	if (rc) {
+		free(d);
+		return rc;
+	}
+	b->dom[id] = d;
+	return 0;
+}
+
+bool vtd_builder_has_domain(const struct vtd_builder *b, unsigned id)
+{
+	return b_dom(b, id) != NULL;
+}
+
+uint64_t vtd_builder_domain_root(const struct vtd_builder *b, unsigned id)
+{
+	const struct bdom *d = b_dom(b, id);
+
+	return d ? d->root : 0;
+}
+
+/* --- Map / unmap ---------------------------------------------------------------- */
+
+/* Checks iova/pa ranges of a mapping request against the domain's widths. */
+static int b_check_range(struct vtd_builder *b, const struct bdom *d, uint64_t iova, uint64_t pa,
+			 uint64_t size)
+{
+	const struct iommu_config *c = iommu_cfg(b->mmu);
+	unsigned w = b_width(d);
+	uint64_t last = iova + size - 1, pa_last = pa + size - 1;
+	unsigned out_bits = c->haw;
+
+	if (size == 0 || size % IOMMU_PAGE_SIZE)
+		return b_fail(b, IOMMU_EINVAL, "size 0x%llx is not a non-zero multiple of 4K",
+			      (unsigned long long)size);
+	if ((iova | pa) % IOMMU_PAGE_SIZE)
+		return b_fail(b, IOMMU_EINVAL, "iova 0x%llx / pa 0x%llx not 4K-aligned",
+			      (unsigned long long)iova, (unsigned long long)pa);
+	if (last < iova || pa_last < pa)
+		return b_fail(b, IOMMU_ERANGE, "range wraps around the address space");
+	if (d->stage == VTD_STAGE_S1) {
+		if (!vtd_fl_canonical(iova, d->levels) || !vtd_fl_canonical(last, d->levels) ||
+		    (iova >> (w - 1)) != (last >> (w - 1)))
+			return b_fail(
+				b, IOMMU_ERANGE,
+				"domain %u: iova range 0x%llx+0x%llx is not canonical for %u bits",
+				d->id, (unsigned long long)iova, (unsigned long long)size, w);
+	} else if (last >> w) {
+		return b_fail(b, IOMMU_ERANGE,
+			      "domain %u: iova 0x%llx beyond the %u-bit address space", d->id,
+			      (unsigned long long)last, w);
+	}
+	if (d->parent >= 0)
+		out_bits = b_width(b->dom[d->parent]);
+	if (pa_last >> out_bits)
+		return b_fail(b, IOMMU_ERANGE,
+			      "domain %u: pa 0x%llx beyond the %u-bit %s address space", d->id,
+			      (unsigned long long)pa_last, out_bits,
+			      d->parent >= 0 ? "guest-physical" : "host-physical");
+	return 0;
+}
+
+static bool b_size_ok(const struct vtd_builder *b, const struct bdom *d, unsigned level)
+{
+	const struct iommu_config *c = iommu_cfg(b->mmu);
+
+	if (level == 1)
+		return true;
+	if (d->stage == VTD_STAGE_S1)
+		return level == 2 || (level == 3 && c->fl_1g);
+	return (level == 2 && c->sl_2m) || (level == 3 && c->sl_1g);
+}
+
+/* One page at level: dry_run only checks that it is free. */
+static int b_map_one(struct vtd_builder *b, struct bdom *d, uint64_t iova, uint64_t pa,
+		     unsigned level, unsigned perm, bool user, bool dry_run)
+{
+	uint64_t pte_pa, pte;
+	unsigned hit;
+	int rc = b_entry(b, d, iova, level, !dry_run, &pte_pa, &hit);
+
+	if (rc == -IOMMU_ENOENT && dry_run)
+		return 0; /* a missing table maps nothing */
+	if (rc == -IOMMU_EEXIST)
+		goto overlap;
+	if (rc)
+		return rc;
+	rc = b_rd(b, pte_pa, &pte);
+	if (rc)
+		return rc;
+	if (b_present(d, pte)) {
+		if (b_is_leaf(d, pte, level) ||
+		    !b_subtree_empty(b, d, pte & VTD_FL_ADDR, level - 1))
+			goto overlap;
+	}
+	return dry_run ? 0 : b_wr(b, pte_pa, b_leaf(b, d, pa, level, perm, user));
+overlap:
+	return b_fail(b, IOMMU_EEXIST, "domain %u: iova 0x%llx overlaps an existing mapping", d->id,
+		      (unsigned long long)iova);
+}
+
+/* Maps [iova, iova+size) with pages of page_level, or the largest allowed
+ * by alignment when page_level is 0. */
+static int b_map(struct vtd_builder *b, unsigned id, uint64_t iova, uint64_t pa, uint64_t size,
+		 unsigned perm, bool user, unsigned page_level)
+{
+	struct bdom *d = b_dom(b, id);
+	int rc;
+
+	if (!d)
+		return b_fail(b, IOMMU_ENOENT, "domain %u does not exist", id);
+	if (!(perm & (IOMMU_PERM_R | IOMMU_PERM_W)) ||
+	    (perm & ~(IOMMU_PERM_R | IOMMU_PERM_W | IOMMU_PERM_X)))
+		return b_fail(b, IOMMU_EINVAL, "permission must include r or w");
+	rc = b_check_range(b, d, iova, pa, size);
+	if (rc)
+		return rc;
+	/* Two passes: check every page is free, then write, so that a failed
+	 * map leaves the tables as they were. */
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t off = 0;
+
+		while (off < size) {
+			unsigned level = page_level;
+			uint64_t ps;
+
+			if (!level) {
+				for (level = 3; level > 1; level--) {
+					ps = 1ull << VTD_LEVEL_SHIFT(level);
+					if (b_size_ok(b, d, level) && !((iova + off) % ps) &&
+					    !((pa + off) % ps) && size - off >= ps)
+						break;
+				}
+			}
+			ps = 1ull << VTD_LEVEL_SHIFT(level);
+			rc = b_map_one(b, d, iova + off, pa + off, level, perm, user, pass == 0);
+			if (rc)
+				return rc;
+			off += ps;
+		}
+	}
+	return 0;
+}
+
+int vtd_builder_map(struct vtd_builder *b, unsigned id, uint64_t iova, uint64_t pa, uint64_t size,
+		    unsigned perm, bool user)
+{
+	return b_map(b, id, iova, pa, size, perm, user, 0);
+}
+
+int vtd_builder_map_page(struct vtd_builder *b, unsigned id, uint64_t iova, uint64_t pa,
+			 uint64_t page_size, unsigned perm, bool user)
+{
+	const struct bdom *d = b_dom(b, id);
+	unsigned level = page_size == (1ull << 12)   ? 1
+			 : page_size == (1ull << 21) ? 2
+			 : page_size == (1ull << 30) ? 3
+						     : 0;
+
+	if (!d)
+		return b_fail(b, IOMMU_ENOENT, "domain %u does not exist", id);
+	if (!level)
+		return b_fail(b, IOMMU_EINVAL, "page size 0x%llx, expected 4K, 2M or 1G",
+			      (unsigned long long)page_size);
+	if (!b_size_ok(b, d, level))
+		return b_fail(b, IOMMU_ENOTSUP, "domain %u: %s pages not supported by the hardware",
+			      id, level == 2 ? "2M" : "1G");
+	if ((iova | pa) & (page_size - 1))
+		return b_fail(b, IOMMU_EINVAL,
+			      "iova 0x%llx / pa 0x%llx not aligned to the page size",
+			      (unsigned long long)iova, (unsigned long long)pa);
+	return b_map(b, id, iova, pa, page_size, perm, user, level);
+}
+
+int vtd_builder_unmap(struct vtd_builder *b, unsigned id, uint64_t iova, uint64_t size)
+{
+	struct bdom *d = b_dom(b, id);
+	int rc;
+
+	if (!d)
+		return b_fail(b, IOMMU_ENOENT, "domain %u does not exist", id);
+	if (size == 0 || size % IOMMU_PAGE_SIZE || iova % IOMMU_PAGE_SIZE || iova + size < iova)
+		return b_fail(b, IOMMU_EINVAL, "iova 0x%llx size 0x%llx not 4K-aligned",
+			      (unsigned long long)iova, (unsigned long long)size);
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t off = 0;
+
+		while (off < size) {
+			uint64_t pte_pa, pte, ps;
+			unsigned level;
+
+			rc = b_lookup(b, d, iova + off, &pte_pa, &level, &pte);
+			if (rc == -IOMMU_ENOENT)
+				return b_fail(b, IOMMU_ENOENT,
+					      "domain %u: iova 0x%llx is not mapped", id,
+					      (unsigned long long)(iova + off));
+			if (rc)
+				return rc;
+			ps = 1ull << VTD_LEVEL_SHIFT(level);
+			if ((iova + off) % ps || size - off < ps)
+				return b_fail(b, IOMMU_EINVAL,
+					      "domain %u: unmap of 0x%llx+0x%llx would split the "
+					      "%s page at 0x%llx",
+					      id, (unsigned long long)iova,
+					      (unsigned long long)size, level == 3 ? "1G" : "2M",
+					      (unsigned long long)((iova + off) & ~(ps - 1)));
+			if (pass == 1) {
+				rc = b_wr(b, pte_pa, 0);
+				if (rc)
+					return rc;
+			}
+			off += ps;
+		}
+	}
+	return 0;
+}
+
+int vtd_builder_leaf(const struct vtd_builder *b, unsigned id, uint64_t iova, uint64_t *pte_pa,
+		     unsigned *level)
+{
+	/* Lookups only read; the builder is mutable for its error buffer. */
+	struct vtd_builder *mb = (struct vtd_builder *)b;
+	const struct bdom *d = b_dom(b, id);
+	uint64_t pte;
+
+	if (!d)
+		return -IOMMU_ENOENT;
+	return b_lookup(mb, d, iova, pte_pa, level, &pte);
+}
+
+/* --- Devices: root, context, PASID structures ------------------------------------- */
+
+/* Context entry of sid, created (with its PASID directory) when create. */
+static int b_context(struct vtd_builder *b, uint16_t sid, bool create, uint64_t *ce_pa)
+{
+	unsigned bus = sid >> 8, devfn = sid & 0xFF;
+	uint64_t re_pa = b->root_table + bus * 16 + (devfn < 0x80 ? 0 : 8);
+	uint64_t re, ctp, ce0, dir;
+	int rc = b_rd(b, re_pa, &re);
+
+	if (rc)
+		return rc;
+	if (!(re & VTD_RE_P)) {
+		if (!create)
+			return -IOMMU_ENOENT;
+		rc = b_alloc(b, 1, &ctp);
+		if (!rc)
+			rc = b_wr(b, re_pa, ctp | VTD_RE_P);
+		if (rc)
+			return rc;
+		re = ctp | VTD_RE_P;
+	}
+	*ce_pa = (re & VTD_RE_CTP) + (devfn & 0x7F) * 32;
+	rc = b_rd(b, *ce_pa, &ce0);
+	if (rc || (ce0 & VTD_CE0_P))
+		return rc;
+	if (!create)
+		return -IOMMU_ENOENT;
+	/* New context entry: a PASID directory of 2^(PDTS+7) 8-byte entries,
+	 * RID_PASID = 0. */
+	rc = b_alloc(b,
+		     VTD_PDTS_ENTRIES(b->cfg.pdts) * 8 / IOMMU_PAGE_SIZE
+			     ? VTD_PDTS_ENTRIES(b->cfg.pdts) * 8 / IOMMU_PAGE_SIZE
+			     : 1,
+		     &dir);
+	if (rc)
+		return rc;
+	return b_wr(b, *ce_pa, dir | FIELD_PREP64(VTD_CE0_PDTS, b->cfg.pdts) | VTD_CE0_P);
+}
+
+/* PASID table entry for pasid under the context entry at ce_pa. */
+static int b_pasid_entry(struct vtd_builder *b, uint64_t ce_pa, uint32_t pasid, bool create,
+			 uint64_t *pe_pa)
+{
+	uint64_t ce0, pde, pt;
+	int rc = b_rd(b, ce_pa, &ce0);
+
+	if (rc)
+		return rc;
+	if ((pasid >> 6) >= VTD_PDTS_ENTRIES(FIELD_GET64(VTD_CE0_PDTS, ce0)))
+		return b_fail(b, IOMMU_ERANGE,
+			      "PASID 0x%x beyond the device's PASID directory (PDTS %u)", pasid,
+			      (unsigned)FIELD_GET64(VTD_CE0_PDTS, ce0));
+	rc = b_rd(b, (ce0 & VTD_CE0_PDTP) + VTD_PASID_DIR_INDEX(pasid) * 8, &pde);
+	if (rc)
+		return rc;
+	if (!(pde & VTD_PDE_P)) {
+		if (!create)
+			return -IOMMU_ENOENT;
+		rc = b_alloc(b, 1, &pt);
+		if (!rc)
+			rc = b_wr(b, (ce0 & VTD_CE0_PDTP) + VTD_PASID_DIR_INDEX(pasid) * 8,
+				  pt | VTD_PDE_P);
+		if (rc)
+			return rc;
+		pde = pt | VTD_PDE_P;
+	}
+	*pe_pa = (pde & VTD_PDE_PTP) + VTD_PASID_TBL_INDEX(pasid) * 64;
+	return 0;
+}
+
+static int b_attach_check(struct vtd_builder *b, const struct vtd_attach *a, struct bdom **s1,
+			  struct bdom **s2)
+{
+	const struct iommu_config *c = iommu_cfg(b->mmu);
+	bool want1 = a->type == VTD_PGTT_FL || a->type == VTD_PGTT_NESTED;
+	bool want2 = a->type == VTD_PGTT_SL || a->type == VTD_PGTT_NESTED;
+
+	if (a->type < VTD_PGTT_FL || a->type > VTD_PGTT_PT)
+		return b_fail(b, IOMMU_EINVAL, "unknown translation type %d", a->type);
+	if ((a->type == VTD_PGTT_NESTED && !c->nested) ||
+	    (a->type == VTD_PGTT_PT && !c->pass_through))
+		return b_fail(b, IOMMU_ENOTSUP, "translation type not supported by the hardware");
+	if (a->has_pasid && (a->pasid > 0xFFFFF || (a->pasid >> c->pasid_bits)))
+		return b_fail(b, IOMMU_ERANGE, "PASID 0x%x beyond the %u-bit PASID width", a->pasid,
+			      c->pasid_bits);
+	*s1 = want1 && a->s1 >= 0 ? b_dom(b, (unsigned)a->s1) : NULL;
+	*s2 = want2 && a->s2 >= 0 ? b_dom(b, (unsigned)a->s2) : NULL;
+	if (want1 && (!*s1 || (*s1)->stage != VTD_STAGE_S1))
+		return b_fail(b, IOMMU_ENOENT, "s1 domain %d does not exist", a->s1);
+	if (want2 && (!*s2 || (*s2)->stage != VTD_STAGE_S2))
+		return b_fail(b, IOMMU_ENOENT, "s2 domain %d does not exist", a->s2);
+	if (a->type == VTD_PGTT_FL && (*s1)->parent >= 0)
+		return b_fail(
+			b, IOMMU_EINVAL,
+			"s1 domain %d has guest-physical tables (parent %d): attach it nested",
+			a->s1, (*s1)->parent);
+	if (a->type == VTD_PGTT_NESTED && (*s1)->parent != a->s2)
+		return b_fail(b, IOMMU_EINVAL, "s1 domain %d is not nested under s2 domain %d",
+			      a->s1, a->s2);
+	return 0;
+}
+
+int vtd_builder_attach(struct vtd_builder *b, const struct vtd_attach *a)
+{
+	struct vtd_pasid_entry pe = {{0}};
+	struct bdom *s1 = NULL, *s2 = NULL;
+	uint64_t ce_pa, ce0, ce1, pe_pa;
+	uint32_t pasid;
+	int rc = b_attach_check(b, a, &s1, &s2);
+
+	if (!rc)
+		rc = b_context(b, a->sid, true, &ce_pa);
+	if (!rc)
+		rc = b_rd(b, ce_pa, &ce0);
+	if (!rc)
+		rc = b_rd(b, ce_pa + 8, &ce1);
+	if (rc)
+		return rc;
+	if (a->has_pasid && !(ce0 & VTD_CE0_PASIDE)) {
+		ce0 |= VTD_CE0_PASIDE;
+		rc = b_wr(b, ce_pa, ce0);
+		if (rc)
+			return rc;
+	}
+	pasid = a->has_pasid ? a->pasid : (uint32_t)FIELD_GET64(VTD_CE1_RID_PASID, ce1);
+	rc = b_pasid_entry(b, ce_pa, pasid, true, &pe_pa);
+	if (rc)
+		return rc;
+
+	pe.qw[0] = VTD_PE0_P | FIELD_PREP64(VTD_PE0_PGTT, a->type);
+	switch (a->type) {
+	case VTD_PGTT_PT: pe.qw[1] = FIELD_PREP64(VTD_PE1_DID, a->did); break;
+	case VTD_PGTT_FL: pe.qw[1] = FIELD_PREP64(VTD_PE1_DID, s1->id); break;
+	default: /* second-level and nested: tagged with the s2 domain */
+		pe.qw[0] |= FIELD_PREP64(VTD_PE0_AW, s2->levels - 2) | VTD_PE0_SSEE | s2->root;
+		if (b->cfg.sl_ad)
+			pe.qw[0] |= VTD_PE0_SSADE;
+		pe.qw[1] = FIELD_PREP64(VTD_PE1_DID, s2->id);
+		break;
+	}
+	if (s1) {
+		pe.qw[2] = s1->root | FIELD_PREP64(VTD_PE2_FLPM, s1->levels == 5);
+		pe.qw[2] |= (a->sre ? VTD_PE2_SRE : 0) | (a->ere ? VTD_PE2_ERE : 0);
+		pe.qw[2] |= (a->wpe ? VTD_PE2_WPE : 0) | (a->nxe ? VTD_PE2_NXE : 0);
+	}
+	/* Words 1..7 first, then word 0 with P, as a driver orders the stores. */
+	for (int i = 7; i >= 0; i--) {
+		rc = b_wr(b, pe_pa + 8 * (unsigned)i, pe.qw[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int vtd_builder_detach(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid)
+{
+	uint64_t ce_pa, ce1, pe_pa, pe0;
+	int rc = b_context(b, sid, false, &ce_pa);
+
+	if (rc == -IOMMU_ENOENT)
+		goto absent;
+	if (!rc)
+		rc = b_rd(b, ce_pa + 8, &ce1);
+	if (rc)
+		return rc;
+	if (!has_pasid)
+		pasid = (uint32_t)FIELD_GET64(VTD_CE1_RID_PASID, ce1);
+	rc = b_pasid_entry(b, ce_pa, pasid, false, &pe_pa);
+	if (rc == -IOMMU_ENOENT)
+		goto absent;
+	if (!rc)
+		rc = b_rd(b, pe_pa, &pe0);
+	if (rc)
+		return rc;
+	if (!(pe0 & VTD_PE0_P))
+		goto absent;
+	for (int i = 0; i < 8; i++) {
+		rc = b_wr(b, pe_pa + 8 * (unsigned)i, 0);
+		if (rc)
+			return rc;
+	}
+	return 0;
+absent:
+	return b_fail(b, IOMMU_ENOENT, "device %02x:%02x.%x PASID 0x%x is not attached", sid >> 8,
+		      (sid >> 3) & 0x1F, sid & 7, pasid);
+}
+
+int vtd_builder_context_pa(const struct vtd_builder *b, uint16_t sid, uint64_t *pa)
+{
+	return b_context((struct vtd_builder *)b, sid, false, pa);
+}
+
+int vtd_builder_pasid_entry_pa(const struct vtd_builder *b, uint16_t sid, uint32_t pasid,
+			       uint64_t *pa)
+{
+	struct vtd_builder *mb = (struct vtd_builder *)b;
+	uint64_t ce_pa;
+	int rc = b_context(mb, sid, false, &ce_pa);
+
+	return rc ? rc : b_pasid_entry(mb, ce_pa, pasid, false, pa);
+}
+
+/* --- Lifetime ------------------------------------------------------------------------- */
+
+struct vtd_builder *vtd_builder_create(struct iommu *mmu, struct iommu_mem mem,
+				       const struct vtd_builder_config *cfg)
+{
+	struct vtd_builder *b;
+
+	if (cfg->pdts > 7 || cfg->alloc_base % IOMMU_PAGE_SIZE ||
+	    cfg->alloc_limit <= cfg->alloc_base)
+		return NULL;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->mmu = mmu;
+	b->mem = mem;
+	b->cfg = *cfg;
+	b->next = cfg->alloc_base;
+	if (b_alloc(b, 1, &b->root_table)) {
+		free(b);
+		return NULL;
+	}
+	/* Root table pointer (scalable mode), then translation enable. */
+	iommu_reg_write(mmu, VTD_REG_RTADDR, 8,
+			b->root_table | FIELD_PREP64(VTD_RTADDR_TTM, VTD_TTM_SCALABLE));
+	iommu_reg_write(mmu, VTD_REG_GCMD, 4, VTD_GCMD_SRTP);
+	iommu_reg_write(mmu, VTD_REG_GCMD, 4, VTD_GCMD_TE);
+	return b;
+}
+
+void vtd_builder_destroy(struct vtd_builder *b)
+{
+	if (!b)
+		return;
+	for (unsigned i = 0; i < B_MAX_DOMAINS; i++)
+		free(b->dom[i]);
+	free(b);
+}

@@ -1,0 +1,201 @@
+/*
+ * Request processing for VT-d scalable mode: RTADDR → context entry →
+ * PASID entry → PGTT dispatch (first-level, second-level, nested,
+ * pass-through). Every check returns a fault reason up one ladder; the only
+ * fault exit records it (vtd_translate). Nested translation is composition:
+ * the first-level walk reaches each table, and its output, through the
+ * second-level translate.
+ */
+#include "vtd.h"
+
+/* Context of a nested walk, handed to the first-level walker. */
+struct vtd_nested {
+	struct iommu *mmu;
+	struct vtd_sl sl;
+};
+
+/* Each first-level table address (guest-physical) through the second level. */
+static unsigned vtd_nested_table(void *ctx, uint64_t table, bool top, uint64_t *pa, unsigned *perm,
+				 struct iommu_refs *refs)
+{
+	struct vtd_nested *n = ctx;
+	struct walk_result w;
+	unsigned fault;
+
+	/* SPEC(VT-d nested): table address beyond the second-level width → 0x74 */
+	fault = vtd_sl_walk(n->mmu, &n->sl, table, VTD_FR_FL_NESTED_BEYOND_MGAW, refs, &w);
+	if (fault)
+		return fault;
+	/* SPEC(VT-d nested): no second-level read permission on a first-level
+	 * table → 0x75 for the top-level table, 0x76 below */
+	if (!(w.perm & IOMMU_PERM_R))
+		return top ? VTD_FR_FL_NESTED_ROOT_READ : VTD_FR_FL_NESTED_READ;
+	fault = vtd_sl_update_ad(n->mmu, &n->sl, &w, false, refs);
+	if (fault)
+		return fault;
+	*pa = w.out;
+	*perm = w.perm;
+	return 0;
+}
+
+static unsigned vtd_xlate_pt(struct iommu *mmu, const struct iommu_req *req,
+			     struct iommu_resp *resp)
+{
+	/* SPEC(VT-d pass-through): address at or above 2^HAW → 0x83 */
+	if (req->addr >> mmu->cfg.haw)
+		return VTD_FR_ADDR_BEYOND_MAX;
+	resp->hpa = req->addr;
+	resp->page_size = IOMMU_PAGE_SIZE;
+	resp->perm = WALK_PERM_ALL;
+	return 0;
+}
+
+static unsigned vtd_xlate_sl(struct iommu *mmu, const struct iommu_req *req,
+			     const struct vtd_pasid_entry *pe, struct iommu_resp *resp)
+{
+	struct vtd_sl sl;
+	struct walk_result w;
+	unsigned fault;
+
+	vtd_sl_init(&sl, mmu, pe);
+	fault = vtd_sl_walk(mmu, &sl, req->addr, VTD_FR_ADDR_BEYOND_MAX, &resp->refs, &w);
+	if (!fault)
+		fault = vtd_sl_check(w.perm, req->access);
+	if (!fault)
+		fault = vtd_sl_update_ad(mmu, &sl, &w, req->access == IOMMU_ACC_WRITE, &resp->refs);
+	if (fault)
+		return fault;
+	resp->hpa = w.out;
+	resp->page_size = walk_level_size(w.leaf_level);
+	resp->perm = w.perm;
+	return 0;
+}
+
+static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
+			     const struct vtd_pasid_entry *pe, bool nested, struct iommu_resp *resp)
+{
+	unsigned levels = 4 + (unsigned)FIELD_GET64(VTD_PE2_FLPM, pe->qw[2]);
+	bool write = req->access == IOMMU_ACC_WRITE;
+	struct vtd_nested n = {.mmu = mmu};
+	struct vtd_fl_params p = {
+		.out_bits = mmu->cfg.haw,
+		.nxe = pe->qw[2] & VTD_PE2_NXE,
+		.fl_1g = mmu->cfg.fl_1g,
+	};
+	struct walk_result w, w2 = {0};
+	struct walk_fmt fmt;
+	unsigned fault;
+
+	/* SPEC(VT-d first-level): input not canonical for 48/57 bits → 0x80 */
+	if (!vtd_fl_canonical(req->addr, levels))
+		return VTD_FR_NON_CANONICAL;
+	if (nested) {
+		vtd_sl_init(&n.sl, mmu, pe);
+		p.out_bits = n.sl.width; /* first-level entries hold guest-physical addresses */
+	}
+	vtd_fl_format(&fmt, &p, levels);
+	if (nested) {
+		fmt.table_xlate = vtd_nested_table;
+		fmt.xlate_ctx = &n;
+	}
+
+	fault = walk_radix(mmu, &fmt, pe->qw[2] & VTD_PE2_FLPTPTR, req->addr, &resp->refs, &w);
+	if (!fault)
+		fault = vtd_fl_check(w.perm, req, pe->qw[2] & VTD_PE2_WPE);
+	if (fault)
+		return fault;
+	resp->hpa = w.out;
+	resp->page_size = walk_level_size(w.leaf_level);
+	resp->perm = w.perm;
+	if (nested) {
+		/* The guest-physical output through the second level, with the
+		 * request's access type. */
+		fault = vtd_sl_walk(mmu, &n.sl, w.out, VTD_FR_ADDR_BEYOND_MAX, &resp->refs, &w2);
+		if (!fault)
+			fault = vtd_sl_check(w2.perm, req->access);
+		if (fault)
+			return fault;
+		resp->hpa = w2.out;
+		if (walk_level_size(w2.leaf_level) < resp->page_size)
+			resp->page_size = walk_level_size(w2.leaf_level);
+		resp->perm &= w2.perm;
+	}
+	/* A/D updates once the translation is known to succeed. */
+	fault = vtd_fl_update_ad(mmu, &w, write, nested, &resp->refs);
+	if (!fault && nested)
+		fault = vtd_sl_update_ad(mmu, &n.sl, &w2, write, &resp->refs);
+	return fault;
+}
+
+static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp,
+			    struct vtd_walk_state *st)
+{
+	struct vtd_context_entry ce;
+	struct vtd_pasid_entry pe;
+	unsigned fault, pgtt;
+
+	/* SPEC(VT-d RTADDR): TTM other than scalable mode → 0x30 */
+	if (FIELD_GET64(VTD_RTADDR_TTM, mmu->root_active) != VTD_TTM_SCALABLE)
+		return VTD_FR_ROOT_TABLE_INVALID;
+	fault = vtd_context_fetch(mmu, req->sid, &ce, st);
+	if (fault)
+		return fault;
+	fault = vtd_pasid_fetch(mmu, req, &ce, &resp->pasid, &pe, st);
+	if (fault)
+		return fault;
+	resp->did = (uint16_t)FIELD_GET64(VTD_PE1_DID, pe.qw[1]);
+	pgtt = FIELD_GET64(VTD_PE0_PGTT, pe.qw[0]);
+
+	if (pgtt == VTD_PGTT_FL || pgtt == VTD_PGTT_NESTED) {
+		/* SPEC(VT-d PASID entry): supervisor request and SRE = 0 → 0x5D */
+		if (req->priv && (!mmu->cfg.super_req || !(pe.qw[2] & VTD_PE2_SRE)))
+			return VTD_FR_SRE_CLEAR;
+		/* SPEC(VT-d PASID entry): execute request and ERE = 0 → 0x5C */
+		if (req->access == IOMMU_ACC_EXEC &&
+		    (!mmu->cfg.exec_req || !(pe.qw[2] & VTD_PE2_ERE)))
+			return VTD_FR_ERE_CLEAR;
+	}
+	switch (pgtt) {
+	case VTD_PGTT_PT: return vtd_xlate_pt(mmu, req, resp);
+	case VTD_PGTT_SL: return vtd_xlate_sl(mmu, req, &pe, resp);
+	default: /* first-level or nested: pe_invalid() admitted no other value */
+		return vtd_xlate_fl(mmu, req, &pe, pgtt == VTD_PGTT_NESTED, resp);
+	}
+}
+
+int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp)
+{
+	struct vtd_walk_state st = {.fpd = false, .refs = &resp->refs};
+	struct vtd_fault_info fi;
+	unsigned fault;
+
+	resp->pasid = req->pasid_valid ? req->pasid : 0;
+	/* SPEC(VT-d GSTS.TES): translation disabled → DMA passes untranslated. */
+	if (!(vtd_reg_get32(mmu, VTD_REG_GSTS) & VTD_GSTS_TES)) {
+		resp->ok = true;
+		resp->hpa = req->addr;
+		resp->page_size = IOMMU_PAGE_SIZE;
+		resp->perm = WALK_PERM_ALL;
+		return 0;
+	}
+	fault = vtd_process(mmu, req, resp, &st);
+	if (!fault) {
+		resp->ok = true;
+		return 0;
+	}
+	resp->ok = false;
+	resp->fault = (enum vtd_fault_reason)fault;
+	resp->hpa = 0;
+	resp->page_size = 0;
+	resp->perm = 0;
+	fi = (struct vtd_fault_info){
+		.sid = req->sid,
+		.pasid_present = req->pasid_valid,
+		.pasid = req->pasid,
+		.addr = req->addr,
+		.is_read = req->access != IOMMU_ACC_WRITE,
+		.reason = fault,
+	};
+	resp->fault_recorded = vtd_fault_record(mmu, &fi, st.fpd);
+	return 1;
+}
