@@ -91,7 +91,9 @@ static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
 		return VTD_FR_NON_CANONICAL;
 	if (nested) {
 		vtd_sl_init(&n.sl, mmu, pe);
-		p.out_bits = n.sl.width; /* first-level entries hold guest-physical addresses */
+		/* First-level entries hold guest-physical addresses: their width is
+		 * checked when they reach the second level (0x74), not as reserved. */
+		p.out_bits = 52;
 	}
 	vtd_fl_format(&fmt, &p, levels);
 	if (nested) {
@@ -110,7 +112,8 @@ static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
 	if (nested) {
 		/* The guest-physical output through the second level, with the
 		 * request's access type. */
-		fault = vtd_sl_walk(mmu, &n.sl, w.out, VTD_FR_ADDR_BEYOND_MAX, &resp->refs, &w2);
+		fault = vtd_sl_walk(mmu, &n.sl, w.out, VTD_FR_FL_NESTED_BEYOND_MGAW, &resp->refs,
+				    &w2);
 		if (!fault)
 			fault = vtd_sl_check(w2.perm, req->access);
 		if (fault)
