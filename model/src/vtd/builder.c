@@ -4,7 +4,8 @@
  * on first attach. Table pages come from a bump allocator over
  * [alloc_base, alloc_limit). A first-level domain with a parent keeps its
  * tables in the parent's guest-physical space (a 1 GiB window at the top of
- * the parent's address space), each page mapped read/write by the parent.
+ * the parent's address space, kept below HAW), each page mapped read/write
+ * by the parent.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -375,7 +376,11 @@ int vtd_builder_domain(struct vtd_builder *b, unsigned id, enum vtd_stage stage,
 		return b_fail(b, IOMMU_ENOMEM, "out of memory");
 	*d = (struct bdom){.id = id, .stage = stage, .levels = levels, .parent = parent};
 	if (stage == VTD_STAGE_S2) {
+		/* Guest table window: the top 1 GiB below both the domain's width
+		 * and HAW, so that first-level entries can hold its addresses. */
 		unsigned w = b_width(d) < c->mgaw ? b_width(d) : c->mgaw;
+
+		w = w < c->haw ? w : c->haw;
 
 		d->gpa_end = 1ull << w;
 		d->gpa_next = d->gpa_end - B_GUEST_TABLE_WINDOW;

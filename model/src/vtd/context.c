@@ -7,7 +7,7 @@
 
 static uint64_t above_haw(const struct iommu *mmu)
 {
-	return mmu->cfg.haw >= 52 ? 0 : GENMASK64(51, mmu->cfg.haw);
+	return GENMASK64(63, mmu->cfg.haw); /* pointer fields span [63:12] */
 }
 
 unsigned vtd_context_fetch(struct iommu *mmu, uint16_t sid, struct vtd_context_entry *ce,

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `iommusim run` with the built-in trace exits 0 and prints the report, and
+# the help/version entry points work: run_default.sh IOMMUSIM
+set -u
+bin=$1
+fail=0
+check() { # what, command..., then a pattern the output must contain (last arg)
+  local what=$1 pattern=${*: -1} out rc
+  out=$("${@:2:$#-2}" 2>&1)
+  rc=$?
+  if [[ $rc -ne 0 ]]; then
+    echo "FAIL $what: exit status $rc, expected 0"; echo "$out" | head -n 20; fail=1
+  elif ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $what: output lacks /$pattern/"; echo "$out" | head -n 20; fail=1
+  else
+    echo "ok $what"
+  fi
+}
+check "run (built-in trace)" "$bin" run '^DMA requests +[1-9][0-9]*$'
+check "run: translated" "$bin" run '^  translated +[1-9][0-9]*$'
+check "run: faults by reason" "$bin" run '^  0x59  PASID table entry not present'
+check "run: walks" "$bin" run '^  paging-entry reads +[1-9]'
+check "--help" "$bin" --help '^  run +replay'
+check "run --help" "$bin" run --help '^usage: iommusim run \[--trace FILE\]'
+check "--version" "$bin" --version '^iommusim [0-9]+\.[0-9]+\.[0-9]+$'
+exit $fail

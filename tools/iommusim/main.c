@@ -1,0 +1,298 @@
+/*
+ * iommusim: command-line front end, git-style subcommands.
+ *
+ *   iommusim run [--trace FILE] [--json OUT] [--records OUT.csv]
+ *
+ * Exit status: 0 success, 2 bad input (command line, trace, or a trace
+ * operation the table builder rejects), 1 any other failure (memory,
+ * writing an output). Every error is one line on stderr.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "default_trace.h"
+#include "driver.h"
+#include "report.h"
+#include "trace.h"
+
+#ifndef IOMMUSIM_VERSION
+#define IOMMUSIM_VERSION "unknown"
+#endif
+
+#define EXIT_OK    0
+#define EXIT_FAIL  1
+#define EXIT_INPUT 2
+
+#define DEFAULT_TRACE_NAME "default.trace"
+
+static const char main_usage[] =
+	"usage: iommusim <command> [options]\n"
+	"       iommusim --help | --version\n"
+	"\n"
+	"Commands:\n"
+	"  run    replay a DMA trace on the Intel VT-d (scalable mode) model and report\n"
+	"\n"
+	"Run 'iommusim <command> --help' for the options of a command.\n";
+
+static const char run_usage[] =
+	"usage: iommusim run [--trace FILE] [--json OUT] [--records OUT.csv]\n"
+	"\n"
+	"Replays a trace (format: traces/format.md) on one Intel VT-d IOMMU model in\n"
+	"scalable mode with its default configuration, and prints a summary.\n"
+	"\n"
+	"  --trace FILE        trace to replay, '-' for standard input\n"
+	"                      (default: the built-in traces/default.trace)\n"
+	"  --json OUT          write the statistics as JSON, '-' for standard output\n"
+	"  --records OUT.csv   write one CSV row per DMA request, '-' for standard output\n"
+	"  -h, --help          show this help\n"
+	"\n"
+	"When --json or --records writes to standard output, the summary is not printed.\n"
+	"Exit status: 0 success, 2 bad input (option, trace), 1 other failure.\n";
+
+#define RUN_OPTIONS "--trace FILE, --json OUT, --records OUT.csv or --help"
+
+struct run_opts {
+	const char *trace;
+	const char *json;
+	const char *records;
+};
+
+/* Takes the value of option name from argv[*i] ("--x=V") or argv[*i + 1]. */
+static int option_value(int argc, char **argv, int *i, const char *name, const char *what,
+			const char **out)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+	const char *v;
+
+	if (arg[n] == '=') {
+		v = arg + n + 1;
+	} else if (*i + 1 < argc) {
+		v = argv[++*i];
+	} else {
+		fprintf(stderr, "iommusim run: %s: value missing, expected %s %s\n", name, name,
+			what);
+		return -1;
+	}
+	if (!*v) {
+		fprintf(stderr, "iommusim run: %s: empty value, expected %s %s\n", name, name,
+			what);
+		return -1;
+	}
+	if (*out) {
+		fprintf(stderr, "iommusim run: %s: given twice, expected it at most once\n", name);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static bool is_option(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* 0: run; 1: help printed; -1: error printed. */
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		int rc = 0;
+
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			fputs(run_usage, stdout);
+			return 1;
+		} else if (is_option(arg, "--trace")) {
+			rc = option_value(argc, argv, &i, "--trace", "FILE", &o->trace);
+		} else if (is_option(arg, "--json")) {
+			rc = option_value(argc, argv, &i, "--json", "OUT", &o->json);
+		} else if (is_option(arg, "--records")) {
+			rc = option_value(argc, argv, &i, "--records", "OUT.csv", &o->records);
+		} else if (arg[0] == '-' && arg[1]) {
+			fprintf(stderr,
+				"iommusim run: %s: unknown option, expected " RUN_OPTIONS "\n",
+				arg);
+			return -1;
+		} else {
+			fprintf(stderr,
+				"iommusim run: %s: unexpected argument, expected " RUN_OPTIONS "\n",
+				arg);
+			return -1;
+		}
+		if (rc)
+			return -1;
+	}
+	if (o->json && o->records && !strcmp(o->json, "-") && !strcmp(o->records, "-")) {
+		fprintf(stderr,
+			"iommusim run: --records: '-' is taken by --json, expected a file name\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* An output file, opened before the replay so that a bad path fails fast. */
+struct output {
+	const char *path; /* NULL: not requested */
+	FILE *f;
+};
+
+static int output_open(struct output *out, const char *opt)
+{
+	if (!out->path)
+		return 0;
+	if (!strcmp(out->path, "-")) {
+		out->f = stdout;
+		return 0;
+	}
+	out->f = fopen(out->path, "w");
+	if (!out->f) {
+		fprintf(stderr,
+			"iommusim run: %s: cannot write '%s': %s, expected a writable path\n", opt,
+			out->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Closes the output; on failure removes a partly written file. */
+static int output_close(struct output *out, bool keep)
+{
+	int rc = 0;
+
+	if (!out->f || out->f == stdout)
+		return out->f == stdout && fflush(stdout) ? -1 : 0;
+	if (fclose(out->f))
+		rc = -1;
+	out->f = NULL;
+	if (!keep || rc)
+		remove(out->path);
+	return rc;
+}
+
+static int write_reports(const struct run_opts *o, struct output *json, struct output *csv,
+			 const struct driver *d, const struct report_trace *t)
+{
+	if (!(json->f == stdout || csv->f == stdout) && report_text(stdout, d, t)) {
+		fprintf(stderr, "iommusim run: cannot write the summary: %s\n", strerror(errno));
+		return -1;
+	}
+	if (json->f && report_json(json->f, d, t)) {
+		fprintf(stderr, "iommusim run: --json: cannot write '%s': %s\n", o->json,
+			strerror(errno));
+		return -1;
+	}
+	if (csv->f && report_csv(csv->f, d)) {
+		fprintf(stderr, "iommusim run: --records: cannot write '%s': %s\n", o->records,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = {0};
+	struct output json = {0}, csv = {0};
+	struct report_trace t = {DEFAULT_TRACE_NAME, true};
+	struct iommu_config mmu_cfg;
+	struct vtd_builder_config builder_cfg;
+	struct trace_reader *r = NULL;
+	struct driver *d = NULL;
+	FILE *in = NULL;
+	const char *why;
+	int status = EXIT_FAIL, rc;
+
+	rc = parse_run(argc, argv, &o);
+	if (rc)
+		return rc > 0 ? EXIT_OK : EXIT_INPUT;
+
+	if (o.trace) {
+		t.builtin = false;
+		t.file = strcmp(o.trace, "-") ? o.trace : "<stdin>";
+		in = strcmp(o.trace, "-") ? fopen(o.trace, "r") : stdin;
+		if (!in) {
+			fprintf(stderr,
+				"iommusim run: --trace: cannot open '%s': %s, expected a readable "
+				"trace file\n",
+				o.trace, strerror(errno));
+			return EXIT_INPUT;
+		}
+		r = trace_open_file(in, t.file);
+	} else {
+		r = trace_open_mem((const char *)iommusim_default_trace, iommusim_default_trace_len,
+				   t.file);
+	}
+	json.path = o.json;
+	csv.path = o.records;
+	if (!r) {
+		fprintf(stderr, "iommusim run: out of memory\n");
+		goto out;
+	}
+	if (output_open(&json, "--json") || output_open(&csv, "--records")) {
+		status = EXIT_INPUT;
+		goto out;
+	}
+
+	iommu_config_default(&mmu_cfg);
+	vtd_builder_config_default(&builder_cfg);
+	d = driver_create(&mmu_cfg, &builder_cfg, &why);
+	if (!d) {
+		fprintf(stderr, "iommusim run: cannot set up the model: %s\n", why);
+		goto out;
+	}
+	if (driver_replay(d, r)) {
+		fprintf(stderr, "%s\n", driver_error(d));
+		status = EXIT_INPUT;
+		goto out;
+	}
+	if (write_reports(&o, &json, &csv, d, &t))
+		goto out;
+	status = EXIT_OK;
+out:
+	if (output_close(&json, status == EXIT_OK) && status == EXIT_OK) {
+		fprintf(stderr, "iommusim run: --json: cannot write '%s'\n", o.json);
+		status = EXIT_FAIL;
+	}
+	if (output_close(&csv, status == EXIT_OK) && status == EXIT_OK) {
+		fprintf(stderr, "iommusim run: --records: cannot write '%s'\n", o.records);
+		status = EXIT_FAIL;
+	}
+	driver_destroy(d);
+	trace_close(r);
+	if (in && in != stdin)
+		fclose(in);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fprintf(stderr, "iommusim: no command given, expected run (see iommusim --help)\n");
+		return EXIT_INPUT;
+	}
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		fputs(main_usage, stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("iommusim %s\n", IOMMUSIM_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 2, argv + 2);
+	if (cmd[0] == '-')
+		fprintf(stderr,
+			"iommusim: %s: unknown option, expected a command (run), --help or "
+			"--version\n",
+			cmd);
+	else
+		fprintf(stderr,
+			"iommusim: %s: unknown command, expected run (see iommusim --help)\n", cmd);
+	return EXIT_INPUT;
+}

@@ -1,0 +1,936 @@
+/*
+ * Trace reader for the text trace format, version 1 (traces/format.md).
+ *
+ * One line at a time: strip the comment, split on white space, read the
+ * optional time prefix, look the operation up in a table of key specs, parse
+ * every key=value in line order (unknown, duplicated and malformed keys are
+ * reported where they stand), check that the required keys are present, then
+ * check the rules that tie keys together. The first problem ends the read
+ * with one "FILE:LINE: field: what, expected what" message.
+ */
+#include "trace.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu/mem.h"
+
+#define MAX_KEYS  12
+#define QUOTE_MAX 48 /* longest token quoted back in a message */
+
+struct trace_reader {
+	FILE *f; /* NULL: read from buf */
+	const char *buf;
+	size_t len, pos;
+	char *line; /* current line, writable, NUL-terminated */
+	size_t cap;
+	unsigned lineno;
+	bool header_seen;
+	bool failed;
+	uint64_t cycle; /* cycle of the previous event */
+	char err[512];
+	char name[];
+};
+
+/* What a value must look like; "expected ..." text for each kind. */
+enum kind {
+	K_DOMID,     /* domain ID 1..65535 */
+	K_DID,       /* domain ID 0..65535 */
+	K_STAGE,     /* s1 | s2 */
+	K_LEVELS,    /* 3 | 4 | 5 */
+	K_PAGE_ADDR, /* 4 KiB aligned address */
+	K_ADDR,      /* any address */
+	K_MAP_SIZE,  /* positive multiple of 4 KiB; 4K/2M/1G mark one page */
+	K_BYTES,     /* positive byte count */
+	K_PERM,      /* letters from r, w, x */
+	K_BOOL,      /* 0 | 1 */
+	K_BDF,       /* BB:DD.F */
+	K_PASID,     /* 0..0xfffff */
+	K_XLATE,     /* pt | s1 | s2 | nested */
+	K_ACCESS,    /* r | w | x */
+};
+
+static const char *const kind_expect[] = {
+	[K_DOMID] = "a domain ID 1..65535",
+	[K_DID] = "a domain ID 0..65535",
+	[K_STAGE] = "s1 or s2",
+	[K_LEVELS] = "3, 4 or 5",
+	[K_PAGE_ADDR] = "a 4 KiB aligned address (decimal or 0x hex)",
+	[K_ADDR] = "an address (decimal or 0x hex)",
+	[K_MAP_SIZE] =
+		"4K, 2M, 1G or a multiple of 4 KiB (decimal or 0x hex, optional K/M/G suffix)",
+	[K_BYTES] = "a byte count (decimal or 0x hex, optional K/M/G suffix)",
+	[K_PERM] = "r, w, rw, rx or rwx",
+	[K_BOOL] = "0 or 1",
+	[K_BDF] = "BB:DD.F in hex",
+	[K_PASID] = "a PASID 0..0xfffff",
+	[K_XLATE] = "pt, s1, s2 or nested",
+	[K_ACCESS] = "r, w or x",
+};
+
+struct key_spec {
+	const char *name;
+	enum kind kind;
+	bool required;
+};
+
+struct op_spec {
+	const char *name;
+	enum trace_op op;
+	const char *usage;
+	struct key_spec keys[MAX_KEYS];
+};
+
+static const struct op_spec op_specs[] = {
+	{"domain",
+	 TRACE_OP_DOMAIN,
+	 "id=N stage=s1|s2 levels=3|4|5 [parent=M]",
+	 {{"id", K_DOMID, true},
+	  {"stage", K_STAGE, true},
+	  {"levels", K_LEVELS, true},
+	  {"parent", K_DOMID, false}}},
+	{"map",
+	 TRACE_OP_MAP,
+	 "dom=N iova=ADDR pa=ADDR size=SIZE perm=r|w|rw|rx|rwx [user=1]",
+	 {{"dom", K_DOMID, true},
+	  {"iova", K_PAGE_ADDR, true},
+	  {"pa", K_PAGE_ADDR, true},
+	  {"size", K_MAP_SIZE, true},
+	  {"perm", K_PERM, true},
+	  {"user", K_BOOL, false}}},
+	{"unmap",
+	 TRACE_OP_UNMAP,
+	 "dom=N iova=ADDR size=SIZE",
+	 {{"dom", K_DOMID, true}, {"iova", K_PAGE_ADDR, true}, {"size", K_MAP_SIZE, true}}},
+	{"attach",
+	 TRACE_OP_ATTACH,
+	 "dev=BB:DD.F [pasid=P] type=pt|s1|s2|nested [s1=N] [s2=M] [did=N] [sre= ere= wpe= "
+	 "nxe=0|1]",
+	 {{"dev", K_BDF, true},
+	  {"pasid", K_PASID, false},
+	  {"type", K_XLATE, true},
+	  {"s1", K_DOMID, false},
+	  {"s2", K_DOMID, false},
+	  {"did", K_DID, false},
+	  {"sre", K_BOOL, false},
+	  {"ere", K_BOOL, false},
+	  {"wpe", K_BOOL, false},
+	  {"nxe", K_BOOL, false}}},
+	{"detach",
+	 TRACE_OP_DETACH,
+	 "dev=BB:DD.F [pasid=P]",
+	 {{"dev", K_BDF, true}, {"pasid", K_PASID, false}}},
+	{"dma",
+	 TRACE_OP_DMA,
+	 "dev=BB:DD.F [pasid=P] [priv=1] addr=ADDR size=BYTES op=r|w|x",
+	 {{"dev", K_BDF, true},
+	  {"pasid", K_PASID, false},
+	  {"priv", K_BOOL, false},
+	  {"addr", K_ADDR, true},
+	  {"size", K_BYTES, true},
+	  {"op", K_ACCESS, true}}},
+};
+
+#define N_OPS (sizeof(op_specs) / sizeof(op_specs[0]))
+
+/* Parsed values of one line, indexed like op_spec.keys. */
+struct fields {
+	const struct op_spec *spec;
+	uint64_t v[MAX_KEYS];
+	bool seen[MAX_KEYS];
+	bool page[MAX_KEYS]; /* K_MAP_SIZE written as 4K, 2M or 1G */
+};
+
+/* ---- messages ---------------------------------------------------------- */
+
+__attribute__((format(printf, 2, 3))) static int fail(struct trace_reader *r, const char *fmt, ...)
+{
+	int n = snprintf(r->err, sizeof(r->err), "%s:%u: ", r->name, r->lineno ? r->lineno : 1);
+	va_list ap;
+
+	if (n < 0 || (size_t)n >= sizeof(r->err))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(r->err + n, sizeof(r->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+	r->failed = true;
+	return -IOMMU_EINVAL;
+}
+
+/* 'token' for messages, cut to QUOTE_MAX characters. */
+struct quoted {
+	char s[QUOTE_MAX + 8];
+};
+
+static struct quoted quote(const char *tok)
+{
+	struct quoted q;
+	size_t n = strlen(tok);
+
+	if (n > QUOTE_MAX)
+		snprintf(q.s, sizeof(q.s), "'%.*s...'", QUOTE_MAX, tok);
+	else
+		snprintf(q.s, sizeof(q.s), "'%s'", tok);
+	return q;
+}
+
+/* ---- lexical helpers --------------------------------------------------- */
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Next white-space separated token of *cur, NUL-terminated in place. */
+static char *next_token(char **cur)
+{
+	char *p = *cur, *tok;
+
+	while (*p && is_space(*p))
+		p++;
+	if (!*p) {
+		*cur = p;
+		return NULL;
+	}
+	tok = p;
+	while (*p && !is_space(*p))
+		p++;
+	if (*p)
+		*p++ = '\0';
+	*cur = p;
+	return tok;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Whole-string unsigned number, decimal or 0x hex: 0, -IOMMU_EINVAL when
+ * malformed, -IOMMU_ERANGE when it does not fit in 64 bits. */
+static int parse_u64_n(const char *s, size_t n, uint64_t *out)
+{
+	unsigned base = 10;
+	uint64_t v = 0;
+	bool range = false;
+
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		n -= 2;
+	}
+	if (n == 0)
+		return -IOMMU_EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		int d = hex_digit(s[i]);
+
+		if (d < 0 || (unsigned)d >= base)
+			return -IOMMU_EINVAL;
+		if (v > (UINT64_MAX - (unsigned)d) / base)
+			range = true;
+		else
+			v = v * base + (unsigned)d;
+	}
+	if (range)
+		return -IOMMU_ERANGE;
+	*out = v;
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	return parse_u64_n(s, strlen(s), out);
+}
+
+/* A number with an optional K, M or G suffix (powers of 1024). */
+static int parse_size(const char *s, uint64_t *out)
+{
+	size_t n = strlen(s);
+	unsigned shift = 0;
+	uint64_t v;
+	int rc;
+
+	if (n > 0) {
+		switch (s[n - 1]) {
+		case 'k':
+		case 'K': shift = 10; break;
+		case 'm':
+		case 'M': shift = 20; break;
+		case 'g':
+		case 'G': shift = 30; break;
+		default: break;
+		}
+	}
+	if (shift)
+		n--;
+	rc = parse_u64_n(s, n, &v);
+	if (rc)
+		return rc;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -IOMMU_ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+static bool str_ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a, y = *b;
+
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static int bad_number(struct trace_reader *r, const struct key_spec *k, const char *val, int rc)
+{
+	if (rc == -IOMMU_ERANGE)
+		return fail(r, "%s: %s overflows 64 bits, expected %s", k->name, quote(val).s,
+			    kind_expect[k->kind]);
+	return fail(r, "%s: %s is not a number, expected %s", k->name, quote(val).s,
+		    kind_expect[k->kind]);
+}
+
+/* Hex digits [s, end) as a number; -1 when empty, not hex or over 8 digits. */
+static int64_t hex_field(const char *s, const char *end)
+{
+	int64_t v = 0;
+
+	if (s == end || end - s > 8)
+		return -1;
+	for (; s < end; s++) {
+		int d = hex_digit(*s);
+
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+static int parse_bdf(struct trace_reader *r, const struct key_spec *k, const char *val,
+		     uint64_t *out)
+{
+	const char *colon = strchr(val, ':');
+	const char *dot = colon ? strchr(colon + 1, '.') : NULL;
+	int64_t bus = -1, dev = -1, fn = -1;
+
+	if (dot) {
+		bus = hex_field(val, colon);
+		dev = hex_field(colon + 1, dot);
+		fn = hex_field(dot + 1, dot + 1 + strlen(dot + 1));
+	}
+	if (bus < 0 || dev < 0 || fn < 0)
+		return fail(r, "%s: %s is not a BDF, expected %s", k->name, quote(val).s,
+			    kind_expect[k->kind]);
+	if (bus > 0xff || dev > 0x1f || fn > 7)
+		return fail(r,
+			    "%s: %s is out of range, expected BB:DD.F with bus 00-ff, device "
+			    "00-1f, function 0-7",
+			    k->name, quote(val).s);
+	*out = (uint64_t)(bus << 8 | dev << 3 | fn);
+	return 0;
+}
+
+/* Parses val for key k into f at index i. */
+static int parse_value(struct trace_reader *r, struct fields *f, unsigned i, const char *val)
+{
+	const struct key_spec *k = &f->spec->keys[i];
+	uint64_t v = 0;
+	int rc;
+
+	if (!*val)
+		return fail(r, "%s: empty value, expected %s", k->name, kind_expect[k->kind]);
+
+	switch (k->kind) {
+	case K_DOMID:
+	case K_DID:
+	case K_PASID:
+	case K_PAGE_ADDR:
+	case K_ADDR:
+		rc = parse_u64(val, &v);
+		if (rc)
+			return bad_number(r, k, val, rc);
+		if (k->kind == K_DOMID && (v == 0 || v > 0xffff))
+			return fail(r, "%s: %s is out of range, expected %s", k->name, quote(val).s,
+				    kind_expect[k->kind]);
+		if (k->kind == K_DID && v > 0xffff)
+			return fail(r, "%s: %s is out of range, expected %s", k->name, quote(val).s,
+				    kind_expect[k->kind]);
+		if (k->kind == K_PASID && v > 0xfffff)
+			return fail(r, "%s: %s is over 20 bits, expected %s", k->name, quote(val).s,
+				    kind_expect[k->kind]);
+		if (k->kind == K_PAGE_ADDR && (v & (IOMMU_PAGE_SIZE - 1)))
+			return fail(r, "%s: %s is not 4 KiB aligned, expected a multiple of 0x1000",
+				    k->name, quote(val).s);
+		break;
+	case K_MAP_SIZE:
+	case K_BYTES:
+		rc = parse_size(val, &v);
+		if (rc == -IOMMU_EINVAL)
+			return fail(r, "%s: %s is not a size, expected %s", k->name, quote(val).s,
+				    kind_expect[k->kind]);
+		if (rc)
+			return bad_number(r, k, val, rc);
+		if (v == 0)
+			return fail(r, "%s: %s is empty, expected %s", k->name, quote(val).s,
+				    k->kind == K_BYTES ? "at least 1 byte" : "at least 4K");
+		if (k->kind == K_MAP_SIZE && (v & (IOMMU_PAGE_SIZE - 1)))
+			return fail(r, "%s: %s is not a multiple of 4 KiB, expected %s", k->name,
+				    quote(val).s, kind_expect[k->kind]);
+		f->page[i] = k->kind == K_MAP_SIZE &&
+			     (str_ieq(val, "4K") || str_ieq(val, "2M") || str_ieq(val, "1G"));
+		break;
+	case K_STAGE:
+		if (!strcmp(val, "s1"))
+			v = TRACE_STAGE_S1;
+		else if (!strcmp(val, "s2"))
+			v = TRACE_STAGE_S2;
+		else
+			return fail(r, "%s: %s is not a stage, expected %s", k->name, quote(val).s,
+				    kind_expect[k->kind]);
+		break;
+	case K_LEVELS:
+		if (!strcmp(val, "3") || !strcmp(val, "4") || !strcmp(val, "5"))
+			v = (uint64_t)(val[0] - '0');
+		else
+			return fail(r, "%s: %s is not a paging depth, expected %s", k->name,
+				    quote(val).s, kind_expect[k->kind]);
+		break;
+	case K_PERM:
+		for (const char *p = val; *p; p++) {
+			unsigned bit = *p == 'r'   ? TRACE_PERM_R
+				       : *p == 'w' ? TRACE_PERM_W
+				       : *p == 'x' ? TRACE_PERM_X
+						   : 0;
+
+			if (!bit || (v & bit))
+				return fail(r, "%s: %s is not a permission, expected %s", k->name,
+					    quote(val).s, kind_expect[k->kind]);
+			v |= bit;
+		}
+		if (!(v & (TRACE_PERM_R | TRACE_PERM_W)))
+			return fail(r, "%s: %s grants neither read nor write, expected %s", k->name,
+				    quote(val).s, kind_expect[k->kind]);
+		break;
+	case K_BOOL:
+		if (!strcmp(val, "0") || !strcmp(val, "1"))
+			v = val[0] == '1';
+		else
+			return fail(r, "%s: %s is not a flag, expected %s", k->name, quote(val).s,
+				    kind_expect[k->kind]);
+		break;
+	case K_BDF:
+		rc = parse_bdf(r, k, val, &v);
+		if (rc)
+			return rc;
+		break;
+	case K_XLATE:
+		if (!strcmp(val, "pt"))
+			v = TRACE_XLATE_PT;
+		else if (!strcmp(val, "s1"))
+			v = TRACE_XLATE_S1;
+		else if (!strcmp(val, "s2"))
+			v = TRACE_XLATE_S2;
+		else if (!strcmp(val, "nested"))
+			v = TRACE_XLATE_NESTED;
+		else
+			return fail(r, "%s: %s is not a translation type, expected %s", k->name,
+				    quote(val).s, kind_expect[k->kind]);
+		break;
+	case K_ACCESS:
+		if (!strcmp(val, "r"))
+			v = TRACE_ACC_R;
+		else if (!strcmp(val, "w"))
+			v = TRACE_ACC_W;
+		else if (!strcmp(val, "x"))
+			v = TRACE_ACC_X;
+		else
+			return fail(r, "%s: %s is not an access, expected %s", k->name,
+				    quote(val).s, kind_expect[k->kind]);
+		break;
+	}
+	f->v[i] = v;
+	return 0;
+}
+
+/* ---- per-operation rules ----------------------------------------------- */
+
+static int key_index(const struct fields *f, const char *name)
+{
+	for (unsigned i = 0; i < MAX_KEYS && f->spec->keys[i].name; i++)
+		if (!strcmp(f->spec->keys[i].name, name))
+			return (int)i;
+	assert(!"key not in the operation's spec");
+	return 0;
+}
+
+static bool has(const struct fields *f, const char *name)
+{
+	return f->seen[key_index(f, name)];
+}
+
+static uint64_t get(const struct fields *f, const char *name)
+{
+	return f->v[key_index(f, name)];
+}
+
+static bool is_page(const struct fields *f, const char *name)
+{
+	return f->page[key_index(f, name)];
+}
+
+static void get_endpoint(const struct fields *f, struct trace_endpoint *ep)
+{
+	ep->sid = (uint16_t)get(f, "dev");
+	ep->has_pasid = has(f, "pasid");
+	ep->pasid = (uint32_t)get(f, "pasid");
+}
+
+/* [base, base + size) must end at or below 2^64. */
+static int check_range(struct trace_reader *r, const char *key, uint64_t base, uint64_t size)
+{
+	if (size - 1 > UINT64_MAX - base)
+		return fail(r,
+			    "size: 0x%llx bytes from %s 0x%llx pass 2^64, expected a range that "
+			    "ends below 2^64",
+			    (unsigned long long)size, key, (unsigned long long)base);
+	return 0;
+}
+
+static int build_domain(struct trace_reader *r, const struct fields *f, struct trace_domain *d)
+{
+	d->id = (unsigned)get(f, "id");
+	d->stage = (enum trace_stage)get(f, "stage");
+	d->levels = (unsigned)get(f, "levels");
+	d->has_parent = has(f, "parent");
+	d->parent = (unsigned)get(f, "parent");
+	if (d->stage == TRACE_STAGE_S1 && d->levels == 3)
+		return fail(r, "levels: 3 is not valid for stage=s1, expected 4 or 5");
+	if (d->has_parent && d->stage == TRACE_STAGE_S2)
+		return fail(r, "parent: only a stage=s1 domain has a parent, expected no parent= "
+			       "with stage=s2");
+	if (d->has_parent && d->parent == d->id)
+		return fail(r,
+			    "parent: domain %u cannot be its own parent, expected the ID of an s2 "
+			    "domain",
+			    d->id);
+	return 0;
+}
+
+static int build_map(struct trace_reader *r, const struct fields *f, bool map, struct trace_map *m)
+{
+	int rc;
+
+	m->dom = (unsigned)get(f, "dom");
+	m->iova = get(f, "iova");
+	m->size = get(f, "size");
+	rc = check_range(r, "iova", m->iova, m->size);
+	if (rc || !map)
+		return rc;
+	m->pa = get(f, "pa");
+	m->perm = (unsigned)get(f, "perm");
+	m->user = get(f, "user");
+	m->one_page = is_page(f, "size");
+	rc = check_range(r, "pa", m->pa, m->size);
+	if (rc)
+		return rc;
+	if (m->one_page && (m->iova & (m->size - 1)))
+		return fail(r,
+			    "iova: 0x%llx is not aligned to the page size, expected a multiple of "
+			    "0x%llx",
+			    (unsigned long long)m->iova, (unsigned long long)m->size);
+	if (m->one_page && (m->pa & (m->size - 1)))
+		return fail(
+			r,
+			"pa: 0x%llx is not aligned to the page size, expected a multiple of 0x%llx",
+			(unsigned long long)m->pa, (unsigned long long)m->size);
+	return 0;
+}
+
+static const char *const xlate_name[] = {
+	[TRACE_XLATE_PT] = "pt",
+	[TRACE_XLATE_S1] = "s1",
+	[TRACE_XLATE_S2] = "s2",
+	[TRACE_XLATE_NESTED] = "nested",
+};
+
+static int build_attach(struct trace_reader *r, const struct fields *f, struct trace_attach *a)
+{
+	static const char *const fl_flags[] = {"sre", "ere", "wpe", "nxe"};
+	bool want_s1, want_s2, first_level;
+	const char *type;
+
+	get_endpoint(f, &a->ep);
+	a->type = (enum trace_xlate)get(f, "type");
+	type = xlate_name[a->type];
+	want_s1 = a->type == TRACE_XLATE_S1 || a->type == TRACE_XLATE_NESTED;
+	want_s2 = a->type == TRACE_XLATE_S2 || a->type == TRACE_XLATE_NESTED;
+	first_level = want_s1;
+
+	if (want_s1 && !has(f, "s1"))
+		return fail(r, "attach: s1= is missing, expected s1=N with type=%s", type);
+	if (want_s2 && !has(f, "s2"))
+		return fail(r, "attach: s2= is missing, expected s2=M with type=%s", type);
+	if (!want_s1 && has(f, "s1"))
+		return fail(r, "s1: not used by type=%s, expected no s1=", type);
+	if (!want_s2 && has(f, "s2"))
+		return fail(r, "s2: not used by type=%s, expected no s2=", type);
+	if (a->type != TRACE_XLATE_PT && has(f, "did"))
+		return fail(r,
+			    "did: only type=pt takes a DID, expected no did= with type=%s (the "
+			    "domain ID is the DID)",
+			    type);
+	for (unsigned i = 0; i < 4; i++)
+		if (!first_level && has(f, fl_flags[i]))
+			return fail(r,
+				    "%s: only type=s1 or type=nested has first-level flags, "
+				    "expected no %s= with type=%s",
+				    fl_flags[i], fl_flags[i], type);
+
+	a->s1 = want_s1 ? (unsigned)get(f, "s1") : 0;
+	a->s2 = want_s2 ? (unsigned)get(f, "s2") : 0;
+	a->has_did = has(f, "did");
+	a->did = (uint16_t)get(f, "did");
+	/* First-level flags default to 1 (supervisor and execute requests
+	 * allowed, write protection and XD honoured), as Linux sets them. */
+	a->sre = has(f, "sre") ? get(f, "sre") : first_level;
+	a->ere = has(f, "ere") ? get(f, "ere") : first_level;
+	a->wpe = has(f, "wpe") ? get(f, "wpe") : first_level;
+	a->nxe = has(f, "nxe") ? get(f, "nxe") : first_level;
+	return 0;
+}
+
+static int build_dma(struct trace_reader *r, const struct fields *f, struct trace_dma *d)
+{
+	get_endpoint(f, &d->ep);
+	d->priv = get(f, "priv");
+	d->addr = get(f, "addr");
+	d->size = get(f, "size");
+	d->op = (enum trace_access)get(f, "op");
+	if (d->priv && !d->ep.has_pasid)
+		return fail(r, "priv: a request without PASID cannot be privileged, expected "
+			       "pasid=P with priv=1");
+	if (d->op == TRACE_ACC_X && !d->ep.has_pasid)
+		return fail(r, "op: a request without PASID cannot ask for execute, expected "
+			       "pasid=P with op=x");
+	return check_range(r, "addr", d->addr, d->size);
+}
+
+/* ---- lines ------------------------------------------------------------- */
+
+/* Reads the time prefix tok ("@CYCLE" or "+N") into ev->cycle. */
+static int parse_time(struct trace_reader *r, const char *tok, struct trace_event *ev)
+{
+	uint64_t v;
+	int rc = parse_u64(tok + 1, &v);
+
+	if (rc == -IOMMU_ERANGE)
+		return fail(r, "time: %s overflows 64 bits, expected a cycle below 2^64",
+			    quote(tok).s);
+	if (rc)
+		return fail(r, "time: %s is not a time, expected @CYCLE or +N (decimal or 0x hex)",
+			    quote(tok).s);
+	if (tok[0] == '+') {
+		if (v > UINT64_MAX - r->cycle)
+			return fail(r,
+				    "time: %s takes the cycle past 2^64, expected a smaller step",
+				    quote(tok).s);
+		ev->cycle = r->cycle + v;
+		return 0;
+	}
+	if (v < r->cycle)
+		return fail(r,
+			    "time: %s is before the previous event at cycle %llu, expected @%llu "
+			    "or later",
+			    quote(tok).s, (unsigned long long)r->cycle,
+			    (unsigned long long)r->cycle);
+	ev->cycle = v;
+	return 0;
+}
+
+static int parse_header(struct trace_reader *r, const char *first, char *rest)
+{
+	const char *version, *extra;
+
+	if (strcmp(first, "iommusim-trace"))
+		return fail(r,
+			    "header: missing, expected '" TRACE_HEADER "' before the first event");
+	version = next_token(&rest);
+	if (!version)
+		return fail(r, "header: version missing, expected '" TRACE_HEADER "'");
+	if (strcmp(version, "v1"))
+		return fail(r, "header: unsupported version %s, expected '" TRACE_HEADER "'",
+			    quote(version).s);
+	extra = next_token(&rest);
+	if (extra)
+		return fail(r,
+			    "header: unexpected %s after the version, expected '" TRACE_HEADER "'",
+			    quote(extra).s);
+	r->header_seen = true;
+	return 0;
+}
+
+static int parse_event(struct trace_reader *r, char *tok, char *rest, struct trace_event *ev)
+{
+	struct fields f;
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->line = r->lineno;
+	ev->cycle = r->cycle;
+	if (tok[0] == '@' || tok[0] == '+') {
+		rc = parse_time(r, tok, ev);
+		if (rc)
+			return rc;
+		tok = next_token(&rest);
+		if (!tok)
+			return fail(r, "op: missing after the time, expected domain, map, unmap, "
+				       "attach, detach or dma");
+	}
+
+	memset(&f, 0, sizeof(f));
+	for (size_t i = 0; i < N_OPS; i++)
+		if (!strcmp(tok, op_specs[i].name))
+			f.spec = &op_specs[i];
+	if (!f.spec)
+		return fail(r,
+			    "op: unknown operation %s, expected domain, map, unmap, attach, detach "
+			    "or dma",
+			    quote(tok).s);
+	ev->op = f.spec->op;
+
+	while ((tok = next_token(&rest))) {
+		char *eq = strchr(tok, '=');
+		unsigned i;
+
+		if (tok[0] == '@' || tok[0] == '+')
+			return fail(r,
+				    "time: %s is not the first token, expected the time before the "
+				    "operation",
+				    quote(tok).s);
+		if (!eq)
+			return fail(r, "%s: %s is not key=value, expected %s", f.spec->name,
+				    quote(tok).s, f.spec->usage);
+		*eq = '\0';
+		for (i = 0; i < MAX_KEYS && f.spec->keys[i].name; i++)
+			if (!strcmp(tok, f.spec->keys[i].name))
+				break;
+		if (i == MAX_KEYS || !f.spec->keys[i].name)
+			return fail(r, "%s: unknown key %s, expected %s", f.spec->name,
+				    quote(tok).s, f.spec->usage);
+		if (f.seen[i])
+			return fail(r, "%s: given twice, expected one %s= per line", tok, tok);
+		f.seen[i] = true;
+		rc = parse_value(r, &f, i, eq + 1);
+		if (rc)
+			return rc;
+	}
+	for (unsigned i = 0; i < MAX_KEYS && f.spec->keys[i].name; i++)
+		if (f.spec->keys[i].required && !f.seen[i])
+			return fail(r, "%s: %s= is missing, expected %s", f.spec->name,
+				    f.spec->keys[i].name, f.spec->usage);
+
+	switch (ev->op) {
+	case TRACE_OP_DOMAIN: rc = build_domain(r, &f, &ev->u.domain); break;
+	case TRACE_OP_MAP:
+	case TRACE_OP_UNMAP: rc = build_map(r, &f, ev->op == TRACE_OP_MAP, &ev->u.map); break;
+	case TRACE_OP_ATTACH: rc = build_attach(r, &f, &ev->u.attach); break;
+	case TRACE_OP_DETACH:
+		get_endpoint(&f, &ev->u.detach);
+		rc = 0;
+		break;
+	case TRACE_OP_DMA: rc = build_dma(r, &f, &ev->u.dma); break;
+	}
+	if (rc)
+		return rc;
+	r->cycle = ev->cycle;
+	return 0;
+}
+
+/* Makes room for n + 1 bytes in r->line. */
+static int reserve_line(struct trace_reader *r, size_t n)
+{
+	char *p;
+
+	if (n + 1 <= r->cap)
+		return 0;
+	p = realloc(r->line, n + 1);
+	if (!p)
+		return -IOMMU_ENOMEM;
+	r->line = p;
+	r->cap = n + 1;
+	return 0;
+}
+
+/* Next line into r->line without its newline: 1, 0 at the end, or < 0. */
+static int read_line(struct trace_reader *r, size_t *len)
+{
+	size_t n;
+
+	if (r->f) {
+		ssize_t got;
+
+		errno = 0;
+		got = getline(&r->line, &r->cap, r->f);
+		if (got < 0) {
+			if (ferror(r->f)) {
+				int e = errno;
+
+				r->lineno++;
+				fail(r, "read: %s, expected a readable trace",
+				     strerror(e ? e : EIO));
+				return -IOMMU_EIO;
+			}
+			return 0;
+		}
+		n = (size_t)got;
+	} else {
+		const char *start = r->buf + r->pos, *nl;
+
+		if (r->pos >= r->len)
+			return 0;
+		nl = memchr(start, '\n', r->len - r->pos);
+		n = nl ? (size_t)(nl - start) + 1 : r->len - r->pos;
+		if (reserve_line(r, n))
+			return -IOMMU_ENOMEM;
+		memcpy(r->line, start, n);
+		r->line[n] = '\0';
+		r->pos += n;
+	}
+	r->lineno++;
+	if (n > 0 && r->line[n - 1] == '\n')
+		r->line[--n] = '\0';
+	*len = n;
+	return 1;
+}
+
+int trace_next(struct trace_reader *r, struct trace_event *ev)
+{
+	for (;;) {
+		size_t len;
+		char *rest, *tok, *hash;
+		int rc;
+
+		if (r->failed)
+			return -IOMMU_EINVAL;
+		rc = read_line(r, &len);
+		if (rc < 0) {
+			if (rc == -IOMMU_ENOMEM)
+				snprintf(r->err, sizeof(r->err), "%s:%u: out of memory", r->name,
+					 r->lineno + 1);
+			r->failed = true;
+			return rc;
+		}
+		if (rc == 0) {
+			if (!r->header_seen) {
+				r->lineno = r->lineno ? r->lineno : 1;
+				return fail(r, "header: missing, expected '" TRACE_HEADER
+					       "' as the first line");
+			}
+			return 0;
+		}
+		if (memchr(r->line, '\0', len))
+			return fail(r, "line: contains a NUL byte, expected text");
+		hash = strchr(r->line, '#');
+		if (hash)
+			*hash = '\0';
+		rest = r->line;
+		tok = next_token(&rest);
+		if (!tok)
+			continue;
+		if (!r->header_seen) {
+			rc = parse_header(r, tok, rest);
+			if (rc)
+				return rc;
+			continue;
+		}
+		rc = parse_event(r, tok, rest, ev);
+		return rc ? rc : 1;
+	}
+}
+
+/* ---- reader lifetime --------------------------------------------------- */
+
+static struct trace_reader *reader_new(const char *name)
+{
+	size_t n = strlen(name) + 1;
+	struct trace_reader *r = calloc(1, sizeof(*r) + n);
+
+	if (r)
+		memcpy(r->name, name, n);
+	return r;
+}
+
+struct trace_reader *trace_open_file(FILE *f, const char *name)
+{
+	struct trace_reader *r = reader_new(name);
+
+	if (r)
+		r->f = f;
+	return r;
+}
+
+struct trace_reader *trace_open_mem(const char *buf, size_t len, const char *name)
+{
+	struct trace_reader *r = reader_new(name);
+
+	if (r) {
+		r->buf = buf;
+		r->len = len;
+	}
+	return r;
+}
+
+void trace_close(struct trace_reader *r)
+{
+	if (!r)
+		return;
+	free(r->line);
+	free(r);
+}
+
+const char *trace_error(const struct trace_reader *r)
+{
+	return r->err;
+}
+
+const char *trace_name(const struct trace_reader *r)
+{
+	return r->name;
+}
+
+const char *trace_op_name(enum trace_op op)
+{
+	for (size_t i = 0; i < N_OPS; i++)
+		if (op_specs[i].op == op)
+			return op_specs[i].name;
+	return "?";
+}
+
+const char *trace_access_name(enum trace_access op)
+{
+	return op == TRACE_ACC_W ? "w" : op == TRACE_ACC_X ? "x" : "r";
+}
+
+void trace_format_bdf(char *buf, size_t len, uint16_t sid)
+{
+	snprintf(buf, len, "%02x:%02x.%x", (unsigned)(sid >> 8), (unsigned)((sid >> 3) & 0x1f),
+		 (unsigned)(sid & 7));
+}

@@ -1,0 +1,129 @@
+/*
+ * Trace reader: tokenizer and parser for the text trace format, version 1
+ * (traces/format.md).
+ *
+ * A reader pulls one line at a time from a FILE* or a memory buffer and
+ * yields one parsed, range-checked event per call, with its line number and
+ * cycle. Events are flavour-neutral (stages and translation types, not VT-d
+ * encodings); the driver turns them into table edits and DMA requests.
+ * Every malformed line stops the reader with one message of the form
+ * "FILE:LINE: <field or op>: <what was wrong>, expected <what>".
+ */
+#ifndef IOMMUSIM_TRACE_H
+#define IOMMUSIM_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TRACE_HEADER "iommusim-trace v1"
+
+enum trace_op {
+	TRACE_OP_DOMAIN,
+	TRACE_OP_MAP,
+	TRACE_OP_UNMAP,
+	TRACE_OP_ATTACH,
+	TRACE_OP_DETACH,
+	TRACE_OP_DMA,
+};
+
+enum trace_stage {
+	TRACE_STAGE_S1 = 1, /* first stage: CPU-format tables */
+	TRACE_STAGE_S2 = 2, /* second stage: IOMMU-format tables */
+};
+
+enum trace_xlate {
+	TRACE_XLATE_PT,     /* pass-through */
+	TRACE_XLATE_S1,     /* first stage only */
+	TRACE_XLATE_S2,     /* second stage only */
+	TRACE_XLATE_NESTED, /* first stage over second stage */
+};
+
+enum trace_access {
+	TRACE_ACC_R,
+	TRACE_ACC_W,
+	TRACE_ACC_X,
+};
+
+/* Permission bits of map perm=. */
+#define TRACE_PERM_R 0x1u
+#define TRACE_PERM_W 0x2u
+#define TRACE_PERM_X 0x4u
+
+/* A requester and, optionally, a PASID. */
+struct trace_endpoint {
+	uint16_t sid; /* bus << 8 | dev << 3 | fn */
+	bool has_pasid;
+	uint32_t pasid;
+};
+
+struct trace_domain {
+	unsigned id; /* 1..65535 */
+	enum trace_stage stage;
+	unsigned levels;
+	bool has_parent;
+	unsigned parent;
+};
+
+/* map and unmap (unmap leaves pa, one_page, perm and user zero). */
+struct trace_map {
+	unsigned dom;
+	uint64_t iova, pa, size;
+	bool one_page; /* size was written 4K, 2M or 1G: exactly one page */
+	unsigned perm; /* TRACE_PERM_* */
+	bool user;
+};
+
+struct trace_attach {
+	struct trace_endpoint ep;
+	enum trace_xlate type;
+	unsigned s1, s2; /* domain IDs, 0 when the type uses none */
+	bool has_did;
+	uint16_t did;
+	bool sre, ere, wpe, nxe;
+};
+
+struct trace_dma {
+	struct trace_endpoint ep;
+	bool priv;
+	uint64_t addr, size;
+	enum trace_access op;
+};
+
+struct trace_event {
+	enum trace_op op;
+	unsigned line;  /* 1-based line in the trace */
+	uint64_t cycle; /* absolute cycle stamp */
+	union {
+		struct trace_domain domain;
+		struct trace_map map; /* map, unmap */
+		struct trace_attach attach;
+		struct trace_endpoint detach;
+		struct trace_dma dma;
+	} u;
+};
+
+struct trace_reader;
+
+/* name is what messages call the trace (usually its path); it is copied.
+ * The reader does not own f. Both return NULL when out of memory. */
+struct trace_reader *trace_open_file(FILE *f, const char *name);
+struct trace_reader *trace_open_mem(const char *buf, size_t len, const char *name);
+void trace_close(struct trace_reader *r);
+
+/* Reads the next event into *ev: 1 when one was read, 0 at the end of the
+ * trace, negative -IOMMU_E* on malformed input (trace_error says why) or a
+ * read error. After an error the reader stays failed. */
+int trace_next(struct trace_reader *r, struct trace_event *ev);
+const char *trace_error(const struct trace_reader *r);
+const char *trace_name(const struct trace_reader *r);
+
+/* Operation keyword ("map") and short names used in records. */
+const char *trace_op_name(enum trace_op op);
+const char *trace_access_name(enum trace_access op);
+
+/* Formats sid as BB:DD.F into buf (at least 8 bytes). */
+void trace_format_bdf(char *buf, size_t len, uint16_t sid);
+
+#endif
