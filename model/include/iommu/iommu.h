@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "iommu/cache.h"
 #include "iommu/mem.h"
 #include "iommu/vtd_fault.h"
 
@@ -32,7 +33,32 @@ struct iommu_config {
 	bool exec_req;       /* ECAP.ERS */
 	bool super_req;      /* ECAP.SRS */
 	bool rid_pasid;      /* ECAP.RPS: RID_PASID honoured (else PASID 0) */
+
+	/* Cache geometries (ways = 0 disables a cache). The paging-structure
+	 * geometries apply to each level's cache (levels 2..5). */
+	struct iommu_cache_geom context_cache, pasid_cache, iotlb, fl_pwc, sl_pwc, nested_tlb;
+	uint64_t seed; /* random replacement */
 };
+
+/* The caches of one IOMMU instance. */
+enum iommu_cache_id {
+	IOMMU_CACHE_CONTEXT,
+	IOMMU_CACHE_PASID,
+	IOMMU_CACHE_IOTLB,
+	IOMMU_CACHE_NESTED_TLB, /* second-level translations of nested first-level tables */
+	IOMMU_CACHE_FL_PWC2,    /* first-level paging-structure cache: PDEs */
+	IOMMU_CACHE_FL_PWC3,    /* PDPTEs */
+	IOMMU_CACHE_FL_PWC4,    /* PML4Es */
+	IOMMU_CACHE_FL_PWC5,    /* PML5Es */
+	IOMMU_CACHE_SL_PWC2,    /* second-level paging-structure caches, by level */
+	IOMMU_CACHE_SL_PWC3,
+	IOMMU_CACHE_SL_PWC4,
+	IOMMU_CACHE_SL_PWC5,
+	IOMMU_CACHE_COUNT,
+};
+
+/* "context_cache", "pasid_cache", "iotlb", "nested_tlb", "fl_pwc_l2", ... */
+const char *iommu_cache_name(enum iommu_cache_id id);
 
 /* Fills cfg with the defaults documented in docs/model.md. */
 void iommu_config_default(struct iommu_config *cfg);
@@ -78,8 +104,17 @@ struct iommu_refs {
 	uint32_t ad_writes; /* A/D bit updates written back */
 };
 
+/* What served a translation. */
+enum iommu_source {
+	IOMMU_SRC_WALK = 0,         /* table walk (possibly shortened by walk caches) */
+	IOMMU_SRC_IOTLB = 1,        /* IOTLB hit */
+	IOMMU_SRC_UNTRANSLATED = 2, /* translation disabled (GSTS.TES = 0) */
+	IOMMU_SRC_DEVTLB = 3,       /* the endpoint's device TLB (ATS) */
+};
+
 struct iommu_resp {
 	bool ok;
+	enum iommu_source source;
 	enum vtd_fault_reason fault; /* VTD_FR_NONE when ok */
 	bool fault_recorded;         /* written to a fault recording register */
 	uint64_t hpa;                /* host physical address of req->addr */
@@ -108,6 +143,7 @@ struct iommu *iommu_create(const struct iommu_config *cfg, const struct iommu_me
 void iommu_destroy(struct iommu *mmu);
 const struct iommu_config *iommu_cfg(const struct iommu *mmu);
 const struct iommu_stats *iommu_stats(const struct iommu *mmu);
+const struct iommu_cache_stats *iommu_cache_stats(const struct iommu *mmu, enum iommu_cache_id id);
 
 /* Register file: size 4 or 8, offset naturally aligned. Unknown offsets
  * read as 0 and ignore writes, as reserved registers do. */

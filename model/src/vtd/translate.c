@@ -14,36 +14,48 @@ struct vtd_nested {
 	struct vtd_sl sl;
 };
 
-/* Each first-level table address (guest-physical) through the second level. */
+/* Each first-level table address (guest-physical) through the second level,
+ * via the nested TLB (second-level translations of table pages, by DID). */
 static unsigned vtd_nested_table(void *ctx, uint64_t table, bool top, uint64_t *pa, unsigned *perm,
 				 struct iommu_refs *refs)
 {
 	struct vtd_nested *n = ctx;
+	struct cache *c = iommu_cache(n->mmu, IOMMU_CACHE_NESTED_TLB);
+	struct cache_key key = {{n->sl.did, table >> 12, 1}};
+	const struct walk_pwc_entry *hit = cache_lookup(c, key.w[1], &key);
+	struct walk_pwc_entry fill;
 	struct walk_result w;
 	unsigned fault;
 
-	/* SPEC(VT-d nested): table address beyond the second-level width → 0x74 */
-	fault = vtd_sl_walk(n->mmu, &n->sl, table, VTD_FR_FL_NESTED_BEYOND_MGAW, refs, &w);
-	if (fault)
-		return fault;
+	if (hit) {
+		fill = *hit;
+	} else {
+		/* SPEC(VT-d nested): table address beyond the second-level width → 0x74 */
+		fault = vtd_sl_walk(n->mmu, &n->sl, table, VTD_FR_FL_NESTED_BEYOND_MGAW, refs, &w);
+		if (fault)
+			return fault;
+		fill = (struct walk_pwc_entry){.next = w.out & ~0xFFFull, .perm = w.perm};
+	}
 	/* SPEC(VT-d nested): no second-level read permission on a first-level
 	 * table → 0x75 for the top-level table, 0x76 below */
-	if (!(w.perm & IOMMU_PERM_R))
+	if (!(fill.perm & IOMMU_PERM_R))
 		return top ? VTD_FR_FL_NESTED_ROOT_READ : VTD_FR_FL_NESTED_READ;
-	fault = vtd_sl_update_ad(n->mmu, &n->sl, &w, false, refs);
-	if (fault)
-		return fault;
-	*pa = w.out;
-	*perm = w.perm;
+	if (!hit) {
+		fault = vtd_sl_update_ad(n->mmu, &n->sl, &w, false, refs);
+		if (fault)
+			return fault;
+		iommu_fill_defer(n->mmu, c, key.w[1], &key, &fill);
+	}
+	*pa = fill.next | (table & 0xFFF);
+	*perm = fill.perm;
 	return 0;
 }
 
 static unsigned vtd_xlate_pt(struct iommu *mmu, const struct iommu_req *req,
-			     struct iommu_resp *resp)
+			     struct iommu_resp *resp, struct vtd_iotlb_entry *te)
 {
-	/* SPEC(VT-d pass-through): address at or above 2^HAW → 0x83 */
-	if (req->addr >> mmu->cfg.haw)
-		return VTD_FR_ADDR_BEYOND_MAX;
+	(void)mmu;
+	te->dirty = true;
 	resp->hpa = req->addr;
 	resp->page_size = IOMMU_PAGE_SIZE;
 	resp->perm = WALK_PERM_ALL;
@@ -51,7 +63,8 @@ static unsigned vtd_xlate_pt(struct iommu *mmu, const struct iommu_req *req,
 }
 
 static unsigned vtd_xlate_sl(struct iommu *mmu, const struct iommu_req *req,
-			     const struct vtd_pasid_entry *pe, struct iommu_resp *resp)
+			     const struct vtd_pasid_entry *pe, struct iommu_resp *resp,
+			     struct vtd_iotlb_entry *te)
 {
 	struct vtd_sl sl;
 	struct walk_result w;
@@ -68,11 +81,13 @@ static unsigned vtd_xlate_sl(struct iommu *mmu, const struct iommu_req *req,
 	resp->hpa = w.out;
 	resp->page_size = walk_level_size(w.leaf_level);
 	resp->perm = w.perm;
+	te->dirty = !sl.ad || req->access == IOMMU_ACC_WRITE || (w.pte[w.leaf_level] & VTD_SL_D);
 	return 0;
 }
 
 static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
-			     const struct vtd_pasid_entry *pe, bool nested, struct iommu_resp *resp)
+			     const struct vtd_pasid_entry *pe, bool nested, struct iommu_resp *resp,
+			     struct vtd_iotlb_entry *te)
 {
 	unsigned levels = 4 + (unsigned)FIELD_GET64(VTD_PE2_FLPM, pe->qw[2]);
 	bool write = req->access == IOMMU_ACC_WRITE;
@@ -86,9 +101,6 @@ static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
 	struct walk_fmt fmt;
 	unsigned fault;
 
-	/* SPEC(VT-d first-level): input not canonical for 48/57 bits → 0x80 */
-	if (!vtd_fl_canonical(req->addr, levels))
-		return VTD_FR_NON_CANONICAL;
 	if (nested) {
 		vtd_sl_init(&n.sl, mmu, pe);
 		/* First-level entries hold guest-physical addresses: their width is
@@ -96,6 +108,7 @@ static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
 		p.out_bits = 52;
 	}
 	vtd_fl_format(&fmt, &p, levels);
+	vtd_fl_use_pwc(mmu, &fmt, resp->did, resp->pasid);
 	if (nested) {
 		fmt.table_xlate = vtd_nested_table;
 		fmt.xlate_ctx = &n;
@@ -127,7 +140,46 @@ static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
 	fault = vtd_fl_update_ad(mmu, &w, write, nested, &resp->refs);
 	if (!fault && nested)
 		fault = vtd_sl_update_ad(mmu, &n.sl, &w2, write, &resp->refs);
+	te->global = w.pte[w.leaf_level] & VTD_FL_G;
+	te->dirty = write || (w.pte[w.leaf_level] & VTD_FL_D);
+	if (nested && n.sl.ad)
+		te->dirty = te->dirty && (write || (w2.pte[w2.leaf_level] & VTD_SL_D));
 	return fault;
+}
+
+/* Input checks that need no table: canonical first-level addresses, the
+ * second-level and pass-through widths. */
+static unsigned vtd_input_check(const struct iommu *mmu, const struct iommu_req *req,
+				const struct vtd_pasid_entry *pe, unsigned pgtt)
+{
+	unsigned levels = 4 + (unsigned)FIELD_GET64(VTD_PE2_FLPM, pe->qw[2]);
+
+	/* SPEC(VT-d first-level): input not canonical for 48/57 bits → 0x80 */
+	if ((pgtt == VTD_PGTT_FL || pgtt == VTD_PGTT_NESTED) &&
+	    !vtd_fl_canonical(req->addr, levels))
+		return VTD_FR_NON_CANONICAL;
+	/* SPEC(VT-d pass-through): address at or above 2^HAW → 0x83 */
+	if (pgtt == VTD_PGTT_PT && (req->addr >> mmu->cfg.haw))
+		return VTD_FR_ADDR_BEYOND_MAX;
+	/* (second level: checked against min(MGAW, AW) by the walk) */
+	return 0;
+}
+
+/* Whether a cached translation serves req; a refusal re-walks the tables,
+ * so that a fault is only ever raised from memory contents. */
+static bool vtd_iotlb_serves(const struct vtd_iotlb_entry *e, const struct iommu_req *req,
+			     const struct vtd_pasid_entry *pe, unsigned pgtt)
+{
+	if (req->access == IOMMU_ACC_WRITE && !e->dirty)
+		return false; /* the walk must set D first */
+	if (pgtt == VTD_PGTT_PT)
+		return true;
+	if ((pgtt == VTD_PGTT_FL || pgtt == VTD_PGTT_NESTED) &&
+	    vtd_fl_check(e->perm, req, pe->qw[2] & VTD_PE2_WPE))
+		return false;
+	if ((pgtt == VTD_PGTT_SL || pgtt == VTD_PGTT_NESTED) && vtd_sl_check(e->perm, req->access))
+		return false;
+	return true;
 }
 
 static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp,
@@ -135,6 +187,7 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 {
 	struct vtd_context_entry ce;
 	struct vtd_pasid_entry pe;
+	struct vtd_iotlb_entry te;
 	unsigned fault, pgtt;
 
 	/* SPEC(VT-d RTADDR): TTM other than scalable mode → 0x30 */
@@ -158,12 +211,44 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 		    (!mmu->cfg.exec_req || !(pe.qw[2] & VTD_PE2_ERE)))
 			return VTD_FR_ERE_CLEAR;
 	}
-	switch (pgtt) {
-	case VTD_PGTT_PT: return vtd_xlate_pt(mmu, req, resp);
-	case VTD_PGTT_SL: return vtd_xlate_sl(mmu, req, &pe, resp);
-	default: /* first-level or nested: pe_invalid() admitted no other value */
-		return vtd_xlate_fl(mmu, req, &pe, pgtt == VTD_PGTT_NESTED, resp);
+	fault = vtd_input_check(mmu, req, &pe, pgtt);
+	if (fault)
+		return fault;
+
+	/* The IOTLB, then a walk that fills it. */
+	if (vtd_iotlb_lookup(mmu, resp->did, resp->pasid, req->addr, &te) &&
+	    vtd_iotlb_serves(&te, req, &pe, pgtt)) {
+		uint64_t size = walk_level_size(te.level);
+
+		resp->source = IOMMU_SRC_IOTLB;
+		resp->hpa = te.page | (req->addr & (size - 1));
+		resp->page_size = size;
+		resp->perm = te.perm;
+		return 0;
 	}
+	te = (struct vtd_iotlb_entry){.cls = VTD_IOTLB_FL};
+	switch (pgtt) {
+	case VTD_PGTT_PT:
+		te.cls = VTD_IOTLB_SL;
+		fault = vtd_xlate_pt(mmu, req, resp, &te);
+		break;
+	case VTD_PGTT_SL:
+		te.cls = VTD_IOTLB_SL;
+		fault = vtd_xlate_sl(mmu, req, &pe, resp, &te);
+		break;
+	default: /* first-level or nested: pe_invalid() admitted no other value */
+		fault = vtd_xlate_fl(mmu, req, &pe, pgtt == VTD_PGTT_NESTED, resp, &te);
+		break;
+	}
+	if (fault)
+		return fault;
+	te.level = (uint8_t)(resp->page_size == (1ull << 30)   ? 3
+			     : resp->page_size == (1ull << 21) ? 2
+							       : 1);
+	te.page = resp->hpa & ~(resp->page_size - 1);
+	te.perm = (uint8_t)resp->perm;
+	vtd_iotlb_fill(mmu, resp->did, resp->pasid, req->addr, &te);
+	return 0;
 }
 
 int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp)
@@ -176,6 +261,7 @@ int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_r
 	/* SPEC(VT-d GSTS.TES): translation disabled → DMA passes untranslated. */
 	if (!(vtd_reg_get32(mmu, VTD_REG_GSTS) & VTD_GSTS_TES)) {
 		resp->ok = true;
+		resp->source = IOMMU_SRC_UNTRANSLATED;
 		resp->hpa = req->addr;
 		resp->page_size = IOMMU_PAGE_SIZE;
 		resp->perm = WALK_PERM_ALL;
