@@ -232,3 +232,15 @@ int iommu_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu
 	iommu_refs_add(&s->refs, &resp->refs);
 	return rc;
 }
+
+void iommu_set_ats(struct iommu *mmu, const struct iommu_ats_ops *ops, void *ctx)
+{
+	mmu->ats = ops;
+	mmu->ats_ctx = ctx;
+}
+
+void iommu_set_qi_observer(struct iommu *mmu, const struct iommu_qi_observer *obs, void *ctx)
+{
+	mmu->qi_obs = obs;
+	mmu->qi_obs_ctx = ctx;
+}

@@ -31,6 +31,10 @@ struct iommu {
 	 * one walk never hits an entry it filled itself. */
 	struct iommu_fill fills[IOMMU_MAX_FILLS];
 	unsigned nfills;
+	const struct iommu_ats_ops *ats;
+	void *ats_ctx;
+	const struct iommu_qi_observer *qi_obs;
+	void *qi_obs_ctx;
 };
 
 /* Queue a walk-cache fill for the end of the current request. */

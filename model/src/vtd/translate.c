@@ -6,6 +6,9 @@
  * the first-level walk reaches each table, and its output, through the
  * second-level translate.
  */
+#include <stddef.h>
+#include <string.h>
+
 #include "vtd.h"
 
 /* Context of a nested walk, handed to the first-level walker. */
@@ -196,6 +199,18 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 	fault = vtd_context_fetch(mmu, req->sid, &ce, st);
 	if (fault)
 		return fault;
+	/* SPEC(VT-d context entry): translation or translated request with
+	 * DTE = 0 → 0x44 */
+	if (req->at != IOMMU_AT_UNTRANSLATED && !(ce.qw[0] & VTD_CE0_DTE))
+		return VTD_FR_CTX_DTE_CLEAR;
+	/* A translated request carries a host-physical address: it passes. */
+	if (req->at == IOMMU_AT_TRANSLATED) {
+		resp->source = IOMMU_SRC_DEVTLB;
+		resp->hpa = req->addr;
+		resp->page_size = IOMMU_PAGE_SIZE;
+		resp->perm = WALK_PERM_ALL;
+		return 0;
+	}
 	fault = vtd_pasid_fetch(mmu, req, &ce, &resp->pasid, &pe, st);
 	if (fault)
 		return fault;
@@ -224,6 +239,7 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 		resp->hpa = te.page | (req->addr & (size - 1));
 		resp->page_size = size;
 		resp->perm = te.perm;
+		resp->global = te.global;
 		return 0;
 	}
 	te = (struct vtd_iotlb_entry){.cls = VTD_IOTLB_FL};
@@ -247,8 +263,53 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 							       : 1);
 	te.page = resp->hpa & ~(resp->page_size - 1);
 	te.perm = (uint8_t)resp->perm;
+	resp->global = te.global;
 	vtd_iotlb_fill(mmu, resp->did, resp->pasid, req->addr, &te);
 	return 0;
+}
+
+/* Faults found in the paging structures, as opposed to configuration
+ * (root, context, PASID structures): a translation request that meets one
+ * completes with no permission instead of failing. */
+static bool vtd_fault_is_page(unsigned fault)
+{
+	return fault >= VTD_FR_FL_ACCESS && fault <= VTD_FR_NO_READ;
+}
+
+/* One pass of the request through the IOMMU. */
+static unsigned vtd_pass(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp,
+			 struct vtd_walk_state *st)
+{
+	memset(resp, 0, offsetof(struct iommu_resp, refs));
+	resp->pasid = req->pasid_valid ? req->pasid : 0;
+	return vtd_process(mmu, req, resp, st);
+}
+
+/* ATS translation request: the permissions the page grants, writable only
+ * when asked (NW = 0) so that the walk sets D before a translated write. */
+static unsigned vtd_translation_request(struct iommu *mmu, const struct iommu_req *req,
+					struct iommu_resp *resp, struct vtd_walk_state *st)
+{
+	struct iommu_req r = *req;
+	unsigned fault;
+
+	r.access = req->no_write ? IOMMU_ACC_READ : IOMMU_ACC_WRITE;
+	if (r.access == IOMMU_ACC_READ && req->access == IOMMU_ACC_EXEC)
+		r.access = IOMMU_ACC_EXEC;
+	fault = vtd_pass(mmu, &r, resp, st);
+	if (fault && vtd_fault_is_page(fault) && r.access != IOMMU_ACC_READ) {
+		r.access = IOMMU_ACC_READ; /* no write/execute: try for read only */
+		fault = vtd_pass(mmu, &r, resp, st);
+	}
+	if (fault && vtd_fault_is_page(fault)) {
+		/* SPEC(PCIe ATS): R = W = 0 completion; nothing is recorded. */
+		resp->perm = 0;
+		resp->fault = (enum vtd_fault_reason)fault;
+		return 0;
+	}
+	if (!fault && r.access == IOMMU_ACC_READ)
+		resp->perm &= ~IOMMU_PERM_W; /* granted for reading only */
+	return fault;
 }
 
 int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp)
@@ -267,12 +328,20 @@ int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_r
 		resp->perm = WALK_PERM_ALL;
 		return 0;
 	}
-	fault = vtd_process(mmu, req, resp, &st);
+	if (req->at == IOMMU_AT_TRANSLATION_REQ) {
+		mmu->stats.translation_reqs++;
+		fault = vtd_translation_request(mmu, req, resp, &st);
+	} else {
+		fault = vtd_process(mmu, req, resp, &st);
+		if (!fault && req->at == IOMMU_AT_TRANSLATED)
+			mmu->stats.translated_reqs++;
+	}
 	if (!fault) {
 		resp->ok = true;
 		return 0;
 	}
 	resp->ok = false;
+	resp->unsupported = req->at == IOMMU_AT_TRANSLATION_REQ;
 	resp->fault = (enum vtd_fault_reason)fault;
 	resp->hpa = 0;
 	resp->page_size = 0;
@@ -283,6 +352,9 @@ int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_r
 		.pasid = req->pasid,
 		.addr = req->addr,
 		.is_read = req->access != IOMMU_ACC_WRITE,
+		.priv = req->pasid_valid && req->priv,
+		.exec = req->access == IOMMU_ACC_EXEC,
+		.page_req = req->at == IOMMU_AT_TRANSLATION_REQ,
 		.reason = fault,
 	};
 	resp->fault_recorded = vtd_fault_record(mmu, &fi, st.fpd);

@@ -119,6 +119,10 @@ void vtd_inv_iotlb(struct iommu *mmu, unsigned gran, uint16_t did, uint64_t addr
 void vtd_inv_piotlb(struct iommu *mmu, unsigned gran, uint16_t did, uint32_t pasid, uint64_t addr,
 		    unsigned am, bool ih);
 
+/* qi.c: the invalidation queue. Runs the queue from IQH to IQT; called
+ * when software writes IQT, enables QIE or clears IQE/ITE. */
+void vtd_qi_run(struct iommu *mmu);
+
 /* translate.c */
 int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
 
@@ -129,6 +133,8 @@ struct vtd_fault_info {
 	uint32_t pasid;
 	uint64_t addr;
 	bool is_read;
+	bool priv, exec; /* privileged-mode / execute requested */
+	bool page_req;   /* ATS translation request (type "page") */
 	unsigned reason;
 };
 /* Records the fault unless fpd; returns true when a record was written. */
