@@ -13,6 +13,7 @@ struct devtlb_entry {
 	uint64_t page;
 	unsigned perm;
 	bool global;
+	uint64_t seq; /* when filled (simulation bookkeeping for the oracle) */
 };
 
 struct ats_dev {
@@ -113,6 +114,7 @@ int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *re
 			rc = ats_translated(mmu, req, e.page, 1ull << (12 + 9 * (level - 1)),
 					    e.perm, resp);
 			resp->source = IOMMU_SRC_DEVTLB;
+			resp->fill_seq = e.seq;
 			return rc;
 		}
 	}
@@ -136,6 +138,7 @@ int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *re
 		.page = resp->hpa & ~(resp->page_size - 1),
 		.perm = resp->perm,
 		.global = resp->global,
+		.seq = iommu_seq(mmu),
 	};
 	{
 		unsigned level = resp->page_size == (1ull << 30)   ? 3

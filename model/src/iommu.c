@@ -118,6 +118,11 @@ struct iommu *iommu_create(const struct iommu_config *cfg, const struct iommu_me
 			return NULL;
 		}
 	}
+	{
+		const struct iommu_cache_geom off = {.sets = 1, .ways = 0};
+
+		cache_init(&mmu->nocache, &off, 0, 0); /* cannot fail: no lines */
+	}
 	vtd_regs_reset(mmu);
 	return mmu;
 }
@@ -129,6 +134,27 @@ void iommu_destroy(struct iommu *mmu)
 	for (int id = 0; id < IOMMU_CACHE_COUNT; id++)
 		cache_fini(&mmu->caches[id]);
 	free(mmu);
+}
+
+static bool iommu_req_malformed(const struct iommu_req *req);
+
+uint64_t iommu_seq(const struct iommu *mmu)
+{
+	return mmu->seq;
+}
+
+int iommu_probe(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp)
+{
+	int rc;
+
+	memset(resp, 0, sizeof(*resp));
+	if (iommu_req_malformed(req) || req->at != IOMMU_AT_UNTRANSLATED)
+		return -IOMMU_EINVAL;
+	mmu->probe = true;
+	rc = vtd_translate(mmu, req, resp);
+	mmu->probe = false;
+	mmu->nfills = 0;
+	return rc;
 }
 
 const struct iommu_config *iommu_cfg(const struct iommu *mmu)
@@ -214,6 +240,7 @@ int iommu_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu
 	if (iommu_req_malformed(req))
 		return -IOMMU_EINVAL;
 	s->requests++;
+	mmu->seq++;
 	rc = vtd_translate(mmu, req, resp);
 	iommu_fills_end(mmu, rc == 0);
 	if (rc == 0) {

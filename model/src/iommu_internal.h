@@ -35,6 +35,9 @@ struct iommu {
 	void *ats_ctx;
 	const struct iommu_qi_observer *qi_obs;
 	void *qi_obs_ctx;
+	uint64_t seq;         /* event sequence: requests and descriptors */
+	bool probe;           /* reference walk: no caches, no writes, no records */
+	struct cache nocache; /* what iommu_cache() gives while probing */
 };
 
 /* Queue a walk-cache fill for the end of the current request. */
@@ -43,9 +46,10 @@ void iommu_fill_defer(struct iommu *mmu, struct cache *c, uint64_t idx, const st
 /* At the end of a request: commit (translation) or drop (fault) the fills. */
 void iommu_fills_end(struct iommu *mmu, bool commit);
 
+/* The cache id, or a disabled one during a reference walk (iommu_probe). */
 static inline struct cache *iommu_cache(struct iommu *mmu, enum iommu_cache_id id)
 {
-	return &mmu->caches[id];
+	return mmu->probe ? &mmu->nocache : &mmu->caches[id];
 }
 
 /* Register-file storage helpers (little-endian, like the hardware). */

@@ -132,6 +132,8 @@ struct iommu_resp {
 	bool global;                 /* first-level G: valid for every PASID */
 	bool unsupported;            /* translation request: Unsupported Request */
 	uint32_t pasid;              /* PASID used (RID_PASID when none given) */
+	unsigned pgtt;               /* PASID entry translation type used (0: none) */
+	uint64_t fill_seq;           /* IOTLB / device TLB: when the entry was filled */
 	uint16_t did;                /* domain ID tagging the translation */
 	struct iommu_refs refs;      /* memory references this request made */
 };
@@ -178,6 +180,9 @@ struct iommu;
 struct iommu *iommu_create(const struct iommu_config *cfg, const struct iommu_mem *mem);
 void iommu_destroy(struct iommu *mmu);
 const struct iommu_config *iommu_cfg(const struct iommu *mmu);
+/* Event sequence number: advances with every request and every executed
+ * invalidation descriptor (orders cache fills against invalidations). */
+uint64_t iommu_seq(const struct iommu *mmu);
 const struct iommu_stats *iommu_stats(const struct iommu *mmu);
 const struct iommu_cache_stats *iommu_cache_stats(const struct iommu *mmu, enum iommu_cache_id id);
 
@@ -200,5 +205,10 @@ void iommu_reg_write(struct iommu *mmu, uint32_t off, unsigned size, uint64_t va
  *   device whose context entry has DTE = 0 (0x44);
  * - translated: passed with hpa = addr when the context entry has DTE = 1. */
 int iommu_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
+
+/* Reference walk of an untranslated request over the tables as they are in
+ * memory now: no cache is used or filled, nothing is written or recorded,
+ * no statistic moves. The oracle compares cached results against it. */
+int iommu_probe(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
 
 #endif

@@ -174,6 +174,7 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 	case VTD_DESC_WAIT: qi_wait(mmu, qw); break;
 	case VTD_DESC_IEC: break;
 	}
+	mmu->seq++;
 	mmu->stats.qi_descriptors++;
 	mmu->stats.qi_by_type[type]++;
 	if (mmu->qi_obs && mmu->qi_obs->desc && type != VTD_DESC_WAIT)

@@ -216,6 +216,7 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 		return fault;
 	resp->did = (uint16_t)FIELD_GET64(VTD_PE1_DID, pe.qw[1]);
 	pgtt = FIELD_GET64(VTD_PE0_PGTT, pe.qw[0]);
+	resp->pgtt = pgtt;
 
 	if (pgtt == VTD_PGTT_FL || pgtt == VTD_PGTT_NESTED) {
 		/* SPEC(VT-d PASID entry): supervisor request and SRE = 0 → 0x5D */
@@ -240,6 +241,7 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 		resp->page_size = size;
 		resp->perm = te.perm;
 		resp->global = te.global;
+		resp->fill_seq = te.seq;
 		return 0;
 	}
 	te = (struct vtd_iotlb_entry){.cls = VTD_IOTLB_FL};
@@ -264,6 +266,8 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 	te.page = resp->hpa & ~(resp->page_size - 1);
 	te.perm = (uint8_t)resp->perm;
 	resp->global = te.global;
+	te.seq = mmu->seq;
+	resp->fill_seq = te.seq;
 	vtd_iotlb_fill(mmu, resp->did, resp->pasid, req->addr, &te);
 	return 0;
 }

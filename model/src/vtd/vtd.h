@@ -36,6 +36,7 @@ struct vtd_iotlb_entry {
 	uint8_t cls;   /* enum vtd_iotlb_class */
 	bool dirty;    /* writes may use it without an A/D walk */
 	bool global;   /* first-level G bit */
+	uint64_t seq;  /* when filled (simulation bookkeeping for the oracle) */
 };
 
 /* Payload size of each cache of the instance. */
