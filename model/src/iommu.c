@@ -2,6 +2,7 @@
  * One IOMMU instance: configuration, lifetime, statistics and the request
  * entry point. The architecture-specific work is in src/vtd/.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,49 @@ void iommu_config_default(struct iommu_config *cfg)
 		.exec_req = true,
 		.super_req = true,
 		.rid_pasid = true,
+		.context_cache = {.sets = 16, .ways = 4, .repl = IOMMU_REPL_LRU},
+		.pasid_cache = {.sets = 16, .ways = 4, .repl = IOMMU_REPL_LRU},
+		.iotlb = {.sets = 64, .ways = 8, .repl = IOMMU_REPL_PLRU},
+		.fl_pwc = {.sets = 8, .ways = 4, .repl = IOMMU_REPL_LRU},
+		.sl_pwc = {.sets = 8, .ways = 4, .repl = IOMMU_REPL_LRU},
+		.nested_tlb = {.sets = 16, .ways = 4, .repl = IOMMU_REPL_LRU},
+		.seed = 1,
 	};
+}
+
+static const struct iommu_cache_geom *cfg_geom(const struct iommu_config *cfg,
+					       enum iommu_cache_id id)
+{
+	switch (id) {
+	case IOMMU_CACHE_CONTEXT: return &cfg->context_cache;
+	case IOMMU_CACHE_PASID: return &cfg->pasid_cache;
+	case IOMMU_CACHE_IOTLB: return &cfg->iotlb;
+	case IOMMU_CACHE_NESTED_TLB: return &cfg->nested_tlb;
+	case IOMMU_CACHE_FL_PWC2:
+	case IOMMU_CACHE_FL_PWC3:
+	case IOMMU_CACHE_FL_PWC4:
+	case IOMMU_CACHE_FL_PWC5: return &cfg->fl_pwc;
+	default: return &cfg->sl_pwc;
+	}
+}
+
+const char *iommu_cache_name(enum iommu_cache_id id)
+{
+	static const char *const names[IOMMU_CACHE_COUNT] = {
+		[IOMMU_CACHE_CONTEXT] = "context_cache", [IOMMU_CACHE_PASID] = "pasid_cache",
+		[IOMMU_CACHE_IOTLB] = "iotlb",           [IOMMU_CACHE_NESTED_TLB] = "nested_tlb",
+		[IOMMU_CACHE_FL_PWC2] = "fl_pwc_l2",     [IOMMU_CACHE_FL_PWC3] = "fl_pwc_l3",
+		[IOMMU_CACHE_FL_PWC4] = "fl_pwc_l4",     [IOMMU_CACHE_FL_PWC5] = "fl_pwc_l5",
+		[IOMMU_CACHE_SL_PWC2] = "sl_pwc_l2",     [IOMMU_CACHE_SL_PWC3] = "sl_pwc_l3",
+		[IOMMU_CACHE_SL_PWC4] = "sl_pwc_l4",     [IOMMU_CACHE_SL_PWC5] = "sl_pwc_l5",
+	};
+
+	return (unsigned)id < IOMMU_CACHE_COUNT ? names[id] : "unknown";
+}
+
+const struct iommu_cache_stats *iommu_cache_stats(const struct iommu *mmu, enum iommu_cache_id id)
+{
+	return &mmu->caches[id].st;
 }
 
 int iommu_config_check(const struct iommu_config *cfg, const char **why)
@@ -46,6 +89,10 @@ int iommu_config_check(const struct iommu_config *cfg, const char **why)
 		w = "pasid_bits: expected 1..20";
 	else if (cfg->fl_5level && cfg->mgaw < 57)
 		w = "fl_5level: needs mgaw 57";
+	for (int id = 0; !w && id < IOMMU_CACHE_COUNT; id++) {
+		if (cache_geom_check(cfg_geom(cfg, (enum iommu_cache_id)id), &w))
+			w = w ? w : "cache geometry invalid";
+	}
 	if (why)
 		*why = w;
 	return w ? -IOMMU_EINVAL : 0;
@@ -62,13 +109,52 @@ struct iommu *iommu_create(const struct iommu_config *cfg, const struct iommu_me
 		return NULL;
 	mmu->cfg = *cfg;
 	mmu->mem = *mem;
+	for (int id = 0; id < IOMMU_CACHE_COUNT; id++) {
+		/* Payloads are sized by the structure that uses each cache. */
+		if (cache_init(&mmu->caches[id], cfg_geom(cfg, (enum iommu_cache_id)id),
+			       vtd_cache_payload((enum iommu_cache_id)id),
+			       cfg->seed + (uint64_t)id)) {
+			iommu_destroy(mmu);
+			return NULL;
+		}
+	}
+	{
+		const struct iommu_cache_geom off = {.sets = 1, .ways = 0};
+
+		cache_init(&mmu->nocache, &off, 0, 0); /* cannot fail: no lines */
+	}
 	vtd_regs_reset(mmu);
 	return mmu;
 }
 
 void iommu_destroy(struct iommu *mmu)
 {
+	if (!mmu)
+		return;
+	for (int id = 0; id < IOMMU_CACHE_COUNT; id++)
+		cache_fini(&mmu->caches[id]);
 	free(mmu);
+}
+
+static bool iommu_req_malformed(const struct iommu_req *req);
+
+uint64_t iommu_seq(const struct iommu *mmu)
+{
+	return mmu->seq;
+}
+
+int iommu_probe(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp)
+{
+	int rc;
+
+	memset(resp, 0, sizeof(*resp));
+	if (iommu_req_malformed(req) || req->at != IOMMU_AT_UNTRANSLATED)
+		return -IOMMU_EINVAL;
+	mmu->probe = true;
+	rc = vtd_translate(mmu, req, resp);
+	mmu->probe = false;
+	mmu->nfills = 0;
+	return rc;
 }
 
 const struct iommu_config *iommu_cfg(const struct iommu *mmu)
@@ -103,6 +189,35 @@ uint32_t iommu_refs_walk_reads(const struct iommu_refs *refs)
 	return n;
 }
 
+void iommu_fill_defer(struct iommu *mmu, struct cache *c, uint64_t idx, const struct cache_key *key,
+		      const void *payload)
+{
+	struct iommu_fill *f;
+
+	assert(c->payload <= sizeof(f->data));
+	if (!c->g.ways)
+		return;
+	if (mmu->nfills == IOMMU_MAX_FILLS) {
+		/* Cannot happen with 5-level tables (at most 33 fills); keep the
+		 * line rather than lose it if it ever does. */
+		cache_fill(c, idx, key, payload);
+		return;
+	}
+	f = &mmu->fills[mmu->nfills++];
+	f->c = c;
+	f->idx = idx;
+	f->key = *key;
+	memcpy(f->data, payload, c->payload);
+}
+
+void iommu_fills_end(struct iommu *mmu, bool commit)
+{
+	for (unsigned i = 0; commit && i < mmu->nfills; i++)
+		cache_fill(mmu->fills[i].c, mmu->fills[i].idx, &mmu->fills[i].key,
+			   mmu->fills[i].data);
+	mmu->nfills = 0;
+}
+
 /* A request that no PCIe transaction could carry. */
 static bool iommu_req_malformed(const struct iommu_req *req)
 {
@@ -125,7 +240,9 @@ int iommu_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu
 	if (iommu_req_malformed(req))
 		return -IOMMU_EINVAL;
 	s->requests++;
+	mmu->seq++;
 	rc = vtd_translate(mmu, req, resp);
+	iommu_fills_end(mmu, rc == 0);
 	if (rc == 0) {
 		s->completed++;
 	} else {
@@ -141,4 +258,16 @@ int iommu_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu
 	}
 	iommu_refs_add(&s->refs, &resp->refs);
 	return rc;
+}
+
+void iommu_set_ats(struct iommu *mmu, const struct iommu_ats_ops *ops, void *ctx)
+{
+	mmu->ats = ops;
+	mmu->ats_ctx = ctx;
+}
+
+void iommu_set_qi_observer(struct iommu *mmu, const struct iommu_qi_observer *obs, void *ctx)
+{
+	mmu->qi_obs = obs;
+	mmu->qi_obs_ctx = ctx;
 }

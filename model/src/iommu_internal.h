@@ -5,8 +5,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cache.h"
 #include "iommu/iommu.h"
 #include "iommu/vtd_regs.h"
+
+/* A walk-cache fill waiting for its request to complete. */
+struct iommu_fill {
+	struct cache *c;
+	uint64_t idx;
+	struct cache_key key;
+	uint8_t data[32];
+};
+#define IOMMU_MAX_FILLS 64
 
 struct iommu {
 	struct iommu_config cfg;
@@ -15,7 +25,32 @@ struct iommu {
 	uint64_t root_active;       /* RTADDR latched by GCMD.SRTP */
 	unsigned fr_next;           /* next fault record the hardware writes */
 	struct iommu_stats stats;
+	struct cache caches[IOMMU_CACHE_COUNT];
+	/* Walk-cache (paging-structure, nested TLB) fills of the request in
+	 * flight: the walker commits them when the request completes, so that
+	 * one walk never hits an entry it filled itself. */
+	struct iommu_fill fills[IOMMU_MAX_FILLS];
+	unsigned nfills;
+	const struct iommu_ats_ops *ats;
+	void *ats_ctx;
+	const struct iommu_qi_observer *qi_obs;
+	void *qi_obs_ctx;
+	uint64_t seq;         /* event sequence: requests and descriptors */
+	bool probe;           /* reference walk: no caches, no writes, no records */
+	struct cache nocache; /* what iommu_cache() gives while probing */
 };
+
+/* Queue a walk-cache fill for the end of the current request. */
+void iommu_fill_defer(struct iommu *mmu, struct cache *c, uint64_t idx, const struct cache_key *key,
+		      const void *payload);
+/* At the end of a request: commit (translation) or drop (fault) the fills. */
+void iommu_fills_end(struct iommu *mmu, bool commit);
+
+/* The cache id, or a disabled one during a reference walk (iommu_probe). */
+static inline struct cache *iommu_cache(struct iommu *mmu, enum iommu_cache_id id)
+{
+	return mmu->probe ? &mmu->nocache : &mmu->caches[id];
+}
 
 /* Register-file storage helpers (little-endian, like the hardware). */
 uint32_t vtd_reg_get32(const struct iommu *mmu, uint32_t off);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cache.h"
 #include "iommu/iommu.h"
 
 /* One entry as the format decoded it. */
@@ -44,18 +45,34 @@ struct walk_fmt {
 	const void *params;        /* format parameters for decode */
 	walk_xlate_fn table_xlate; /* NULL: table addresses are physical */
 	void *xlate_ctx;
+	/* Paging-structure caches, per level of the cached entry (2..5; NULL
+	 * where none), tagged with pwc_tag (domain, and PASID for first level). */
+	struct cache *pwc[IOMMU_MAX_LEVELS + 1];
+	uint64_t pwc_tag;
+};
+
+/* A paging-structure cache line: a non-leaf entry at some level, as the
+ * host-physical next table it points to, with the permissions accumulated
+ * down to it and those the next table page was reached with. */
+struct walk_pwc_entry {
+	uint64_t next;
+	unsigned perm;
+	unsigned tperm;
 };
 
 struct walk_result {
-	unsigned levels;     /* the walk's top level */
-	uint64_t out;        /* output address of the input address */
-	unsigned leaf_level; /* 1 = 4 KiB page, 2 = 2 MiB, 3 = 1 GiB */
-	unsigned perm;       /* AND of every entry's permissions */
+	unsigned levels;      /* the walk's top level */
+	unsigned start_level; /* first level read (below levels after a PWC hit) */
+	uint64_t out;         /* output address of the input address */
+	unsigned leaf_level;  /* 1 = 4 KiB page, 2 = 2 MiB, 3 = 1 GiB */
+	unsigned perm;        /* AND of every entry's permissions */
 	/* Per level: where the entry was read, its value, and the permissions
 	 * the table page was reached with (all-ones unless nested). */
 	uint64_t pte_pa[IOMMU_MAX_LEVELS + 1];
 	uint64_t pte[IOMMU_MAX_LEVELS + 1];
 	unsigned table_perm[IOMMU_MAX_LEVELS + 1];
+	uint64_t table_pa[IOMMU_MAX_LEVELS + 1]; /* host-physical table read at level */
+	unsigned acc_perm[IOMMU_MAX_LEVELS + 1]; /* permissions accumulated to level */
 };
 
 #define WALK_PERM_ALL (IOMMU_PERM_R | IOMMU_PERM_W | IOMMU_PERM_X | IOMMU_PERM_U)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "iommu/cache.h"
 #include "iommu/mem.h"
 #include "iommu/vtd_fault.h"
 
@@ -32,7 +33,32 @@ struct iommu_config {
 	bool exec_req;       /* ECAP.ERS */
 	bool super_req;      /* ECAP.SRS */
 	bool rid_pasid;      /* ECAP.RPS: RID_PASID honoured (else PASID 0) */
+
+	/* Cache geometries (ways = 0 disables a cache). The paging-structure
+	 * geometries apply to each level's cache (levels 2..5). */
+	struct iommu_cache_geom context_cache, pasid_cache, iotlb, fl_pwc, sl_pwc, nested_tlb;
+	uint64_t seed; /* random replacement */
 };
+
+/* The caches of one IOMMU instance. */
+enum iommu_cache_id {
+	IOMMU_CACHE_CONTEXT,
+	IOMMU_CACHE_PASID,
+	IOMMU_CACHE_IOTLB,
+	IOMMU_CACHE_NESTED_TLB, /* second-level translations of nested first-level tables */
+	IOMMU_CACHE_FL_PWC2,    /* first-level paging-structure cache: PDEs */
+	IOMMU_CACHE_FL_PWC3,    /* PDPTEs */
+	IOMMU_CACHE_FL_PWC4,    /* PML4Es */
+	IOMMU_CACHE_FL_PWC5,    /* PML5Es */
+	IOMMU_CACHE_SL_PWC2,    /* second-level paging-structure caches, by level */
+	IOMMU_CACHE_SL_PWC3,
+	IOMMU_CACHE_SL_PWC4,
+	IOMMU_CACHE_SL_PWC5,
+	IOMMU_CACHE_COUNT,
+};
+
+/* "context_cache", "pasid_cache", "iotlb", "nested_tlb", "fl_pwc_l2", ... */
+const char *iommu_cache_name(enum iommu_cache_id id);
 
 /* Fills cfg with the defaults documented in docs/model.md. */
 void iommu_config_default(struct iommu_config *cfg);
@@ -45,6 +71,13 @@ enum iommu_access {
 	IOMMU_ACC_EXEC = 2, /* execute-requested read (PASID prefix ER=1) */
 };
 
+/* PCIe address type of a request (AT field). */
+enum iommu_at {
+	IOMMU_AT_UNTRANSLATED = 0,
+	IOMMU_AT_TRANSLATION_REQ = 1, /* ATS translation request */
+	IOMMU_AT_TRANSLATED = 2,      /* addr is a translated (host-physical) address */
+};
+
 struct iommu_req {
 	uint16_t sid;     /* requester ID: bus << 8 | dev << 3 | fn */
 	bool pasid_valid; /* request carries a PASID prefix */
@@ -52,6 +85,8 @@ struct iommu_req {
 	bool priv;        /* privileged-mode requested (needs a PASID) */
 	uint64_t addr;    /* untranslated input address */
 	enum iommu_access access;
+	enum iommu_at at; /* untranslated unless an ATS endpoint says otherwise */
+	bool no_write;    /* translation request: NW, read access is enough */
 };
 
 /* Permission bits in iommu_resp.perm. */
@@ -78,14 +113,27 @@ struct iommu_refs {
 	uint32_t ad_writes; /* A/D bit updates written back */
 };
 
+/* What served a translation. */
+enum iommu_source {
+	IOMMU_SRC_WALK = 0,         /* table walk (possibly shortened by walk caches) */
+	IOMMU_SRC_IOTLB = 1,        /* IOTLB hit */
+	IOMMU_SRC_UNTRANSLATED = 2, /* translation disabled (GSTS.TES = 0) */
+	IOMMU_SRC_DEVTLB = 3,       /* the endpoint's device TLB (ATS) */
+};
+
 struct iommu_resp {
 	bool ok;
+	enum iommu_source source;
 	enum vtd_fault_reason fault; /* VTD_FR_NONE when ok */
 	bool fault_recorded;         /* written to a fault recording register */
 	uint64_t hpa;                /* host physical address of req->addr */
 	uint64_t page_size;          /* bytes covered by this translation */
 	unsigned perm;               /* IOMMU_PERM_* effective permissions */
+	bool global;                 /* first-level G: valid for every PASID */
+	bool unsupported;            /* translation request: Unsupported Request */
 	uint32_t pasid;              /* PASID used (RID_PASID when none given) */
+	unsigned pgtt;               /* PASID entry translation type used (0: none) */
+	uint64_t fill_seq;           /* IOTLB / device TLB: when the entry was filled */
 	uint16_t did;                /* domain ID tagging the translation */
 	struct iommu_refs refs;      /* memory references this request made */
 };
@@ -99,7 +147,32 @@ struct iommu_stats {
 	uint64_t walks;           /* requests that read any paging entry */
 	uint64_t walk_mem_reads;  /* paging-entry reads, first and second level */
 	uint64_t walk_max_mem_reads;
-	struct iommu_refs refs; /* totals over all requests */
+	struct iommu_refs refs;    /* totals over all requests */
+	uint64_t translation_reqs; /* ATS translation requests */
+	uint64_t translated_reqs;  /* ATS translated requests passed */
+	/* Invalidation queue */
+	uint64_t qi_descriptors; /* executed */
+	uint64_t qi_by_type[16];
+	uint64_t qi_waits;        /* invalidation waits completed */
+	uint64_t qi_aborted;      /* descriptors dropped behind a timeout */
+	uint64_t qi_errors;       /* IQE raised */
+	uint64_t devtlb_invs;     /* ATS invalidation requests sent */
+	uint64_t devtlb_timeouts; /* ... that got no answer (ITE) */
+};
+
+/* Endpoints that receive ATS invalidation requests (device TLBs). */
+struct iommu_ats_ops {
+	/* Invalidate [addr, addr+size) (size 0: everything) of endpoint sid's
+	 * device TLB, for pasid when pasid_valid (all PASIDs when global).
+	 * Returns true when the endpoint answers with a completion. */
+	bool (*invalidate)(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid, bool global,
+			   uint64_t addr, uint64_t size);
+};
+
+/* Observes the invalidation queue (the stale-translation oracle). */
+struct iommu_qi_observer {
+	void (*desc)(void *ctx, const uint64_t qw[4]); /* a descriptor executed */
+	void (*wait)(void *ctx);                       /* an invalidation wait completed */
 };
 
 struct iommu;
@@ -107,17 +180,35 @@ struct iommu;
 struct iommu *iommu_create(const struct iommu_config *cfg, const struct iommu_mem *mem);
 void iommu_destroy(struct iommu *mmu);
 const struct iommu_config *iommu_cfg(const struct iommu *mmu);
+/* Event sequence number: advances with every request and every executed
+ * invalidation descriptor (orders cache fills against invalidations). */
+uint64_t iommu_seq(const struct iommu *mmu);
 const struct iommu_stats *iommu_stats(const struct iommu *mmu);
+const struct iommu_cache_stats *iommu_cache_stats(const struct iommu *mmu, enum iommu_cache_id id);
+
+void iommu_set_ats(struct iommu *mmu, const struct iommu_ats_ops *ops, void *ctx);
+void iommu_set_qi_observer(struct iommu *mmu, const struct iommu_qi_observer *obs, void *ctx);
 
 /* Register file: size 4 or 8, offset naturally aligned. Unknown offsets
  * read as 0 and ignore writes, as reserved registers do. */
 uint64_t iommu_reg_read(struct iommu *mmu, uint32_t off, unsigned size);
 void iommu_reg_write(struct iommu *mmu, uint32_t off, unsigned size, uint64_t val);
 
-/* Translate one untranslated DMA request. Always fills *resp; returns 0 on a
- * translation, 1 on a fault (recorded in the fault registers unless
- * suppressed), or -IOMMU_EINVAL for a request no bus could carry (PASID over
- * 20 bits, priv or exec without a PASID). */
+/* Process one request. Always fills *resp; returns 0 on a translation,
+ * 1 on a fault (recorded in the fault registers unless suppressed), or
+ * -IOMMU_EINVAL for a request no bus could carry (PASID over 20 bits, priv or
+ * exec without a PASID).
+ * - untranslated: translated through the tables and caches;
+ * - ATS translation request: 0 with resp->perm the granted permissions
+ *   (none when the page is not mapped: no fault is recorded for that), or 1
+ *   with resp->unsupported for a configuration fault (recorded), such as a
+ *   device whose context entry has DTE = 0 (0x44);
+ * - translated: passed with hpa = addr when the context entry has DTE = 1. */
 int iommu_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
+
+/* Reference walk of an untranslated request over the tables as they are in
+ * memory now: no cache is used or filled, nothing is written or recorded,
+ * no statistic moves. The oracle compares cached results against it. */
+int iommu_probe(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
 
 #endif

@@ -103,17 +103,45 @@
 #define VTD_FSTS_FRI  GENMASK64(15, 8)
 #define VTD_FSTS_RW1C (VTD_FSTS_PFO | VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE)
 
+/* IQA / IQH / IQT / ICS / IECTL / IQER */
+#define VTD_REG_IECTL   0x0A0
+#define VTD_IQA_IQA     GENMASK64(63, 12)
+#define VTD_IQA_DW      BIT64(11) /* 1: 256-bit descriptors */
+#define VTD_IQA_QS      GENMASK64(2, 0)
+#define VTD_IQ_QH       GENMASK64(18, 4) /* IQH/IQT byte offset into the queue */
+#define VTD_ICS_IWC     BIT64(0)
+#define VTD_IECTL_IM    BIT64(31)
+#define VTD_IECTL_IP    BIT64(30)
+#define VTD_IQER_IQEI   GENMASK64(3, 0)
+#define VTD_IQER_ITESID GENMASK64(47, 32)
+#define VTD_IQER_ICESID GENMASK64(63, 48)
+
+/* IQER.IQEI: why the queue stopped with IQE. */
+enum vtd_iqei {
+	VTD_IQEI_NONE = 0,
+	VTD_IQEI_TAIL_BEYOND = 1,   /* IQT beyond the queue */
+	VTD_IQEI_FETCH = 2,         /* descriptor fetch error */
+	VTD_IQEI_TYPE = 3,          /* invalid descriptor type */
+	VTD_IQEI_RSVD = 4,          /* reserved field set */
+	VTD_IQEI_WIDTH = 5,         /* invalid descriptor width */
+	VTD_IQEI_TAIL_MISALIGN = 6, /* IQT not 256-bit aligned with DW = 1 */
+	VTD_IQEI_TTM = 7,           /* invalid TTM */
+};
+
 /* FECTL */
 #define VTD_FECTL_IM BIT64(31)
 #define VTD_FECTL_IP BIT64(30)
 
 /* Fault recording register, as two 64-bit halves (lo = bits 63:0). */
-#define VTD_FRCD_LO_FI  GENMASK64(63, 12)
-#define VTD_FRCD_HI_SID GENMASK64(15, 0)  /* bits 79:64   */
-#define VTD_FRCD_HI_PP  BIT64(31)         /* bit 95       */
-#define VTD_FRCD_HI_FR  GENMASK64(39, 32) /* bits 103:96  */
-#define VTD_FRCD_HI_PV  GENMASK64(59, 40) /* bits 123:104 */
-#define VTD_FRCD_HI_T   BIT64(62)         /* bit 126: 1 = read */
-#define VTD_FRCD_HI_F   BIT64(63)         /* bit 127      */
+#define VTD_FRCD_LO_FI   GENMASK64(63, 12)
+#define VTD_FRCD_HI_SID  GENMASK64(15, 0)  /* bits 79:64   */
+#define VTD_FRCD_HI_T2   BIT64(28)         /* bit 92: with T, the request type */
+#define VTD_FRCD_HI_PRIV BIT64(29)         /* bit 93: privileged mode requested */
+#define VTD_FRCD_HI_EXE  BIT64(30)         /* bit 94: execute requested */
+#define VTD_FRCD_HI_PP   BIT64(31)         /* bit 95       */
+#define VTD_FRCD_HI_FR   GENMASK64(39, 32) /* bits 103:96  */
+#define VTD_FRCD_HI_PV   GENMASK64(59, 40) /* bits 123:104 */
+#define VTD_FRCD_HI_T    BIT64(62)         /* bit 126: 1 = read */
+#define VTD_FRCD_HI_F    BIT64(63)         /* bit 127      */
 
 #endif

@@ -91,6 +91,7 @@ enum vtd_pgtt {
 #define VTD_FL_A    BIT64(5)
 #define VTD_FL_D    BIT64(6)
 #define VTD_FL_PS   BIT64(7)
+#define VTD_FL_G    BIT64(8)
 #define VTD_FL_XD   BIT64(63)
 #define VTD_FL_ADDR GENMASK64(51, 12)
 

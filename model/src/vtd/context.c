@@ -15,8 +15,19 @@ unsigned vtd_context_fetch(struct iommu *mmu, uint16_t sid, struct vtd_context_e
 {
 	uint64_t rta = mmu->root_active & VTD_RTADDR_RTA;
 	unsigned bus = sid >> 8, devfn = sid & 0xFF;
+	struct cache *cc = iommu_cache(mmu, IOMMU_CACHE_CONTEXT);
+	struct cache_key key = {{sid, 0, 0}};
+	const struct vtd_context_entry *hit = cache_lookup(cc, sid, &key);
 	struct vtd_root_entry re;
 	uint64_t half, ctp;
+	unsigned fault;
+
+	/* 0. The context cache holds present, well-formed entries only. */
+	if (hit) {
+		*ce = *hit;
+		fault = 0;
+		goto done;
+	}
 
 	/* 1. Root entry: 128 bits at RTA + bus * 16. */
 	if (iommu_mem_read_qw(&mmu->mem, rta + bus * sizeof(re), &re.lo, 2))
@@ -42,8 +53,11 @@ unsigned vtd_context_fetch(struct iommu *mmu, uint16_t sid, struct vtd_context_e
 	if ((ce->qw[0] & (VTD_CE0_RSVD | above_haw(mmu))) || (ce->qw[1] & VTD_CE1_RSVD) ||
 	    ce->qw[2] || ce->qw[3])
 		return VTD_FR_CTX_RSVD;
+	cache_fill(cc, sid, &key, ce);
+	fault = 0;
+done:
 	/* SPEC(VT-d context entry): FPD == 1 → later faults are not recorded. */
 	if (ce->qw[0] & VTD_CE0_FPD)
 		st->fpd = true;
-	return 0;
+	return fault;
 }

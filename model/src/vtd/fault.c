@@ -24,6 +24,8 @@ bool vtd_fault_record(struct iommu *mmu, const struct vtd_fault_info *f, bool fp
 	unsigned rec = mmu->fr_next;
 	uint64_t hi;
 
+	if (mmu->probe)
+		return false; /* a reference walk records nothing */
 	/* SPEC(VT-d FPD): fault processing disabled → not recorded or reported. */
 	if (fpd) {
 		mmu->stats.faults_fpd++;
@@ -41,8 +43,16 @@ bool vtd_fault_record(struct iommu *mmu, const struct vtd_fault_info *f, bool fp
 	     VTD_FRCD_HI_F;
 	if (f->pasid_present)
 		hi |= VTD_FRCD_HI_PP | FIELD_PREP64(VTD_FRCD_HI_PV, f->pasid);
-	if (f->is_read)
+	/* SPEC(VT-d FRCD): type T1:T2 = 00 write, 01 page (translation)
+	 * request, 10 read; PRIV and EXE as requested. */
+	if (f->page_req)
+		hi |= VTD_FRCD_HI_T2;
+	else if (f->is_read)
 		hi |= VTD_FRCD_HI_T;
+	if (f->priv)
+		hi |= VTD_FRCD_HI_PRIV;
+	if (f->exec)
+		hi |= VTD_FRCD_HI_EXE;
 	vtd_reg_set64(mmu, frcd_off(rec), f->addr & VTD_FRCD_LO_FI);
 	vtd_reg_set64(mmu, frcd_off(rec) + 8, hi);
 

@@ -48,6 +48,13 @@ void vtd_fl_format(struct walk_fmt *fmt, const struct vtd_fl_params *p, unsigned
 	};
 }
 
+void vtd_fl_use_pwc(struct iommu *mmu, struct walk_fmt *fmt, uint16_t did, uint32_t pasid)
+{
+	fmt->pwc_tag = did | (uint64_t)pasid << 16;
+	for (unsigned l = 2; l <= fmt->levels; l++)
+		fmt->pwc[l] = iommu_cache(mmu, (enum iommu_cache_id)(IOMMU_CACHE_FL_PWC2 + l - 2));
+}
+
 bool vtd_fl_canonical(uint64_t va, unsigned levels)
 {
 	unsigned bits = 12 + 9 * levels; /* 48 or 57 */
@@ -76,8 +83,10 @@ unsigned vtd_fl_update_ad(struct iommu *mmu, const struct walk_result *w, bool w
 {
 	uint64_t val[IOMMU_MAX_LEVELS + 1];
 
+	if (mmu->probe)
+		return 0; /* a reference walk writes nothing */
 	/* Decide every update first, so that a fault leaves memory untouched. */
-	for (unsigned l = w->levels; l >= w->leaf_level; l--) {
+	for (unsigned l = w->start_level; l >= w->leaf_level; l--) {
 		val[l] = w->pte[l] | VTD_FL_A;
 		if (l == w->leaf_level && write)
 			val[l] |= VTD_FL_D;
@@ -85,7 +94,7 @@ unsigned vtd_fl_update_ad(struct iommu *mmu, const struct walk_result *w, bool w
 		if (val[l] != w->pte[l] && nested && !(w->table_perm[l] & IOMMU_PERM_W))
 			return VTD_FR_FL_NESTED_WRITE;
 	}
-	for (unsigned l = w->levels; l >= w->leaf_level; l--) {
+	for (unsigned l = w->start_level; l >= w->leaf_level; l--) {
 		if (val[l] == w->pte[l])
 			continue;
 		if (iommu_mem_write64(&mmu->mem, w->pte_pa[l], val[l]))

@@ -59,6 +59,10 @@ unsigned vtd_pasid_fetch(struct iommu *mmu, const struct iommu_req *req,
 {
 	unsigned pdts = FIELD_GET64(VTD_CE0_PDTS, ce->qw[0]);
 	uint64_t pde, dir = ce->qw[0] & VTD_CE0_PDTP;
+	struct cache *pc = iommu_cache(mmu, IOMMU_CACHE_PASID);
+	const struct vtd_pasid_cached *hit;
+	struct vtd_pasid_cached cached;
+	struct cache_key key;
 
 	/* 1. SPEC(VT-d context entry): request with PASID and PASIDE == 0 → 0x45 */
 	if (req->pasid_valid && !(ce->qw[0] & VTD_CE0_PASIDE))
@@ -74,7 +78,17 @@ unsigned vtd_pasid_fetch(struct iommu *mmu, const struct iommu_req *req,
 	if ((*pasid >> 6) >= VTD_PDTS_ENTRIES(pdts) || (*pasid >> mmu->cfg.pasid_bits))
 		return VTD_FR_PASID_TOO_LARGE;
 
-	/* 4. PASID directory entry. */
+	/* 4. The PASID cache, tagged by source ID and PASID. */
+	key = (struct cache_key){{req->sid, *pasid, 0}};
+	hit = cache_lookup(pc, *pasid ^ ((uint64_t)req->sid << 4), &key);
+	if (hit) {
+		*pe = hit->pe;
+		if (hit->pde_fpd || (pe->qw[0] & VTD_PE0_FPD))
+			st->fpd = true;
+		return 0;
+	}
+
+	/* 5. PASID directory entry. */
 	if (iommu_mem_read64(&mmu->mem, dir + VTD_PASID_DIR_INDEX(*pasid) * 8, &pde))
 		return VTD_FR_PDE_ACCESS; /* SPEC(VT-d PASID dir entry): fetch error → 0x50 */
 	st->refs->pasid_dir++;
@@ -85,7 +99,7 @@ unsigned vtd_pasid_fetch(struct iommu *mmu, const struct iommu_req *req,
 	if (pde & VTD_PDE_FPD)
 		st->fpd = true;
 
-	/* 5. PASID table entry: 512 bits at PTP + PASID[5:0] * 64. */
+	/* 6. PASID table entry: 512 bits at PTP + PASID[5:0] * 64. */
 	if (iommu_mem_read_qw(&mmu->mem, (pde & VTD_PDE_PTP) + VTD_PASID_TBL_INDEX(*pasid) * 64,
 			      pe->qw, 8))
 		return VTD_FR_PTE_ACCESS; /* SPEC(VT-d PASID entry): fetch error → 0x58 */
@@ -98,5 +112,9 @@ unsigned vtd_pasid_fetch(struct iommu *mmu, const struct iommu_req *req,
 		st->fpd = true;
 	if (pe_invalid(mmu, pe))
 		return VTD_FR_PTE_INVALID; /* SPEC(VT-d PASID entry): PGTT/AW/FLPM invalid → 0x5B */
+	/* Only present, valid entries are cached. */
+	cached.pe = *pe;
+	cached.pde_fpd = pde & VTD_PDE_FPD;
+	cache_fill(pc, *pasid ^ ((uint64_t)req->sid << 4), &key, &cached);
 	return 0;
 }

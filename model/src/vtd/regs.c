@@ -53,8 +53,8 @@ static uint64_t vtd_cap_value(const struct iommu_config *c)
 
 static uint64_t vtd_ecap_value(const struct iommu_config *c)
 {
-	uint64_t ecap = VTD_ECAP_C | VTD_ECAP_PASID | VTD_ECAP_SMTS | VTD_ECAP_FLTS |
-			VTD_ECAP_SLTS | VTD_ECAP_SMPWC;
+	uint64_t ecap = VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_DT | VTD_ECAP_PASID | VTD_ECAP_SMTS |
+			VTD_ECAP_FLTS | VTD_ECAP_SLTS | VTD_ECAP_SMPWC;
 
 	ecap |= FIELD_PREP64(VTD_ECAP_PSS, c->pasid_bits - 1);
 	if (c->pass_through)
@@ -95,12 +95,15 @@ static void vtd_gcmd_write(struct iommu *mmu, uint32_t val)
 		gsts |= (uint32_t)VTD_GSTS_TES;
 	else
 		gsts &= ~(uint32_t)VTD_GSTS_TES;
-	/* QIE takes effect only where ECAP.QI advertises queued invalidation. */
-	if ((val & VTD_GCMD_QIE) && (vtd_reg_get64(mmu, VTD_REG_ECAP) & VTD_ECAP_QI))
+	/* SPEC(VT-d GCMD.QIE): enabling queued invalidation resets IQH. */
+	if ((val & VTD_GCMD_QIE) && !(gsts & VTD_GSTS_QIES))
+		vtd_reg_set64(mmu, VTD_REG_IQH, 0);
+	if (val & VTD_GCMD_QIE)
 		gsts |= (uint32_t)VTD_GSTS_QIES;
 	else
 		gsts &= ~(uint32_t)VTD_GSTS_QIES;
 	vtd_reg_set32(mmu, VTD_REG_GSTS, gsts);
+	vtd_qi_run(mmu);
 }
 
 static bool vtd_is_frcd(const struct iommu *mmu, uint32_t off, unsigned *idx)
@@ -124,12 +127,28 @@ static void vtd_reg_write32(struct iommu *mmu, uint32_t off, uint32_t val)
 	case VTD_REG_FEDATA:
 	case VTD_REG_FEADDR:
 	case VTD_REG_FEUADDR:
-	case VTD_REG_IQA + 4:
-	case VTD_REG_IQT + 4: vtd_reg_set32(mmu, off, val); return;
+	case VTD_REG_IQA + 4: vtd_reg_set32(mmu, off, val); return;
 	case VTD_REG_IQA:
 		vtd_reg_set32(mmu, off, val & ~0x7F8u); /* [10:3] reserved */
 		return;
-	case VTD_REG_IQT: vtd_reg_set32(mmu, off, val & ~0xFu); return;
+	case VTD_REG_IQT:
+		/* SPEC(VT-d IQT): software moving the tail starts the queue. */
+		vtd_reg_set32(mmu, off, val & (uint32_t)VTD_IQ_QH);
+		vtd_qi_run(mmu);
+		return;
+	case VTD_REG_ICS:
+		/* SPEC(VT-d ICS): IWC is RW1C; clearing it clears IECTL.IP. */
+		if (val & VTD_ICS_IWC) {
+			vtd_reg_set32(mmu, off, 0);
+			vtd_reg_set32(mmu, VTD_REG_IECTL,
+				      vtd_reg_get32(mmu, VTD_REG_IECTL) & ~(uint32_t)VTD_IECTL_IP);
+		}
+		return;
+	case VTD_REG_IECTL:
+		vtd_reg_set32(mmu, off,
+			      (vtd_reg_get32(mmu, off) & ~(uint32_t)VTD_IECTL_IM) |
+				      (val & (uint32_t)VTD_IECTL_IM));
+		return;
 	case VTD_REG_FECTL:
 		vtd_reg_set32(mmu, off,
 			      (vtd_reg_get32(mmu, off) & ~(uint32_t)VTD_FECTL_IM) |
@@ -138,6 +157,9 @@ static void vtd_reg_write32(struct iommu *mmu, uint32_t off, uint32_t val)
 	case VTD_REG_FSTS:
 		/* SPEC(VT-d FSTS): PFO, IQE, ICE, ITE are RW1C; PPF and FRI are RO. */
 		vtd_reg_set32(mmu, off, vtd_reg_get32(mmu, off) & ~(val & (uint32_t)VTD_FSTS_RW1C));
+		/* SPEC(VT-d QI): clearing IQE/ITE lets the queue fetch again. */
+		if (val & (VTD_FSTS_IQE | VTD_FSTS_ITE))
+			vtd_qi_run(mmu);
 		return;
 	default: break;
 	}

@@ -47,6 +47,7 @@ void vtd_sl_init(struct vtd_sl *sl, const struct iommu *mmu, const struct vtd_pa
 	sl->width = bits < mmu->cfg.mgaw ? bits : mmu->cfg.mgaw;
 	sl->root = pe->qw[0] & VTD_PE0_SLPTPTR;
 	sl->ad = mmu->cfg.sl_ad && (pe->qw[0] & VTD_PE0_SSADE);
+	sl->did = (uint16_t)FIELD_GET64(VTD_PE1_DID, pe->qw[1]);
 }
 
 unsigned vtd_sl_walk(struct iommu *mmu, const struct vtd_sl *sl, uint64_t gpa, unsigned fr_width,
@@ -61,7 +62,11 @@ unsigned vtd_sl_walk(struct iommu *mmu, const struct vtd_sl *sl, uint64_t gpa, u
 		.fr_rsvd = VTD_FR_SL_RSVD,
 		.decode = sl_decode,
 		.params = &sl->p,
+		.pwc_tag = sl->did,
 	};
+
+	for (unsigned l = 2; l <= sl->levels; l++)
+		fmt.pwc[l] = iommu_cache(mmu, (enum iommu_cache_id)(IOMMU_CACHE_SL_PWC2 + l - 2));
 
 	/* SPEC(VT-d second-level): input at or above 2^min(MGAW, AW) → caller's reason */
 	if (gpa >> sl->width)
@@ -87,9 +92,9 @@ unsigned vtd_sl_check(unsigned perm, enum iommu_access acc)
 unsigned vtd_sl_update_ad(struct iommu *mmu, const struct vtd_sl *sl, const struct walk_result *w,
 			  bool write, struct iommu_refs *refs)
 {
-	if (!sl->ad)
+	if (!sl->ad || mmu->probe)
 		return 0;
-	for (unsigned l = w->levels; l >= w->leaf_level; l--) {
+	for (unsigned l = w->start_level; l >= w->leaf_level; l--) {
 		uint64_t val = w->pte[l] | VTD_SL_A;
 
 		if (l == w->leaf_level && write)

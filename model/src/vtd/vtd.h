@@ -16,11 +16,44 @@ struct vtd_walk_state {
 	struct iommu_refs *refs;
 };
 
+/* --- Cache payloads (what each VT-d cache may hold) ---------------------- */
+
+/* PASID cache: a PASID table entry, with the FPD of its directory entry. */
+struct vtd_pasid_cached {
+	struct vtd_pasid_entry pe;
+	bool pde_fpd;
+};
+
+/* IOTLB: one translation (nested: the combined result). */
+enum vtd_iotlb_class {
+	VTD_IOTLB_SL = 0, /* second-level-only and pass-through (PGTT 2, 4) */
+	VTD_IOTLB_FL = 1, /* first-level and nested (PGTT 1, 3) */
+};
+struct vtd_iotlb_entry {
+	uint64_t page; /* host-physical page base */
+	uint8_t perm;
+	uint8_t level; /* 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB */
+	uint8_t cls;   /* enum vtd_iotlb_class */
+	bool dirty;    /* writes may use it without an A/D walk */
+	bool global;   /* first-level G bit */
+	uint64_t seq;  /* when filled (simulation bookkeeping for the oracle) */
+};
+
+/* Payload size of each cache of the instance. */
+size_t vtd_cache_payload(enum iommu_cache_id id);
+
+/* iotlb.c: tags are (DID, PASID, page number, page size). */
+bool vtd_iotlb_lookup(struct iommu *mmu, uint16_t did, uint32_t pasid, uint64_t addr,
+		      struct vtd_iotlb_entry *e);
+void vtd_iotlb_fill(struct iommu *mmu, uint16_t did, uint32_t pasid, uint64_t addr,
+		    const struct vtd_iotlb_entry *e);
+
 /* context.c: root entry -> scalable-mode context entry for sid. */
 unsigned vtd_context_fetch(struct iommu *mmu, uint16_t sid, struct vtd_context_entry *ce,
 			   struct vtd_walk_state *st);
 
-/* pasid.c: PASID selection, directory and table walk, PASID entry checks. */
+/* pasid.c: PASID selection, directory and table walk, PASID entry checks
+ * (through the PASID cache, tagged by source ID and PASID). */
 unsigned vtd_pasid_fetch(struct iommu *mmu, const struct iommu_req *req,
 			 const struct vtd_context_entry *ce, uint32_t *pasid,
 			 struct vtd_pasid_entry *pe, struct vtd_walk_state *st);
@@ -33,6 +66,8 @@ struct vtd_fl_params {
 	bool fl_1g;
 };
 void vtd_fl_format(struct walk_fmt *fmt, const struct vtd_fl_params *p, unsigned levels);
+/* Attach the first-level paging-structure caches, tagged (DID, PASID). */
+void vtd_fl_use_pwc(struct iommu *mmu, struct walk_fmt *fmt, uint16_t did, uint32_t pasid);
 bool vtd_fl_canonical(uint64_t va, unsigned levels);
 /* Request permission check against the accumulated first-level permissions. */
 unsigned vtd_fl_check(unsigned perm, const struct iommu_req *req, bool wpe);
@@ -51,7 +86,8 @@ struct vtd_sl {
 	unsigned levels;
 	unsigned width; /* input address bits: min(MGAW, AW width) */
 	uint64_t root;
-	bool ad; /* SSADE with ECAP.SLADS */
+	bool ad;      /* SSADE with ECAP.SLADS */
+	uint16_t did; /* tags the second-level paging-structure caches */
 };
 void vtd_sl_init(struct vtd_sl *sl, const struct iommu *mmu, const struct vtd_pasid_entry *pe);
 /* Walks gpa through the second level, width check included (fault
@@ -64,6 +100,30 @@ unsigned vtd_sl_check(unsigned perm, enum iommu_access acc);
 unsigned vtd_sl_update_ad(struct iommu *mmu, const struct vtd_sl *sl, const struct walk_result *w,
 			  bool write, struct iommu_refs *refs);
 
+/* inval.c: what each invalidation clears. Granularities as encoded in the
+ * descriptors. */
+enum {
+	VTD_INV_GLOBAL = 1, /* context-cache and IOTLB descriptors */
+	VTD_INV_DOMAIN = 2,
+	VTD_INV_DEVICE = 3, /* context-cache */
+	VTD_INV_PAGE = 3,   /* IOTLB */
+	VTD_PC_DOMAIN = 0,  /* PASID-cache */
+	VTD_PC_PASID = 1,
+	VTD_PC_GLOBAL = 3,
+	VTD_PIOTLB_PASID = 2, /* P_IOTLB: all non-global of a PASID */
+	VTD_PIOTLB_PAGE = 3,
+};
+void vtd_inv_context(struct iommu *mmu, unsigned gran, uint16_t sid, unsigned fm);
+void vtd_inv_pasid_cache(struct iommu *mmu, unsigned gran, uint16_t did, uint32_t pasid);
+void vtd_inv_iotlb(struct iommu *mmu, unsigned gran, uint16_t did, uint64_t addr, unsigned am,
+		   bool ih);
+void vtd_inv_piotlb(struct iommu *mmu, unsigned gran, uint16_t did, uint32_t pasid, uint64_t addr,
+		    unsigned am, bool ih);
+
+/* qi.c: the invalidation queue. Runs the queue from IQH to IQT; called
+ * when software writes IQT, enables QIE or clears IQE/ITE. */
+void vtd_qi_run(struct iommu *mmu);
+
 /* translate.c */
 int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
 
@@ -74,6 +134,8 @@ struct vtd_fault_info {
 	uint32_t pasid;
 	uint64_t addr;
 	bool is_read;
+	bool priv, exec; /* privileged-mode / execute requested */
+	bool page_req;   /* ATS translation request (type "page") */
 	unsigned reason;
 };
 /* Records the fault unless fpd; returns true when a record was written. */

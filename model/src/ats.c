@@ -1,0 +1,281 @@
+/*
+ * ATS endpoint: a device TLB on the generic cache engine, tagged (PASID or
+ * none, privilege, page number, page size), and the bus that routes the
+ * IOMMU's invalidation requests to it.
+ */
+#include "iommu/ats.h"
+
+#include <stdlib.h>
+
+#include "cache.h"
+
+struct devtlb_entry {
+	uint64_t page;
+	unsigned perm;
+	bool global;
+	uint64_t seq; /* when filled (simulation bookkeeping for the oracle) */
+};
+
+struct ats_dev {
+	uint16_t sid;
+	bool answers;
+	struct cache tlb;
+};
+
+struct ats_dev *ats_dev_create(uint16_t sid, const struct iommu_cache_geom *g, uint64_t seed)
+{
+	struct ats_dev *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->sid = sid;
+	d->answers = true;
+	if (cache_init(&d->tlb, g, sizeof(struct devtlb_entry), seed)) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void ats_dev_destroy(struct ats_dev *d)
+{
+	if (!d)
+		return;
+	cache_fini(&d->tlb);
+	free(d);
+}
+
+uint16_t ats_dev_sid(const struct ats_dev *d)
+{
+	return d->sid;
+}
+
+void ats_dev_set_responsive(struct ats_dev *d, bool answers)
+{
+	d->answers = answers;
+}
+
+const struct iommu_cache_stats *ats_dev_stats(const struct ats_dev *d)
+{
+	return &d->tlb.st;
+}
+
+static struct cache_key devtlb_key(const struct iommu_req *req, unsigned level)
+{
+	uint64_t tag = (req->pasid_valid ? 1u : 0u) | (uint64_t)req->pasid << 1 |
+		       (uint64_t)(req->pasid_valid && req->priv) << 21;
+	struct cache_key k = {{tag, req->addr >> (12 + 9 * (level - 1)), level}};
+
+	return k;
+}
+
+static bool devtlb_allows(unsigned perm, const struct iommu_req *req)
+{
+	if (!req->priv && !(perm & IOMMU_PERM_U))
+		return false;
+	switch (req->access) {
+	case IOMMU_ACC_WRITE: return perm & IOMMU_PERM_W;
+	case IOMMU_ACC_EXEC: return (perm & IOMMU_PERM_X) && (perm & IOMMU_PERM_R);
+	default: return perm & IOMMU_PERM_R;
+	}
+}
+
+/* The translated request for a device-TLB translation. */
+static int ats_translated(struct iommu *mmu, const struct iommu_req *req, uint64_t page,
+			  uint64_t size, unsigned perm, struct iommu_resp *resp)
+{
+	struct iommu_req t = *req;
+	int rc;
+
+	t.at = IOMMU_AT_TRANSLATED;
+	t.addr = page | (req->addr & (size - 1));
+	rc = iommu_translate(mmu, &t, resp);
+	if (rc == 0) {
+		resp->page_size = size;
+		resp->perm = perm;
+	}
+	return rc;
+}
+
+int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *req,
+		struct iommu_resp *resp)
+{
+	struct iommu_req tr = *req;
+	struct devtlb_entry e;
+	int rc;
+
+	for (unsigned level = 1; level <= 3; level++) {
+		struct cache_key k = devtlb_key(req, level);
+		const struct devtlb_entry *hit = cache_find(&d->tlb, k.w[1], &k);
+
+		if (hit && devtlb_allows(hit->perm, req)) {
+			cache_account(&d->tlb, true);
+			e = *hit;
+			rc = ats_translated(mmu, req, e.page, 1ull << (12 + 9 * (level - 1)),
+					    e.perm, resp);
+			resp->source = IOMMU_SRC_DEVTLB;
+			resp->fill_seq = e.seq;
+			return rc;
+		}
+	}
+	cache_account(&d->tlb, false);
+
+	/* Miss: translation request; writes ask for write permission (NW = 0). */
+	tr.at = IOMMU_AT_TRANSLATION_REQ;
+	tr.no_write = req->access != IOMMU_ACC_WRITE;
+	rc = iommu_translate(mmu, &tr, resp);
+	if (rc)
+		return rc; /* Unsupported Request, or a request no bus carries */
+	if (!devtlb_allows(resp->perm, req)) {
+		/* The completion grants too little: the device cannot do this DMA. */
+		resp->ok = false;
+		if (resp->fault == VTD_FR_NONE)
+			resp->fault =
+				req->access == IOMMU_ACC_WRITE ? VTD_FR_NO_WRITE : VTD_FR_NO_READ;
+		return 1;
+	}
+	e = (struct devtlb_entry){
+		.page = resp->hpa & ~(resp->page_size - 1),
+		.perm = resp->perm,
+		.global = resp->global,
+		.seq = iommu_seq(mmu),
+	};
+	{
+		unsigned level = resp->page_size == (1ull << 30)   ? 3
+				 : resp->page_size == (1ull << 21) ? 2
+								   : 1;
+		struct cache_key k = devtlb_key(req, level);
+		uint64_t size = resp->page_size;
+
+		cache_fill(&d->tlb, k.w[1], &k, &e);
+		return ats_translated(mmu, req, e.page, size, e.perm, resp);
+	}
+}
+
+struct devtlb_sel {
+	bool pasid_valid, global;
+	uint32_t pasid;
+	uint64_t lo, hi; /* inclusive */
+};
+
+static bool devtlb_match(const struct cache_key *k, const void *payload, const void *arg)
+{
+	const struct devtlb_sel *s = arg;
+	bool pv = k->w[0] & 1;
+	uint32_t pasid = (uint32_t)(k->w[0] >> 1) & 0xFFFFF;
+	unsigned shift = 12 + 9 * ((unsigned)k->w[2] - 1);
+	uint64_t lo = k->w[1] << shift, hi = lo + ((1ull << shift) - 1);
+
+	(void)payload;
+	if (pv != s->pasid_valid || (pv && !s->global && pasid != s->pasid))
+		return false;
+	return lo <= s->hi && s->lo <= hi;
+}
+
+bool ats_dev_invalidate(struct ats_dev *d, bool pasid_valid, uint32_t pasid, bool global,
+			uint64_t addr, uint64_t size)
+{
+	struct devtlb_sel s = {
+		.pasid_valid = pasid_valid,
+		.global = global,
+		.pasid = pasid,
+		.lo = size ? addr : 0,
+		.hi = size ? addr + (size - 1) : ~0ull,
+	};
+
+	if (!d->answers)
+		return false;
+	cache_invalidate(&d->tlb, devtlb_match, &s);
+	return true;
+}
+
+/* --- Bus ---------------------------------------------------------------------- */
+
+struct ats_bus {
+	struct ats_dev **dev;
+	size_t n, cap;
+};
+
+struct ats_bus *ats_bus_create(void)
+{
+	return calloc(1, sizeof(struct ats_bus));
+}
+
+void ats_bus_destroy(struct ats_bus *bus)
+{
+	if (!bus)
+		return;
+	for (size_t i = 0; i < bus->n; i++)
+		ats_dev_destroy(bus->dev[i]);
+	free(bus->dev);
+	free(bus);
+}
+
+struct ats_dev *ats_bus_find(const struct ats_bus *bus, uint16_t sid)
+{
+	for (size_t i = 0; i < bus->n; i++) {
+		if (bus->dev[i]->sid == sid)
+			return bus->dev[i];
+	}
+	return NULL;
+}
+
+int ats_bus_add(struct ats_bus *bus, struct ats_dev *d)
+{
+	if (ats_bus_find(bus, d->sid))
+		return -IOMMU_EEXIST;
+	if (bus->n == bus->cap) {
+		size_t ncap = bus->cap ? 2 * bus->cap : 8;
+		struct ats_dev **nd = realloc(bus->dev, ncap * sizeof(*nd));
+
+		if (!nd)
+			return -IOMMU_ENOMEM;
+		bus->dev = nd;
+		bus->cap = ncap;
+	}
+	bus->dev[bus->n++] = d;
+	return 0;
+}
+
+static bool bus_invalidate(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid, bool global,
+			   uint64_t addr, uint64_t size)
+{
+	struct ats_dev *d = ats_bus_find(ctx, sid);
+
+	/* No endpoint there caches anything; the message completes. */
+	return d ? ats_dev_invalidate(d, pasid_valid, pasid, global, addr, size) : true;
+}
+
+static const struct iommu_ats_ops bus_ops = {.invalidate = bus_invalidate};
+
+void ats_bus_connect(struct ats_bus *bus, struct iommu *mmu)
+{
+	iommu_set_ats(mmu, &bus_ops, bus);
+}
+
+/* --- Completion entries ---------------------------------------------------------- */
+
+uint64_t ats_cpl_encode(uint64_t page, uint64_t size, unsigned perm, bool global)
+{
+	uint64_t e = page & ~0xFFFull;
+
+	e |= (perm & IOMMU_PERM_R) ? 1u : 0u;
+	e |= (perm & IOMMU_PERM_W) ? 2u : 0u;
+	e |= (perm & IOMMU_PERM_X) ? 8u : 0u;
+	e |= (perm & IOMMU_PERM_U) ? 0u : 16u; /* Priv: privileged-only */
+	e |= global ? 32u : 0u;
+	if (size > IOMMU_PAGE_SIZE)
+		e |= (1ull << 11) | ((size / 2 - 1) & ~0xFFFull);
+	return e;
+}
+
+void ats_cpl_decode(uint64_t e, uint64_t *page, uint64_t *size, unsigned *perm, bool *global)
+{
+	uint64_t a = e | 0xFFFull;
+
+	*perm = ((e & 1) ? IOMMU_PERM_R : 0) | ((e & 2) ? IOMMU_PERM_W : 0) |
+		((e & 8) ? IOMMU_PERM_X : 0) | ((e & 16) ? 0 : IOMMU_PERM_U);
+	*global = e & 32;
+	*size = (e & (1ull << 11)) ? 1ull << (__builtin_ctzll(~a) + 1) : IOMMU_PAGE_SIZE;
+	*page = e & ~(*size - 1) & ~0xFFFull;
+}

@@ -1,0 +1,247 @@
+/*
+ * Queued invalidation: the queue in memory at IQA, consumed from IQH to
+ * IQT, 128- or 256-bit descriptors (IQA.DW). Each descriptor is decoded and
+ * checked (type, reserved fields, granularity) and executed; a bad one stops
+ * the queue with FSTS.IQE and IQER.IQEI, IQH left on it, until software
+ * clears IQE. A device-TLB invalidation the endpoint never answers sets
+ * FSTS.ITE with IQER.ITESID; the waits behind it are aborted (IQH moves to
+ * IQT without executing them) and fetching stops until ITE is cleared.
+ */
+#include "vtd.h"
+
+enum vtd_desc_type {
+	VTD_DESC_CC = 0x1,      /* context-cache invalidate */
+	VTD_DESC_IOTLB = 0x2,   /* IOTLB invalidate */
+	VTD_DESC_DEVTLB = 0x3,  /* device-TLB invalidate */
+	VTD_DESC_IEC = 0x4,     /* interrupt entry cache (not modelled: invalid) */
+	VTD_DESC_WAIT = 0x5,    /* invalidation wait */
+	VTD_DESC_PIOTLB = 0x6,  /* PASID-based IOTLB invalidate */
+	VTD_DESC_PC = 0x7,      /* PASID-cache invalidate */
+	VTD_DESC_PDEVTLB = 0x8, /* PASID-based device-TLB invalidate */
+};
+
+/* Descriptor fields (QW0 unless noted). */
+#define QI_TYPE_LO    GENMASK64(3, 0)
+#define QI_TYPE_HI    GENMASK64(11, 9)
+#define QI_G          GENMASK64(5, 4)
+#define QI_DID        GENMASK64(31, 16)
+#define QI_CC_SID     GENMASK64(47, 32)
+#define QI_CC_FM      GENMASK64(49, 48)
+#define QI_PASID      GENMASK64(51, 32)
+#define QI_DEV_SID    GENMASK64(47, 32) /* device-TLB (0x3) */
+#define QI_PDEV_SID   GENMASK64(31, 16) /* PASID device-TLB (0x8) */
+#define QI_WAIT_IF    BIT64(4)
+#define QI_WAIT_SW    BIT64(5)
+#define QI_WAIT_FN    BIT64(6)
+#define QI_WAIT_PD    BIT64(7)
+#define QI_WAIT_DATA  GENMASK64(63, 32)
+#define QI1_AM        GENMASK64(5, 0)
+#define QI1_IH        BIT64(6)
+#define QI1_ADDR      GENMASK64(63, 12)
+#define QI1_DEV_S     BIT64(0)
+#define QI1_PDEV_G    BIT64(0)
+#define QI1_PDEV_S    BIT64(11)
+#define QI1_WAIT_ADDR GENMASK64(63, 2)
+
+/* Reserved bits per type: {QW0, QW1}; QW2/QW3 are reserved for all. */
+static const uint64_t qi_rsvd[9][2] = {
+	[VTD_DESC_CC] = {0xFFFC00000000F1C0ull, ~0ull},
+	[VTD_DESC_IOTLB] = {0xFFFFFFFF0000F100ull, 0xF80ull},
+	[VTD_DESC_DEVTLB] = {0x000F0000FFE001F0ull, 0xFFEull},
+	[VTD_DESC_WAIT] = {0xFFFFF100ull, 0x3ull},
+	[VTD_DESC_PIOTLB] = {0xFFF000000000F1C0ull, 0xF80ull},
+	[VTD_DESC_PC] = {0xFFF000000000F1C0ull, ~0ull},
+	[VTD_DESC_PDEVTLB] = {0, 0x7FEull},
+};
+
+/* SPEC(VT-d device-TLB inv): S = 0 → one 4 KiB page; S = 1 → the lowest 0
+ * address bit at position p >= 12 gives 2^(p+1) bytes. No 0 bit: everything
+ * (size 0). */
+static void qi_devtlb_range(uint64_t addr, bool s, uint64_t *base, uint64_t *size)
+{
+	uint64_t a = addr | 0xFFFull;
+
+	*base = addr & ~0xFFFull;
+	*size = IOMMU_PAGE_SIZE;
+	if (!s)
+		return;
+	if ((a & ~(1ull << 63)) == (~0ull >> 1)) {
+		*base = 0;
+		*size = 0; /* the whole address space */
+		return;
+	}
+	*size = 1ull << (__builtin_ctzll(~a) + 1);
+	*base = addr & ~(*size - 1);
+}
+
+/* Sends one ATS invalidation; false when the endpoint never answers. */
+static bool qi_devtlb(struct iommu *mmu, uint16_t sid, bool pv, uint32_t pasid, bool global,
+		      uint64_t addr, bool s)
+{
+	uint64_t base, size;
+
+	qi_devtlb_range(addr, s, &base, &size);
+	mmu->stats.devtlb_invs++;
+	if (!mmu->ats)
+		return true; /* no endpoint behind this IOMMU caches anything */
+	return mmu->ats->invalidate(mmu->ats_ctx, sid, pv, pasid, global, base, size);
+}
+
+/* Invalidation wait: status write and completion flag. */
+static void qi_wait(struct iommu *mmu, const uint64_t *qw)
+{
+	/* SPEC(VT-d inv wait): SW → write status data to the status address. */
+	if (qw[0] & QI_WAIT_SW) {
+		uint32_t data = (uint32_t)FIELD_GET64(QI_WAIT_DATA, qw[0]);
+		uint8_t b[4] = {(uint8_t)data, (uint8_t)(data >> 8), (uint8_t)(data >> 16),
+				(uint8_t)(data >> 24)};
+
+		(void)mmu->mem.ops->write(mmu->mem.ctx, qw[1] & QI1_WAIT_ADDR, b, sizeof(b));
+	}
+	/* SPEC(VT-d inv wait): IF → ICS.IWC, and IECTL.IP for the event. */
+	if (qw[0] & QI_WAIT_IF) {
+		vtd_reg_set32(mmu, VTD_REG_ICS,
+			      vtd_reg_get32(mmu, VTD_REG_ICS) | (uint32_t)VTD_ICS_IWC);
+		vtd_reg_set32(mmu, VTD_REG_IECTL,
+			      vtd_reg_get32(mmu, VTD_REG_IECTL) | (uint32_t)VTD_IECTL_IP);
+	}
+	/* FN (fence) and PD (page-request drain) order work in time; this
+	 * functional queue executes in order and has no page requests. */
+	mmu->stats.qi_waits++;
+	if (mmu->qi_obs && mmu->qi_obs->wait)
+		mmu->qi_obs->wait(mmu->qi_obs_ctx);
+}
+
+enum qi_result {
+	QI_OK = 0,
+	QI_TIMEOUT = -1, /* ITE */
+			 /* > 0: IQE with that IQEI */
+};
+
+static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *ite_sid)
+{
+	unsigned type =
+		(unsigned)(FIELD_GET64(QI_TYPE_LO, qw[0]) | FIELD_GET64(QI_TYPE_HI, qw[0]) << 4);
+	unsigned g = (unsigned)FIELD_GET64(QI_G, qw[0]);
+	uint16_t did = (uint16_t)FIELD_GET64(QI_DID, qw[0]);
+	uint32_t pasid = (uint32_t)FIELD_GET64(QI_PASID, qw[0]);
+
+	/* SPEC(VT-d QI): unknown or unsupported type → IQE, IQEI 3 */
+	if (type > VTD_DESC_PDEVTLB || type == 0 || type == VTD_DESC_IEC)
+		return VTD_IQEI_TYPE;
+	/* SPEC(VT-d QI): PASID-granular types need 256-bit descriptors → IQEI 5 */
+	if (!wide && (type == VTD_DESC_PIOTLB || type == VTD_DESC_PC || type == VTD_DESC_PDEVTLB))
+		return VTD_IQEI_WIDTH;
+	/* SPEC(VT-d QI): reserved fields set → IQE, IQEI 4 */
+	if ((qw[0] & qi_rsvd[type][0]) || (qw[1] & qi_rsvd[type][1]) || (wide && (qw[2] || qw[3])))
+		return VTD_IQEI_RSVD;
+
+	switch ((enum vtd_desc_type)type) {
+	case VTD_DESC_CC:
+		if (g == 0) /* SPEC(VT-d cc inv): granularity 0 reserved */
+			return VTD_IQEI_RSVD;
+		vtd_inv_context(mmu, g, (uint16_t)FIELD_GET64(QI_CC_SID, qw[0]),
+				(unsigned)FIELD_GET64(QI_CC_FM, qw[0]));
+		break;
+	case VTD_DESC_IOTLB:
+		if (g == 0)
+			return VTD_IQEI_RSVD;
+		vtd_inv_iotlb(mmu, g, did, qw[1] & QI1_ADDR, (unsigned)FIELD_GET64(QI1_AM, qw[1]),
+			      qw[1] & QI1_IH);
+		break;
+	case VTD_DESC_PIOTLB:
+		if (g != VTD_PIOTLB_PASID && g != VTD_PIOTLB_PAGE)
+			return VTD_IQEI_RSVD;
+		vtd_inv_piotlb(mmu, g, did, pasid, qw[1] & QI1_ADDR,
+			       (unsigned)FIELD_GET64(QI1_AM, qw[1]), qw[1] & QI1_IH);
+		break;
+	case VTD_DESC_PC:
+		if (g == 2)
+			return VTD_IQEI_RSVD;
+		vtd_inv_pasid_cache(mmu, g, did, pasid);
+		break;
+	case VTD_DESC_DEVTLB:
+		*ite_sid = (uint16_t)FIELD_GET64(QI_DEV_SID, qw[0]);
+		if (!qi_devtlb(mmu, *ite_sid, false, 0, false, qw[1] & QI1_ADDR, qw[1] & QI1_DEV_S))
+			return QI_TIMEOUT;
+		break;
+	case VTD_DESC_PDEVTLB:
+		*ite_sid = (uint16_t)FIELD_GET64(QI_PDEV_SID, qw[0]);
+		if (!qi_devtlb(mmu, *ite_sid, true, pasid, qw[1] & QI1_PDEV_G, qw[1] & QI1_ADDR,
+			       qw[1] & QI1_PDEV_S))
+			return QI_TIMEOUT;
+		break;
+	case VTD_DESC_WAIT: qi_wait(mmu, qw); break;
+	case VTD_DESC_IEC: break;
+	}
+	mmu->seq++;
+	mmu->stats.qi_descriptors++;
+	mmu->stats.qi_by_type[type]++;
+	if (mmu->qi_obs && mmu->qi_obs->desc && type != VTD_DESC_WAIT)
+		mmu->qi_obs->desc(mmu->qi_obs_ctx, qw);
+	return QI_OK;
+}
+
+static void qi_stop_iqe(struct iommu *mmu, unsigned iqei)
+{
+	uint64_t iqer = vtd_reg_get64(mmu, VTD_REG_IQER) & ~VTD_IQER_IQEI;
+
+	vtd_reg_set64(mmu, VTD_REG_IQER, iqer | FIELD_PREP64(VTD_IQER_IQEI, iqei));
+	vtd_reg_set32(mmu, VTD_REG_FSTS, vtd_reg_get32(mmu, VTD_REG_FSTS) | (uint32_t)VTD_FSTS_IQE);
+	mmu->stats.qi_errors++;
+}
+
+void vtd_qi_run(struct iommu *mmu)
+{
+	uint64_t iqa = vtd_reg_get64(mmu, VTD_REG_IQA);
+	bool wide = iqa & VTD_IQA_DW;
+	uint64_t dsz = wide ? 32 : 16;
+	uint64_t qbytes = IOMMU_PAGE_SIZE << FIELD_GET64(VTD_IQA_QS, iqa);
+	uint64_t head = vtd_reg_get64(mmu, VTD_REG_IQH) & VTD_IQ_QH;
+	uint64_t tail = vtd_reg_get64(mmu, VTD_REG_IQT) & VTD_IQ_QH;
+
+	if (!(vtd_reg_get32(mmu, VTD_REG_GSTS) & VTD_GSTS_QIES))
+		return;
+	/* SPEC(VT-d QI): no fetching while IQE or ITE is set. */
+	if (vtd_reg_get32(mmu, VTD_REG_FSTS) & (VTD_FSTS_IQE | VTD_FSTS_ITE))
+		return;
+	/* SPEC(VT-d IQT): 256-bit mode needs IQT[4] = 0 → IQEI 6; a tail past
+	 * the queue → IQEI 1 */
+	if (wide && (tail & 0x10)) {
+		qi_stop_iqe(mmu, VTD_IQEI_TAIL_MISALIGN);
+		return;
+	}
+	if (tail >= qbytes) {
+		qi_stop_iqe(mmu, VTD_IQEI_TAIL_BEYOND);
+		return;
+	}
+	while (head != tail) {
+		uint64_t qw[4] = {0, 0, 0, 0};
+		uint16_t sid = 0;
+		int rc;
+
+		if (iommu_mem_read_qw(&mmu->mem, (iqa & VTD_IQA_IQA) + head, qw, wide ? 4 : 2)) {
+			rc = VTD_IQEI_FETCH;
+		} else {
+			rc = qi_exec(mmu, qw, wide, &sid);
+		}
+		if (rc > 0) {
+			qi_stop_iqe(mmu, (unsigned)rc); /* IQH stays on the bad descriptor */
+			break;
+		}
+		head = (head + dsz) % qbytes;
+		if (rc == QI_TIMEOUT) {
+			uint64_t iqer = vtd_reg_get64(mmu, VTD_REG_IQER) & ~VTD_IQER_ITESID;
+
+			vtd_reg_set64(mmu, VTD_REG_IQER, iqer | FIELD_PREP64(VTD_IQER_ITESID, sid));
+			vtd_reg_set32(mmu, VTD_REG_FSTS,
+				      vtd_reg_get32(mmu, VTD_REG_FSTS) | (uint32_t)VTD_FSTS_ITE);
+			mmu->stats.devtlb_timeouts++;
+			/* Abort what is queued behind it, waits included. */
+			for (; head != tail; head = (head + dsz) % qbytes)
+				mmu->stats.qi_aborted++;
+			break;
+		}
+	}
+	vtd_reg_set64(mmu, VTD_REG_IQH, head);
+}
