@@ -78,7 +78,7 @@ static void largest_case(enum vtd_stage stage, bool big, const char *name)
 	const unsigned perm = stage == VTD_STAGE_S2 ? RW : IOMMU_PERM_R;
 	char ctx[64];
 
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	c.sl_1g = big;
 	c.fl_1g = big;
 	if (!unit_fx_init(&fx, &c, NULL))
@@ -417,7 +417,7 @@ static void test_attach_bad(void)
 	struct unit_fx fx;
 	struct vtd_attach a;
 
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	vtd_builder_config_default(&bc);
 	bc.pdts = 0; /* 128 directory entries: PASIDs below 8192 */
 	if (!unit_fx_init(&fx, &c, &bc))
@@ -463,7 +463,7 @@ static void test_bad_args(void)
 	uint64_t p;
 	unsigned l;
 
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	c.fl_5level = false;
 	c.mgaw = 48;
 	c.sagaw = VTD_SAGAW_39 | VTD_SAGAW_48;

@@ -18,7 +18,7 @@ static bool fault_fx_init(struct unit_fx *fx, unsigned nfr)
 {
 	struct iommu_config c;
 
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	c.nfr = nfr;
 	if (!unit_fx_init(fx, &c, NULL))
 		return false;
@@ -52,6 +52,11 @@ static uint64_t expect_hi(const struct iommu_req *rq, unsigned fr)
 		hi |= VTD_FRCD_HI_T;
 	if (rq->pasid_valid)
 		hi |= VTD_FRCD_HI_PP | FIELD_PREP64(VTD_FRCD_HI_PV, rq->pasid);
+	/* Privileged-mode and execute requested (PASID prefix bits). */
+	if (rq->pasid_valid && rq->priv)
+		hi |= VTD_FRCD_HI_PRIV;
+	if (rq->access == IOMMU_ACC_EXEC)
+		hi |= VTD_FRCD_HI_EXE;
 	return hi;
 }
 

@@ -305,7 +305,7 @@ static void test_pgtt_unsupported(void)
 	struct iommu_req sl = rq_pasid(PASID_SL, false, IOMMU_ACC_READ);
 	struct iommu_req fl = rq_pasid(PASID_FL, false, IOMMU_ACC_READ);
 
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	c.nested = false;
 	c.pass_through = false;
 	c.fl_5level = false;
@@ -439,7 +439,7 @@ static void test_rid_pasid(void)
 	unit_fx_fini(&fx);
 
 	/* ECAP.RPS = 0: PASID 0 whatever RID_PASID says. */
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	c.rid_pasid = false;
 	if (!pasid_fx_init(&fx, &c, NULL))
 		return;

@@ -58,7 +58,7 @@ static void test_config_default(void)
 	const char *why = NULL;
 
 	memset(&c, 0xFF, sizeof(c));
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	UNIT_EQ_HEX(c.haw, 46);
 	UNIT_EQ_HEX(c.mgaw, 57);
 	UNIT_EQ_HEX(c.sagaw, VTD_SAGAW_39 | VTD_SAGAW_48 | VTD_SAGAW_57);
@@ -123,8 +123,8 @@ static void test_cap_ecap_defaults(void)
 
 	ecap = rd8(&r, VTD_REG_ECAP);
 	UNIT_EQ_HEX(FIELD_GET64(VTD_ECAP_C, ecap), 1);
-	UNIT_EQ_HEX(FIELD_GET64(VTD_ECAP_QI, ecap), 0);
-	UNIT_EQ_HEX(FIELD_GET64(VTD_ECAP_DT, ecap), 0);
+	UNIT_EQ_HEX(FIELD_GET64(VTD_ECAP_QI, ecap), 1);
+	UNIT_EQ_HEX(FIELD_GET64(VTD_ECAP_DT, ecap), 1);
 	UNIT_EQ_HEX(FIELD_GET64(VTD_ECAP_IR, ecap), 0);
 	UNIT_EQ_HEX(FIELD_GET64(VTD_ECAP_PT, ecap), 1);
 	UNIT_EQ_HEX(FIELD_GET64(VTD_ECAP_SC, ecap), 0);
@@ -151,7 +151,7 @@ static void test_cap_ecap_config(void)
 	uint64_t cap, ecap;
 	const char *why = NULL;
 
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	c.haw = 39;
 	c.mgaw = 48;
 	c.sagaw = VTD_SAGAW_48;
@@ -193,7 +193,7 @@ static void test_cap_ecap_config(void)
 	regs_fx_fini(&r);
 
 	/* 2 MiB off as well, 3- and 5-level only, one fault record. */
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	c.sl_2m = false;
 	c.sl_1g = false;
 	c.sagaw = VTD_SAGAW_39 | VTD_SAGAW_57;
@@ -274,7 +274,11 @@ static void test_gcmd_gsts(void)
 	UNIT_EQ_HEX(rd4(&r, VTD_REG_GSTS) & VTD_GSTS_TES, VTD_GSTS_TES);
 	UNIT_EQ_HEX(rd4(&r, VTD_REG_GCMD), 0);
 
+	/* Queued invalidation (ECAP.QI = 1): QIE is a level like TE. */
 	iommu_reg_write(r.mmu, VTD_REG_GCMD, 4, VTD_GCMD_TE | VTD_GCMD_QIE);
+	UNIT_EQ_HEX(rd4(&r, VTD_REG_GSTS) & (VTD_GSTS_TES | VTD_GSTS_QIES),
+		    VTD_GSTS_TES | VTD_GSTS_QIES);
+	iommu_reg_write(r.mmu, VTD_REG_GCMD, 4, VTD_GCMD_TE);
 	UNIT_EQ_HEX(rd4(&r, VTD_REG_GSTS) & (VTD_GSTS_TES | VTD_GSTS_QIES), VTD_GSTS_TES);
 
 	iommu_reg_write(r.mmu, VTD_REG_GCMD, 4, 0);
@@ -330,7 +334,7 @@ static void test_fsts_rw1c(void)
 	struct iommu_req rq =
 		unit_req(0x4200, 0x1000, IOMMU_ACC_READ); /* bus 0x42: no root entry */
 
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	c.nfr = 1;
 	if (!unit_fx_init(&fx, &c, NULL))
 		return;

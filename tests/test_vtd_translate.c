@@ -548,7 +548,7 @@ static void test_fl_no_1g(void)
 	struct iommu_req rq = unit_req(SID, t->iova, IOMMU_ACC_READ);
 	uint64_t pte;
 
-	iommu_config_default(&c);
+	unit_config_walk(&c);
 	c.fl_1g = false;
 	if (!fx_init_ad(&fx, &c, true, false))
 		return;
@@ -627,7 +627,7 @@ static void test_sl_no_large(void)
 		unsigned level = which ? 3 : 2;
 		uint64_t pte;
 
-		iommu_config_default(&c);
+		unit_config_walk(&c);
 		c.sl_1g = false;
 		if (!which)
 			c.sl_2m = false;
@@ -865,7 +865,7 @@ static void test_beyond_width(void)
 		struct unit_fx fx;
 		struct iommu_req rq = unit_req(SID, cases[i].addr, IOMMU_ACC_READ);
 
-		iommu_config_default(&c);
+		unit_config_walk(&c);
 		c.mgaw = cases[i].mgaw;
 		c.fl_5level = c.mgaw >= 57; /* 5-level first level needs MGAW 57 */
 		if (!fx_init_ad(&fx, &c, true, false))

@@ -195,6 +195,17 @@ void unit_mem_heal(struct unit_mem *um)
 
 /* --- fixture ----------------------------------------------------------- */
 
+void unit_config_walk(struct iommu_config *cfg)
+{
+	iommu_config_default(cfg);
+	cfg->context_cache.ways = 0;
+	cfg->pasid_cache.ways = 0;
+	cfg->iotlb.ways = 0;
+	cfg->fl_pwc.ways = 0;
+	cfg->sl_pwc.ways = 0;
+	cfg->nested_tlb.ways = 0;
+}
+
 bool unit_fx_init(struct unit_fx *fx, const struct iommu_config *cfg,
 		  const struct vtd_builder_config *bcfg)
 {
@@ -202,7 +213,7 @@ bool unit_fx_init(struct unit_fx *fx, const struct iommu_config *cfg,
 	if (cfg)
 		fx->cfg = *cfg;
 	else
-		iommu_config_default(&fx->cfg);
+		unit_config_walk(&fx->cfg);
 	if (bcfg)
 		fx->bcfg = *bcfg;
 	else

@@ -96,6 +96,11 @@ struct unit_fx {
  * the injecting wrapper, and a builder with bcfg (NULL: defaults). The
  * fixture must not move while in use (the wrapper points into it). Returns
  * false (after a CUnit failure) when any part could not be created. */
+/* The default configuration with every cache disabled (ways = 0): the walk
+ * tests edit tables between requests and must see each edit, as hardware
+ * without caches would. Cache behaviour has its own suites. */
+void unit_config_walk(struct iommu_config *cfg);
+
 bool unit_fx_init(struct unit_fx *fx, const struct iommu_config *cfg,
 		  const struct vtd_builder_config *bcfg);
 void unit_fx_fini(struct unit_fx *fx);

@@ -66,7 +66,7 @@ unsigned walk_radix(struct iommu *mmu, const struct walk_fmt *fmt, uint64_t root
 	unsigned perm = WALK_PERM_ALL, start = fmt->levels;
 	unsigned fault = 0;
 	bool reached = false; /* table already host-physical (from the PWC) */
-	struct walk_pwc_entry hit;
+	struct walk_pwc_entry hit = {0};
 	unsigned hit_level = pwc_start(fmt, va, &hit);
 
 	memset(res, 0, sizeof(*res));
