@@ -11,7 +11,12 @@
  * page mapped (read/write) by the parent at a guest-physical address the
  * builder allocates, and first-level entries hold guest-physical addresses.
  *
- * The builder edits tables only; it never invalidates anything.
+ * Like a driver, it owns an invalidation queue (one 4 KiB page of 256-bit
+ * descriptors, enabled at create). Map and unmap edit tables only and
+ * invalidate nothing; vtd_builder_flush() sends what a correct driver sends
+ * after a change. Attach over a present entry, detach, and a change to a
+ * present context entry invalidate the caches as a driver does, unless the
+ * config's flush_on_attach is false.
  */
 #ifndef IOMMU_VTD_BUILDER_H
 #define IOMMU_VTD_BUILDER_H
@@ -28,6 +33,7 @@ struct vtd_builder_config {
 	unsigned pdts;        /* context PDTS for new devices: 2^(pdts+7) dir entries */
 	bool preset_ad;       /* set A (and D on writable leaves) when mapping, as Linux does */
 	bool sl_ad;           /* set SSADE in second-level/nested PASID entries */
+	bool flush_on_attach; /* invalidate on detach / re-attach / context change */
 };
 
 void vtd_builder_config_default(struct vtd_builder_config *cfg);
@@ -45,6 +51,19 @@ struct vtd_attach {
 	int s1, s2;              /* domain IDs used by the type; -1 when unused */
 	uint16_t did;            /* for pass-through only (others take the domain's) */
 	bool sre, ere, wpe, nxe; /* PASID entry flags for first-level/nested */
+	bool dte;                /* the device has ATS: context DTE = 1 */
+};
+
+/* One attachment as the builder keeps it (pasid: the PASID used, RID_PASID
+ * when has_pasid is false). */
+struct vtd_attachment {
+	uint16_t sid;
+	bool has_pasid;
+	uint32_t pasid;
+	enum vtd_pgtt type;
+	int s1, s2;
+	uint16_t did;
+	bool dte;
 };
 
 void vtd_attach_init(struct vtd_attach *a, uint16_t sid, enum vtd_pgtt type);
@@ -94,6 +113,27 @@ int vtd_builder_detach(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint
 int vtd_builder_context_pa(const struct vtd_builder *b, uint16_t sid, uint64_t *pa);
 int vtd_builder_pasid_entry_pa(const struct vtd_builder *b, uint16_t sid, uint32_t pasid,
 			       uint64_t *pa);
+
+/* Current attachments, in attach order. */
+size_t vtd_builder_attachments(const struct vtd_builder *b, const struct vtd_attachment **list);
+
+/* Queue one raw descriptor (256-bit) and let the hardware run it. Returns 0,
+ * or -IOMMU_EIO when the queue stopped with IQE or ITE: the builder then
+ * recovers as Linux does (a bad descriptor is replaced by a no-op wait, the
+ * error bit cleared) and vtd_builder_error() says what happened. */
+int vtd_builder_submit(struct vtd_builder *b, const uint64_t qw[4]);
+/* An invalidation wait (status write, fence); 0 when its status arrived. */
+int vtd_builder_wait(struct vtd_builder *b);
+/* What a correct driver sends after changing domain id's tables over
+ * [iova, iova+size) (size 0: the whole domain), for every attachment that
+ * uses the domain (only PASID pasid when has_pasid): P_IOTLB for first-level
+ * and nested guest tables, IOTLB for second-level tables, device-TLB
+ * invalidations for devices with ATS, then a wait. leaf: only leaf entries
+ * changed (IH = 1). Returns the number of descriptors sent, or -IOMMU_E*. */
+int vtd_builder_flush(struct vtd_builder *b, unsigned id, bool has_pasid, uint32_t pasid,
+		      uint64_t iova, uint64_t size, bool leaf);
+/* Queue statistics of the builder: errors it recovered from. */
+uint64_t vtd_builder_queue_errors(const struct vtd_builder *b);
 
 /* Host page allocator over [alloc_base, alloc_limit), for callers that need
  * data pages that never collide with tables. */

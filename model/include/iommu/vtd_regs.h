@@ -53,6 +53,7 @@
 #define VTD_CAP_FL1GP BIT64(56)
 #define VTD_CAP_FL5LP BIT64(60)
 
+#define VTD_MAMV     18       /* CAP.MAMV the model reports */
 #define VTD_SAGAW_39 BIT64(1) /* 3-level second-level tables */
 #define VTD_SAGAW_48 BIT64(2) /* 4-level */
 #define VTD_SAGAW_57 BIT64(3) /* 5-level */

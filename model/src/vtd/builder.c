@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "iommu/vtd_builder.h"
+#include "iommu/vtd_qi.h"
 #include "vtd.h"
 
 #define B_MAX_DOMAINS        65536
@@ -36,6 +37,12 @@ struct vtd_builder {
 	uint64_t root_table;
 	struct bdom *dom[B_MAX_DOMAINS];
 	char err[256];
+	/* Invalidation queue: one page of 128 256-bit descriptors. */
+	uint64_t iq, iq_status, iq_tail;
+	uint32_t wait_seq;
+	uint64_t iq_errors;
+	struct vtd_attachment *att;
+	size_t natt, catt;
 };
 
 void vtd_builder_config_default(struct vtd_builder_config *cfg)
@@ -46,6 +53,7 @@ void vtd_builder_config_default(struct vtd_builder_config *cfg)
 		.pdts = 7,                      /* full 20-bit PASID space */
 		.preset_ad = true,
 		.sl_ad = false,
+		.flush_on_attach = true,
 	};
 }
 
@@ -615,16 +623,260 @@ int vtd_builder_leaf(const struct vtd_builder *b, unsigned id, uint64_t iova, ui
 	return b_lookup(mb, d, iova, pte_pa, level, &pte);
 }
 
+/* --- Invalidation queue ------------------------------------------------------------ */
+
+uint64_t vtd_builder_queue_errors(const struct vtd_builder *b)
+{
+	return b->iq_errors;
+}
+
+int vtd_builder_submit(struct vtd_builder *b, const uint64_t qw[4])
+{
+	uint32_t fsts;
+	int rc = 0;
+
+	for (unsigned i = 0; i < 4 && !rc; i++)
+		rc = b_wr(b, b->iq + b->iq_tail + 8 * i, qw[i]);
+	if (rc)
+		return rc;
+	b->iq_tail = (b->iq_tail + 32) % IOMMU_PAGE_SIZE;
+	iommu_reg_write(b->mmu, VTD_REG_IQT, 8, b->iq_tail);
+	fsts = (uint32_t)iommu_reg_read(b->mmu, VTD_REG_FSTS, 4);
+	if (fsts & VTD_FSTS_IQE) {
+		/* Linux's recovery: overwrite the bad descriptor with a wait,
+		 * clear IQE; the queue resumes from IQH. */
+		uint64_t head = iommu_reg_read(b->mmu, VTD_REG_IQH, 8) & VTD_IQ_QH;
+		unsigned iqei = iommu_reg_read(b->mmu, VTD_REG_IQER, 8) & VTD_IQER_IQEI;
+		uint64_t nop[4];
+
+		vtd_desc_wait(nop, 0, 0, 0);
+		for (unsigned i = 0; i < 4; i++)
+			b_wr(b, b->iq + head + 8 * i, nop[i]);
+		iommu_reg_write(b->mmu, VTD_REG_FSTS, 4, VTD_FSTS_IQE);
+		b->iq_errors++;
+		return b_fail(b, IOMMU_EIO, "invalidation queue error IQE (IQEI %u) at IQH 0x%llx",
+			      iqei, (unsigned long long)head);
+	}
+	if (fsts & VTD_FSTS_ITE) {
+		uint16_t sid = (uint16_t)FIELD_GET64(VTD_IQER_ITESID,
+						     iommu_reg_read(b->mmu, VTD_REG_IQER, 8));
+
+		iommu_reg_write(b->mmu, VTD_REG_FSTS, 4, VTD_FSTS_ITE);
+		b->iq_errors++;
+		return b_fail(b, IOMMU_EIO,
+			      "device-TLB invalidation to %02x:%02x.%x timed out (ITE); queued "
+			      "work aborted",
+			      sid >> 8, (sid >> 3) & 0x1F, sid & 7);
+	}
+	return 0;
+}
+
+int vtd_builder_wait(struct vtd_builder *b)
+{
+	uint64_t qw[4], status;
+	uint32_t seq = ++b->wait_seq;
+	int rc;
+
+	vtd_desc_wait(qw, VTD_WAIT_SW | VTD_WAIT_FN, b->iq_status, seq);
+	rc = vtd_builder_submit(b, qw);
+	if (rc)
+		return rc;
+	rc = b_rd(b, b->iq_status, &status);
+	if (rc)
+		return rc;
+	if ((uint32_t)status != seq)
+		return b_fail(b, IOMMU_EIO,
+			      "invalidation wait did not complete (status 0x%x, expected 0x%x)",
+			      (uint32_t)status, seq);
+	return 0;
+}
+
+/* Descriptors of one flush, without repeats. */
+struct b_batch {
+	uint64_t qw[64][4];
+	unsigned n;
+};
+
+static void batch_add(struct b_batch *bt, const uint64_t qw[4])
+{
+	for (unsigned i = 0; i < bt->n; i++) {
+		if (bt->qw[i][0] == qw[0] && bt->qw[i][1] == qw[1])
+			return;
+	}
+	if (bt->n < 64) {
+		for (unsigned w = 0; w < 4; w++)
+			bt->qw[bt->n][w] = qw[w];
+		bt->n++;
+	}
+}
+
+static int batch_send(struct vtd_builder *b, const struct b_batch *bt)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < bt->n && !rc; i++)
+		rc = vtd_builder_submit(b, bt->qw[i]);
+	return rc ? rc : vtd_builder_wait(b);
+}
+
+/* Device-TLB invalidation for one attachment over [iova, iova+size). */
+static void batch_devtlb(struct b_batch *bt, const struct vtd_attachment *a, uint64_t iova,
+			 uint64_t size)
+{
+	uint64_t qw[4];
+
+	if (!a->dte)
+		return;
+	if (a->has_pasid)
+		vtd_desc_pdevtlb(qw, a->sid, a->pasid, false, iova, size);
+	else
+		vtd_desc_devtlb(qw, a->sid, iova, size);
+	batch_add(bt, qw);
+}
+
+int vtd_builder_flush(struct vtd_builder *b, unsigned id, bool has_pasid, uint32_t pasid,
+		      uint64_t iova, uint64_t size, bool leaf)
+{
+	static struct b_batch zero;
+	struct b_batch bt = zero;
+	uint64_t aligned = 0, span = 0;
+	unsigned am = 0;
+	bool psi = size != 0;
+	int rc;
+
+	if (!b_dom(b, id))
+		return b_fail(b, IOMMU_ENOENT, "domain %u does not exist", id);
+	if (psi) {
+		am = vtd_desc_am(iova, size, &aligned);
+		span = IOMMU_PAGE_SIZE << am;
+		psi = am <= VTD_MAMV; /* larger: domain- or PASID-selective, as Linux does */
+	}
+	for (size_t i = 0; i < b->natt; i++) {
+		const struct vtd_attachment *a = &b->att[i];
+		bool fl =
+			(a->type == VTD_PGTT_FL || a->type == VTD_PGTT_NESTED) && a->s1 == (int)id;
+		bool sl =
+			(a->type == VTD_PGTT_SL || a->type == VTD_PGTT_NESTED) && a->s2 == (int)id;
+		uint64_t qw[4];
+
+		if ((!fl && !sl) || (has_pasid && a->pasid != pasid))
+			continue;
+		if (fl) {
+			vtd_desc_piotlb(qw, psi ? VTD_PIOTLB_PSI : VTD_PIOTLB_ALL, a->did, a->pasid,
+					aligned, am, leaf);
+			batch_add(&bt, qw);
+			batch_devtlb(&bt, a, aligned, psi ? span : 0);
+		}
+		if (sl) {
+			vtd_desc_iotlb(qw, psi ? VTD_IOTLB_PAGE : VTD_IOTLB_DOMAIN, a->did, aligned,
+				       am, leaf);
+			batch_add(&bt, qw);
+			/* Device TLBs of nested attachments hold guest-virtual
+			 * addresses: a second-level change flushes them whole. */
+			batch_devtlb(&bt, a, aligned, psi && a->type == VTD_PGTT_SL ? span : 0);
+		}
+	}
+	rc = batch_send(b, &bt);
+	return rc ? rc : (int)bt.n;
+}
+
+/* --- Attachments -------------------------------------------------------------------- */
+
+size_t vtd_builder_attachments(const struct vtd_builder *b, const struct vtd_attachment **list)
+{
+	*list = b->att;
+	return b->natt;
+}
+
+static struct vtd_attachment *att_find(struct vtd_builder *b, uint16_t sid, uint32_t pasid)
+{
+	for (size_t i = 0; i < b->natt; i++) {
+		if (b->att[i].sid == sid && b->att[i].pasid == pasid)
+			return &b->att[i];
+	}
+	return NULL;
+}
+
+static int att_set(struct vtd_builder *b, const struct vtd_attachment *a)
+{
+	struct vtd_attachment *old = att_find(b, a->sid, a->pasid);
+
+	if (old) {
+		*old = *a;
+		return 0;
+	}
+	if (b->natt == b->catt) {
+		size_t n = b->catt ? 2 * b->catt : 16;
+		struct vtd_attachment *na = realloc(b->att, n * sizeof(*na));
+
+		if (!na)
+			return b_fail(b, IOMMU_ENOMEM, "out of memory");
+		b->att = na;
+		b->catt = n;
+	}
+	b->att[b->natt++] = *a;
+	return 0;
+}
+
+static void att_remove(struct vtd_builder *b, uint16_t sid, uint32_t pasid)
+{
+	struct vtd_attachment *a = att_find(b, sid, pasid);
+
+	if (a)
+		*a = b->att[--b->natt];
+}
+
+/* What a driver sends when a present PASID entry is torn down or replaced:
+ * PASID cache for the PASID, the IOTLB of its domain, the device TLB. */
+static int b_pasid_teardown(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid,
+			    const uint64_t pe[2], bool dte)
+{
+	static struct b_batch zero;
+	struct b_batch bt = zero;
+	uint16_t did = (uint16_t)FIELD_GET64(VTD_PE1_DID, pe[1]);
+	unsigned pgtt = (unsigned)FIELD_GET64(VTD_PE0_PGTT, pe[0]);
+	struct vtd_attachment a = {.sid = sid, .has_pasid = has_pasid, .pasid = pasid, .dte = dte};
+	uint64_t qw[4];
+
+	if (!b->cfg.flush_on_attach)
+		return 0;
+	vtd_desc_pc(qw, VTD_PC_PASID_SEL, did, pasid);
+	batch_add(&bt, qw);
+	if (pgtt == VTD_PGTT_FL || pgtt == VTD_PGTT_NESTED)
+		vtd_desc_piotlb(qw, VTD_PIOTLB_ALL, did, pasid, 0, 0, false);
+	else
+		vtd_desc_iotlb(qw, VTD_IOTLB_DOMAIN, did, 0, 0, false);
+	batch_add(&bt, qw);
+	batch_devtlb(&bt, &a, 0, 0);
+	return batch_send(b, &bt);
+}
+
+/* A present context entry changed: context cache for the device. */
+static int b_context_changed(struct vtd_builder *b, uint16_t sid)
+{
+	uint64_t qw[4];
+	int rc;
+
+	if (!b->cfg.flush_on_attach)
+		return 0;
+	vtd_desc_cc(qw, VTD_CC_DEVICE, 0, sid, 0);
+	rc = vtd_builder_submit(b, qw);
+	return rc ? rc : vtd_builder_wait(b);
+}
+
 /* --- Devices: root, context, PASID structures ------------------------------------- */
 
 /* Context entry of sid, created (with its PASID directory) when create. */
-static int b_context(struct vtd_builder *b, uint16_t sid, bool create, uint64_t *ce_pa)
+static int b_context(struct vtd_builder *b, uint16_t sid, bool create, uint64_t *ce_pa,
+		     bool *created)
 {
 	unsigned bus = sid >> 8, devfn = sid & 0xFF;
 	uint64_t re_pa = b->root_table + bus * 16 + (devfn < 0x80 ? 0 : 8);
 	uint64_t re, ctp, ce0, dir;
 	int rc = b_rd(b, re_pa, &re);
 
+	if (created)
+		*created = false;
 	if (rc)
 		return rc;
 	if (!(re & VTD_RE_P)) {
@@ -652,6 +904,8 @@ static int b_context(struct vtd_builder *b, uint16_t sid, bool create, uint64_t 
 		     &dir);
 	if (rc)
 		return rc;
+	if (created)
+		*created = true;
 	return b_wr(b, *ce_pa, dir | FIELD_PREP64(VTD_CE0_PDTS, b->cfg.pdts) | VTD_CE0_P);
 }
 
@@ -722,28 +976,46 @@ int vtd_builder_attach(struct vtd_builder *b, const struct vtd_attach *a)
 {
 	struct vtd_pasid_entry pe = {{0}};
 	struct bdom *s1 = NULL, *s2 = NULL;
-	uint64_t ce_pa, ce0, ce1, pe_pa;
+	uint64_t ce_pa, ce0, ce1, pe_pa, old[2];
+	struct vtd_attachment rec;
+	bool created;
 	uint32_t pasid;
 	int rc = b_attach_check(b, a, &s1, &s2);
 
 	if (!rc)
-		rc = b_context(b, a->sid, true, &ce_pa);
+		rc = b_context(b, a->sid, true, &ce_pa, &created);
 	if (!rc)
 		rc = b_rd(b, ce_pa, &ce0);
 	if (!rc)
 		rc = b_rd(b, ce_pa + 8, &ce1);
 	if (rc)
 		return rc;
-	if (a->has_pasid && !(ce0 & VTD_CE0_PASIDE)) {
-		ce0 |= VTD_CE0_PASIDE;
+	if ((a->has_pasid && !(ce0 & VTD_CE0_PASIDE)) || (a->dte && !(ce0 & VTD_CE0_DTE))) {
+		ce0 |= (a->has_pasid ? VTD_CE0_PASIDE : 0) | (a->dte ? VTD_CE0_DTE : 0);
 		rc = b_wr(b, ce_pa, ce0);
+		if (!rc && !created)
+			rc = b_context_changed(b, a->sid);
 		if (rc)
 			return rc;
 	}
 	pasid = a->has_pasid ? a->pasid : (uint32_t)FIELD_GET64(VTD_CE1_RID_PASID, ce1);
 	rc = b_pasid_entry(b, ce_pa, pasid, true, &pe_pa);
+	if (!rc)
+		rc = b_rd(b, pe_pa, &old[0]);
+	if (!rc)
+		rc = b_rd(b, pe_pa + 8, &old[1]);
 	if (rc)
 		return rc;
+	if (old[0] & VTD_PE0_P) {
+		/* Replacing a live entry: tear it down first, as a driver does. */
+		for (unsigned i = 0; i < 8 && !rc; i++)
+			rc = b_wr(b, pe_pa + 8 * i, 0);
+		if (!rc)
+			rc = b_pasid_teardown(b, a->sid, a->has_pasid, pasid, old,
+					      (ce0 & VTD_CE0_DTE) != 0);
+		if (rc)
+			return rc;
+	}
 
 	pe.qw[0] = VTD_PE0_P | FIELD_PREP64(VTD_PE0_PGTT, a->type);
 	switch (a->type) {
@@ -767,16 +1039,28 @@ int vtd_builder_attach(struct vtd_builder *b, const struct vtd_attach *a)
 		if (rc)
 			return rc;
 	}
-	return 0;
+	rec = (struct vtd_attachment){
+		.sid = a->sid,
+		.has_pasid = a->has_pasid,
+		.pasid = pasid,
+		.type = a->type,
+		.s1 = s1 ? (int)s1->id : -1,
+		.s2 = s2 ? (int)s2->id : -1,
+		.did = (uint16_t)FIELD_GET64(VTD_PE1_DID, pe.qw[1]),
+		.dte = (ce0 & VTD_CE0_DTE) != 0,
+	};
+	return att_set(b, &rec);
 }
 
 int vtd_builder_detach(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid)
 {
-	uint64_t ce_pa, ce1, pe_pa, pe0;
-	int rc = b_context(b, sid, false, &ce_pa);
+	uint64_t ce_pa, ce0, ce1, pe_pa, pe[2];
+	int rc = b_context(b, sid, false, &ce_pa, NULL);
 
 	if (rc == -IOMMU_ENOENT)
 		goto absent;
+	if (!rc)
+		rc = b_rd(b, ce_pa, &ce0);
 	if (!rc)
 		rc = b_rd(b, ce_pa + 8, &ce1);
 	if (rc)
@@ -787,17 +1071,20 @@ int vtd_builder_detach(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint
 	if (rc == -IOMMU_ENOENT)
 		goto absent;
 	if (!rc)
-		rc = b_rd(b, pe_pa, &pe0);
+		rc = b_rd(b, pe_pa, &pe[0]);
+	if (!rc)
+		rc = b_rd(b, pe_pa + 8, &pe[1]);
 	if (rc)
 		return rc;
-	if (!(pe0 & VTD_PE0_P))
+	if (!(pe[0] & VTD_PE0_P))
 		goto absent;
 	for (int i = 0; i < 8; i++) {
 		rc = b_wr(b, pe_pa + 8 * (unsigned)i, 0);
 		if (rc)
 			return rc;
 	}
-	return 0;
+	att_remove(b, sid, pasid);
+	return b_pasid_teardown(b, sid, has_pasid, pasid, pe, (ce0 & VTD_CE0_DTE) != 0);
 absent:
 	return b_fail(b, IOMMU_ENOENT, "device %02x:%02x.%x PASID 0x%x is not attached", sid >> 8,
 		      (sid >> 3) & 0x1F, sid & 7, pasid);
@@ -805,7 +1092,7 @@ absent:
 
 int vtd_builder_context_pa(const struct vtd_builder *b, uint16_t sid, uint64_t *pa)
 {
-	return b_context((struct vtd_builder *)b, sid, false, pa);
+	return b_context((struct vtd_builder *)b, sid, false, pa, NULL);
 }
 
 int vtd_builder_pasid_entry_pa(const struct vtd_builder *b, uint16_t sid, uint32_t pasid,
@@ -813,7 +1100,7 @@ int vtd_builder_pasid_entry_pa(const struct vtd_builder *b, uint16_t sid, uint32
 {
 	struct vtd_builder *mb = (struct vtd_builder *)b;
 	uint64_t ce_pa;
-	int rc = b_context(mb, sid, false, &ce_pa);
+	int rc = b_context(mb, sid, false, &ce_pa, NULL);
 
 	return rc ? rc : b_pasid_entry(mb, ce_pa, pasid, false, pa);
 }
@@ -844,6 +1131,14 @@ struct vtd_builder *vtd_builder_create(struct iommu *mmu, struct iommu_mem mem,
 			b->root_table | FIELD_PREP64(VTD_RTADDR_TTM, VTD_TTM_SCALABLE));
 	iommu_reg_write(mmu, VTD_REG_GCMD, 4, VTD_GCMD_SRTP);
 	iommu_reg_write(mmu, VTD_REG_GCMD, 4, VTD_GCMD_TE);
+	/* Queued invalidation: a page of 256-bit descriptors, and a status page. */
+	if (b_alloc(b, 1, &b->iq) || b_alloc(b, 1, &b->iq_status)) {
+		free(b);
+		return NULL;
+	}
+	iommu_reg_write(mmu, VTD_REG_IQT, 8, 0);
+	iommu_reg_write(mmu, VTD_REG_IQA, 8, b->iq | VTD_IQA_DW);
+	iommu_reg_write(mmu, VTD_REG_GCMD, 4, VTD_GCMD_TE | VTD_GCMD_QIE);
 	return b;
 }
 
@@ -853,5 +1148,6 @@ void vtd_builder_destroy(struct vtd_builder *b)
 		return;
 	for (unsigned i = 0; i < B_MAX_DOMAINS; i++)
 		free(b->dom[i]);
+	free(b->att);
 	free(b);
 }

@@ -7,18 +7,8 @@
  * FSTS.ITE with IQER.ITESID; the waits behind it are aborted (IQH moves to
  * IQT without executing them) and fetching stops until ITE is cleared.
  */
+#include "iommu/vtd_qi.h"
 #include "vtd.h"
-
-enum vtd_desc_type {
-	VTD_DESC_CC = 0x1,      /* context-cache invalidate */
-	VTD_DESC_IOTLB = 0x2,   /* IOTLB invalidate */
-	VTD_DESC_DEVTLB = 0x3,  /* device-TLB invalidate */
-	VTD_DESC_IEC = 0x4,     /* interrupt entry cache (not modelled: invalid) */
-	VTD_DESC_WAIT = 0x5,    /* invalidation wait */
-	VTD_DESC_PIOTLB = 0x6,  /* PASID-based IOTLB invalidate */
-	VTD_DESC_PC = 0x7,      /* PASID-cache invalidate */
-	VTD_DESC_PDEVTLB = 0x8, /* PASID-based device-TLB invalidate */
-};
 
 /* Descriptor fields (QW0 unless noted). */
 #define QI_TYPE_LO    GENMASK64(3, 0)

@@ -44,6 +44,8 @@ static uint64_t vtd_cap_value(const struct iommu_config *c)
 	cap |= FIELD_PREP64(VTD_CAP_SLLPS,
 			    (c->sl_2m ? VTD_SLLPS_2M : 0) | (c->sl_1g ? VTD_SLLPS_1G : 0));
 	cap |= FIELD_PREP64(VTD_CAP_NFR, c->nfr - 1);
+	/* Page-selective invalidation, up to 2^18 pages per descriptor. */
+	cap |= VTD_CAP_PSI | FIELD_PREP64(VTD_CAP_MAMV, VTD_MAMV);
 	if (c->fl_1g)
 		cap |= VTD_CAP_FL1GP;
 	if (c->fl_5level)
