@@ -3,11 +3,13 @@
 # builds first.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 15
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 ARGS       ?=
 
-.PHONY: all deps build build-asan run test test-asan format clean
+.PHONY: all deps build build-asan build-fuzz run test fuzz-long format clean
 
 all: build
 
@@ -22,17 +24,29 @@ build-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIOMMUSIM_SANITIZE=ON -DIOMMUSIM_WERROR=ON $(CMAKE_ARGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+build-fuzz: deps
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOMMUSIM_FUZZ=ON \
+	  -DIOMMUSIM_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_ARGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_vtd_translate
+
 run: build
 	$(BUILD)/bin/iommusim run $(ARGS)
 
-# Every test, then the unit and command-line tests again under ASan + UBSan.
-test: build build-asan
+# Every test, then the unit and command-line tests again under ASan + UBSan,
+# then a short coverage-guided run of each fuzz target.
+test: build build-asan build-fuzz
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L sanitize
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -L fuzz
+
+# Longer fuzzing (FUZZ_SECONDS per target).
+fuzz-long:
+	$(MAKE) build-fuzz FUZZ_SECONDS=$(or $(FUZZ_LONG_SECONDS),600)
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -L fuzz
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

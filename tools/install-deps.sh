@@ -10,6 +10,7 @@ packages=(
   libinih-dev     # configuration files
   libzstd-dev     # compressed binary traces
   clang-format    # formatting check
+  clang libclang-rt-14-dev  # libFuzzer targets
 )
 
 missing=()
