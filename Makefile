@@ -4,12 +4,13 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+COV_BUILD  ?= build-coverage
 FUZZ_SECONDS ?= 15
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 ARGS       ?=
 
-.PHONY: all deps build build-asan build-fuzz run test fuzz-long format clean
+.PHONY: all deps build build-asan build-fuzz run test fuzz-long coverage valgrind format clean
 
 all: build
 
@@ -45,8 +46,24 @@ fuzz-long:
 	$(MAKE) build-fuzz FUZZ_SECONDS=$(or $(FUZZ_LONG_SECONDS),600)
 	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -L fuzz
 
+# Line and branch coverage of model/ by the unit, command-line and corpus
+# tests (gcovr); the summary is recorded in docs/coverage.md.
+coverage: deps
+	@command -v gcovr >/dev/null || { echo "coverage needs gcovr: apt-get install gcovr" >&2; exit 1; }
+	cmake -S . -B $(COV_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIOMMUSIM_COVERAGE=ON $(CMAKE_ARGS)
+	cmake --build $(COV_BUILD) -j $(JOBS)
+	find $(COV_BUILD) -name '*.gcda' -delete
+	ctest --test-dir $(COV_BUILD) -j $(JOBS) -E '^format$$'
+	gcovr -r . --filter 'model/' --object-directory $(COV_BUILD) --print-summary \
+	  --txt $(COV_BUILD)/coverage.txt --html-details $(COV_BUILD)/coverage.html
+
+# The default run under Valgrind's memcheck: no errors, no leaks.
+valgrind: build
+	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all -q \
+	  $(BUILD)/bin/iommusim run >/dev/null
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(COV_BUILD)

@@ -11,6 +11,8 @@ packages=(
   libzstd-dev     # compressed binary traces
   clang-format    # formatting check
   clang libclang-rt-14-dev  # libFuzzer targets
+  valgrind        # memcheck of the default run
+  gcovr           # make coverage
 )
 
 missing=()
