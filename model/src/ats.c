@@ -14,6 +14,8 @@ struct devtlb_entry {
 	unsigned perm;
 	bool global;
 	uint64_t seq; /* when filled (simulation bookkeeping for the oracle) */
+	uint16_t did; /* the IOMMU's domain and translation type, for reports */
+	uint8_t pgtt;
 };
 
 struct ats_dev {
@@ -115,6 +117,8 @@ int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *re
 					    e.perm, resp);
 			resp->source = IOMMU_SRC_DEVTLB;
 			resp->fill_seq = e.seq;
+			resp->did = e.did;
+			resp->pgtt = e.pgtt;
 			return rc;
 		}
 	}
@@ -139,6 +143,8 @@ int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *re
 		.perm = resp->perm,
 		.global = resp->global,
 		.seq = iommu_seq(mmu),
+		.did = resp->did,
+		.pgtt = (uint8_t)resp->pgtt,
 	};
 	{
 		unsigned level = resp->page_size == (1ull << 30)   ? 3
@@ -147,8 +153,22 @@ int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *re
 		struct cache_key k = devtlb_key(req, level);
 		uint64_t size = resp->page_size;
 
+		/* The DMA's translation came from the IOMMU (walk or IOTLB): keep
+		 * that identity and its memory references across the translated
+		 * request. */
+		struct iommu_resp tr_resp = *resp;
+
 		cache_fill(&d->tlb, k.w[1], &k, &e);
-		return ats_translated(mmu, req, e.page, size, e.perm, resp);
+		rc = ats_translated(mmu, req, e.page, size, e.perm, resp);
+		if (rc == 0) {
+			resp->source = tr_resp.source;
+			resp->fill_seq = tr_resp.fill_seq;
+			resp->did = tr_resp.did;
+			resp->pgtt = tr_resp.pgtt;
+			resp->global = tr_resp.global;
+			resp->refs = tr_resp.refs;
+		}
+		return rc;
 	}
 }
 

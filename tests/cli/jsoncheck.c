@@ -2,11 +2,13 @@
  * jsoncheck FILE KEY EXPECTED [KEY EXPECTED ...]
  *
  * Checks values in a JSON file written by `iommusim run --json`. KEY is a
- * dotted path ("walks.mem_reads"); EXPECTED is compared with the value's
+ * dotted path ("walks.mem_reads"; a number indexes an array:
+ * "invalidations.error_events.0.line"); EXPECTED is compared with the value's
  * text: a number exactly (as an integer when it is one), a string as is,
  * true/false/null. Exit 0 when every check holds, 1 otherwise (each failure
  * printed with expected and actual), 2 on usage or unreadable JSON.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +48,19 @@ static const cJSON *lookup(const cJSON *node, const char *path)
 
 	if (!copy)
 		return NULL;
-	for (char *k = strtok_r(copy, ".", &save); node && k; k = strtok_r(NULL, ".", &save))
-		node = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, k) : NULL;
+	for (char *k = strtok_r(copy, ".", &save); node && k; k = strtok_r(NULL, ".", &save)) {
+		char *end;
+		long i;
+
+		if (cJSON_IsObject(node)) {
+			node = cJSON_GetObjectItemCaseSensitive(node, k);
+			continue;
+		}
+		i = strtol(k, &end, 10);
+		node = cJSON_IsArray(node) && *k >= '0' && *k <= '9' && !*end && i <= INT_MAX
+			       ? cJSON_GetArrayItem(node, (int)i)
+			       : NULL;
+	}
 	free(copy);
 	return node;
 }

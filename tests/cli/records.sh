@@ -4,7 +4,7 @@
 # file. records.sh IOMMUSIM JSONCHECK TRACE [GOLDEN.csv]
 set -u
 bin=$1 jsoncheck=$2 trace=$3 golden=${4:-}
-header='id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,fault_addr'
+header='id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,fault_addr,source,oracle'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" run --trace "$trace" --records "$tmp/rec.csv" --json "$tmp/out.json" >/dev/null ||
@@ -21,8 +21,12 @@ if [[ $rows -ne $expected_rows ]]; then
   echo "FAIL rows: expected $expected_rows (dma lines in $trace), actual $rows"; fail=1
 fi
 "$jsoncheck" "$tmp/out.json" requests "$expected_rows" || fail=1
-if awk -F, 'NR > 1 && NF != 16 { exit 1 }' "$tmp/rec.csv"; then :; else
-  echo "FAIL: a row does not have 16 columns"; fail=1
+if awk -F, 'NR > 1 && NF != 18 { exit 1 }' "$tmp/rec.csv"; then :; else
+  echo "FAIL: a row does not have 18 columns"; fail=1
+fi
+# source and oracle take known words only.
+if awk -F, 'NR > 1 && ($17 !~ /^(walk|iotlb|devtlb|untranslated)$/ || $18 !~ /^(|stale|missing_flush)$/) { exit 1 }' "$tmp/rec.csv"; then :; else
+  echo "FAIL: a row has a source other than walk/iotlb/devtlb/untranslated or an oracle verdict other than empty/stale/missing_flush"; fail=1
 fi
 if [[ -n $golden ]] && ! diff -u "$golden" "$tmp/rec.csv"; then
   echo "FAIL records differ from $golden (if the change is intended, regenerate it with"

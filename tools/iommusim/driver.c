@@ -5,7 +5,9 @@
  * by the page size each translation reports, so that a request inside one
  * large page costs one translation. The request faults when a page faults;
  * the driver stops at that page (the device would not send the rest) and
- * reports that fault. The hpa reported is that of the first byte.
+ * reports that fault. The hpa reported is that of the first byte. A device
+ * with an ATS endpoint translates through its device TLB (ats_dev_dma);
+ * every page translation is then checked by the stale-translation oracle.
  */
 #include "driver.h"
 
@@ -13,13 +15,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iommu/vtd_qi.h"
+#include "iommu/vtd_regs.h"
+
 struct driver {
 	struct sparse_mem *sm;
 	struct iommu_mem mem;
 	struct iommu *mmu;
 	struct vtd_builder *b;
+	struct vtd_oracle *oracle;
+	struct ats_bus *bus; /* owns the endpoints' devices */
+	struct driver_endpoint *ep;
+	size_t nep, capep;
+	uint64_t seed;
 	struct driver_record *rec;
 	size_t nrec, caprec;
+	struct driver_qerror qerr[DRIVER_MAX_QERRORS];
+	size_t nqerr;
 	struct driver_summary sum;
 	char err[640];
 };
@@ -42,6 +54,12 @@ struct driver *driver_create(const struct iommu_config *mmu_cfg,
 	d->mmu = iommu_create(mmu_cfg, &d->mem);
 	if (!d->mmu)
 		goto fail;
+	d->oracle = vtd_oracle_create(d->mmu);
+	d->bus = ats_bus_create();
+	if (!d->oracle || !d->bus)
+		goto fail;
+	ats_bus_connect(d->bus, d->mmu);
+	d->seed = mmu_cfg->seed;
 	d->b = vtd_builder_create(d->mmu, d->mem, builder_cfg);
 	if (!d->b) {
 		*why = "the table builder could not be created";
@@ -60,10 +78,14 @@ void driver_destroy(struct driver *d)
 		return;
 	if (d->b)
 		vtd_builder_destroy(d->b);
+	if (d->oracle)
+		vtd_oracle_destroy(d->oracle);
 	if (d->mmu)
 		iommu_destroy(d->mmu);
+	ats_bus_destroy(d->bus); /* after the IOMMU that routes to it */
 	if (d->sm)
 		sparse_mem_destroy(d->sm);
+	free(d->ep);
 	free(d->rec);
 	free(d);
 }
@@ -98,7 +120,10 @@ static const char *builder_expect(enum trace_op op, int rc)
 					      : NULL;
 	case TRACE_OP_DETACH:
 		return rc == -IOMMU_ENOENT ? "a device and PASID attached before" : NULL;
-	case TRACE_OP_DMA: break;
+	case TRACE_OP_FLUSH: return rc == -IOMMU_ENOENT ? "an existing domain" : NULL;
+	case TRACE_OP_DMA:
+	case TRACE_OP_QI:
+	case TRACE_OP_WAIT: break;
 	}
 	return NULL;
 }
@@ -131,6 +156,84 @@ static enum vtd_pgtt vtd_type(enum trace_xlate type)
 	return VTD_PGTT_PT;
 }
 
+static struct driver_endpoint *find_endpoint(const struct driver *d, uint16_t sid)
+{
+	for (size_t i = 0; i < d->nep; i++)
+		if (d->ep[i].sid == sid)
+			return &d->ep[i];
+	return NULL;
+}
+
+/* Checks an attach's ATS keys against the device's endpoint, if any:
+ * ATS is a property of the device (context DTE) and stays on. respond=
+ * applies before the attach, whose teardown may invalidate the device TLB. */
+static int prepare_ats(struct driver *d, const char *name, const struct trace_event *ev)
+{
+	const struct trace_attach *t = &ev->u.attach;
+	const struct driver_endpoint *ep = find_endpoint(d, t->ep.sid);
+	char bdf[16];
+
+	if (!ep)
+		return 0;
+	trace_format_bdf(bdf, sizeof(bdf), t->ep.sid);
+	if (t->has_ats && !t->ats) {
+		snprintf(d->err, sizeof(d->err),
+			 "%s:%u: ats: device %s has had ATS (context DTE = 1) since an earlier "
+			 "attach, expected ats=1 or no ats=",
+			 name, ev->line, bdf);
+		return -IOMMU_EINVAL;
+	}
+	if (t->has_devtlb && (t->devtlb_sets != ep->geom.sets || t->devtlb_ways != ep->geom.ways)) {
+		snprintf(d->err, sizeof(d->err),
+			 "%s:%u: devtlb: device %s already has a %ux%u device TLB, expected "
+			 "devtlb=%ux%u or no devtlb=",
+			 name, ev->line, bdf, ep->geom.sets, ep->geom.ways, ep->geom.sets,
+			 ep->geom.ways);
+		return -IOMMU_EINVAL;
+	}
+	if (t->has_respond)
+		ats_dev_set_responsive(ep->dev, t->respond);
+	return 0;
+}
+
+/* After an attach with ats=1: the device's endpoint, created on first use. */
+static int attach_endpoint(struct driver *d, const char *name, const struct trace_event *ev)
+{
+	const struct trace_attach *t = &ev->u.attach;
+	struct driver_endpoint *ep = find_endpoint(d, t->ep.sid);
+
+	if (!ep) {
+		struct iommu_cache_geom g = {
+			.sets = t->devtlb_sets, .ways = t->devtlb_ways, .repl = IOMMU_REPL_LRU};
+		struct ats_dev *dev;
+
+		if (d->nep == d->capep) {
+			size_t cap = d->capep ? 2 * d->capep : 8;
+			struct driver_endpoint *p = realloc(d->ep, cap * sizeof(*p));
+
+			if (!p)
+				goto nomem;
+			d->ep = p;
+			d->capep = cap;
+		}
+		dev = ats_dev_create(t->ep.sid, &g, d->seed ^ t->ep.sid);
+		if (!dev)
+			goto nomem;
+		if (ats_bus_add(d->bus, dev)) {
+			ats_dev_destroy(dev);
+			goto nomem;
+		}
+		ep = &d->ep[d->nep++];
+		*ep = (struct driver_endpoint){.sid = t->ep.sid, .geom = g, .dev = dev};
+		ats_dev_set_responsive(dev, t->respond);
+	}
+	return 0;
+nomem:
+	snprintf(d->err, sizeof(d->err), "%s:%u: attach: out of memory for the ATS endpoint", name,
+		 ev->line);
+	return -IOMMU_ENOMEM;
+}
+
 static int apply_attach(struct driver *d, const struct trace_attach *t)
 {
 	struct vtd_attach a;
@@ -146,6 +249,7 @@ static int apply_attach(struct driver *d, const struct trace_attach *t)
 	a.ere = t->ere;
 	a.wpe = t->wpe;
 	a.nxe = t->nxe;
+	a.dte = t->ats || find_endpoint(d, t->ep.sid);
 	return vtd_builder_attach(d->b, &a);
 }
 
@@ -164,13 +268,45 @@ static int push_record(struct driver *d, const struct driver_record *r)
 	return 0;
 }
 
-static uint64_t paging_reads(const struct iommu_refs *refs)
+/* DID of the attachment a request of (sid, PASID) uses; RID_PASID is 0. */
+static uint16_t attachment_did(const struct driver *d, const struct iommu_req *req)
 {
-	uint64_t n = 0;
+	const struct vtd_attachment *att;
+	size_t n = vtd_builder_attachments(d->b, &att);
+	uint32_t pasid = req->pasid_valid ? req->pasid : 0;
 
-	for (unsigned l = 1; l <= IOMMU_MAX_LEVELS; l++)
-		n += (uint64_t)refs->fl[l] + refs->sl[l];
-	return n;
+	for (size_t i = 0; i < n; i++)
+		if (att[i].sid == req->sid && att[i].pasid == pasid)
+			return att[i].did;
+	return 0;
+}
+
+/* One page translation: through the device TLB for an ATS endpoint. resp
+ * is the model's response; *source says what served the translation. */
+static int translate_page(struct driver *d, struct ats_dev *ep, const struct iommu_req *req,
+			  struct iommu_resp *resp, enum iommu_source *source, uint64_t *reads)
+{
+	const struct iommu_stats *st = iommu_stats(d->mmu);
+	uint64_t reads0 = st->walk_mem_reads;
+	uint64_t iotlb_hits0 = iommu_cache_stats(d->mmu, IOMMU_CACHE_IOTLB)->hits;
+	uint64_t devtlb_hits0 = ep ? ats_dev_stats(ep)->hits : 0;
+	int rc = ep ? ats_dev_dma(ep, d->mmu, req, resp) : iommu_translate(d->mmu, req, resp);
+
+	*reads = st->walk_mem_reads - reads0;
+	*source = resp->source;
+	if (ep && rc >= 0) {
+		/* On a device-TLB miss ats_dev_dma returns the response of the
+		 * translated request that follows the translation request (source
+		 * devtlb, no DID). The oracle gets resp as the model returned it;
+		 * the records say what served the translation request. */
+		if (ats_dev_stats(ep)->hits != devtlb_hits0)
+			*source = IOMMU_SRC_DEVTLB;
+		else if (iommu_cache_stats(d->mmu, IOMMU_CACHE_IOTLB)->hits != iotlb_hits0)
+			*source = IOMMU_SRC_IOTLB;
+		else
+			*source = IOMMU_SRC_WALK;
+	}
+	return rc;
 }
 
 static int apply_dma(struct driver *d, const char *name, const struct trace_event *ev)
@@ -193,15 +329,20 @@ static int apply_dma(struct driver *d, const char *name, const struct trace_even
 			  : t->op == TRACE_ACC_X ? IOMMU_ACC_EXEC
 						 : IOMMU_ACC_READ,
 	};
+	const struct driver_endpoint *dep = find_endpoint(d, t->ep.sid);
+	struct ats_dev *ep = dep ? dep->dev : NULL;
+	enum iommu_source flagged_source = IOMMU_SRC_WALK;
 	uint64_t a = t->addr;
 
 	for (;;) {
 		struct iommu_resp resp;
-		uint64_t ps, base;
+		enum vtd_oracle_verdict v;
+		enum iommu_source src;
+		uint64_t ps, base, reads;
 		int rc;
 
 		req.addr = a;
-		rc = iommu_translate(d->mmu, &req, &resp);
+		rc = translate_page(d, ep, &req, &resp, &src, &reads);
 		if (rc < 0) {
 			snprintf(d->err, sizeof(d->err),
 				 "%s:%u: dma: the model rejected the request (error %d), expected "
@@ -209,15 +350,23 @@ static int apply_dma(struct driver *d, const char *name, const struct trace_even
 				 name, ev->line, rc);
 			return rc;
 		}
+		v = vtd_oracle_check(d->oracle, &req, &resp);
 		rec.translations++;
 		d->sum.translations++;
-		rec.mem_reads += paging_reads(&resp.refs);
+		rec.mem_reads += reads;
 		if (rec.translations == 1) {
 			rec.hpa = resp.hpa;
 			rec.page_size = resp.page_size;
 			rec.perm = resp.perm;
-			rec.did = resp.did;
+			rec.did = ep ? attachment_did(d, &req) : resp.did;
+			rec.source = src;
 		}
+		if (v != VTD_ORACLE_OK && rec.oracle == VTD_ORACLE_OK) {
+			rec.oracle_addr = a;
+			flagged_source = src;
+		}
+		if (v == VTD_ORACLE_STALE || (v != VTD_ORACLE_OK && rec.oracle == VTD_ORACLE_OK))
+			rec.oracle = v;
 		if (!resp.ok) {
 			rec.ok = false;
 			rec.fault = resp.fault;
@@ -232,6 +381,8 @@ static int apply_dma(struct driver *d, const char *name, const struct trace_even
 			break;
 		a = base + ps;
 	}
+	if (rec.oracle != VTD_ORACLE_OK)
+		rec.source = flagged_source;
 	if (!rec.ok) {
 		rec.hpa = 0;
 		rec.page_size = 0;
@@ -251,9 +402,57 @@ static int apply_dma(struct driver *d, const char *name, const struct trace_even
 	return 0;
 }
 
+/* Why the queue stopped with IQE (IQER.IQEI). */
+static const char *iqei_str(unsigned iqei)
+{
+	switch (iqei) {
+	case VTD_IQEI_TAIL_BEYOND: return "tail beyond the queue";
+	case VTD_IQEI_FETCH: return "descriptor fetch error";
+	case VTD_IQEI_TYPE: return "invalid descriptor type";
+	case VTD_IQEI_RSVD: return "reserved field set";
+	case VTD_IQEI_WIDTH: return "invalid descriptor width";
+	case VTD_IQEI_TAIL_MISALIGN: return "tail not 256-bit aligned";
+	case VTD_IQEI_TTM: return "invalid TTM";
+	default: return "unknown reason";
+	}
+}
+
+/* An invalidation queue error met by ev: noted, and the replay goes on. */
+static void note_queue_error(struct driver *d, const struct trace_event *ev, bool iqe)
+{
+	d->sum.queue_errors++;
+	if (d->nqerr < DRIVER_MAX_QERRORS) {
+		struct driver_qerror *q = &d->qerr[d->nqerr++];
+
+		q->line = ev->line;
+		q->op = ev->op;
+		if (iqe) {
+			unsigned iqei =
+				(unsigned)(iommu_reg_read(d->mmu, VTD_REG_IQER, 8) & VTD_IQER_IQEI);
+
+			snprintf(q->msg, sizeof(q->msg), "%s (%s)", vtd_builder_error(d->b),
+				 iqei_str(iqei));
+		} else {
+			snprintf(q->msg, sizeof(q->msg), "%s", vtd_builder_error(d->b));
+		}
+	}
+}
+
+/* Invalidation descriptors executed so far, waits not counted. */
+static uint64_t non_wait_descs(const struct driver *d)
+{
+	const struct iommu_stats *st = iommu_stats(d->mmu);
+
+	return st->qi_descriptors - st->qi_by_type[VTD_DESC_WAIT];
+}
+
 int driver_apply(struct driver *d, const char *name, const struct trace_event *ev)
 {
 	const struct trace_map *m = &ev->u.map;
+	const struct trace_flush *fl = &ev->u.flush;
+	uint64_t qerr0 = vtd_builder_queue_errors(d->b);
+	uint64_t iqe0 = iommu_stats(d->mmu)->qi_errors;
+	uint64_t descs0 = non_wait_descs(d);
 	int rc = 0;
 
 	switch (ev->op) {
@@ -273,7 +472,12 @@ int driver_apply(struct driver *d, const char *name, const struct trace_event *e
 					     iommu_perm(m->perm), m->user);
 		break;
 	case TRACE_OP_UNMAP: rc = vtd_builder_unmap(d->b, m->dom, m->iova, m->size); break;
-	case TRACE_OP_ATTACH: rc = apply_attach(d, &ev->u.attach); break;
+	case TRACE_OP_ATTACH:
+		rc = prepare_ats(d, name, ev);
+		if (rc)
+			return rc;
+		rc = apply_attach(d, &ev->u.attach);
+		break;
 	case TRACE_OP_DETACH:
 		rc = vtd_builder_detach(d->b, ev->u.detach.sid, ev->u.detach.has_pasid,
 					ev->u.detach.pasid);
@@ -283,9 +487,34 @@ int driver_apply(struct driver *d, const char *name, const struct trace_event *e
 		if (rc)
 			return rc;
 		break;
+	case TRACE_OP_FLUSH:
+		d->sum.flushes++;
+		rc = vtd_builder_flush(d->b, fl->dom, fl->has_pasid, fl->pasid, fl->iova, fl->size,
+				       fl->leaf);
+		/* Executed, not sent: a flush stopped by ITE counts what ran. */
+		d->sum.flush_descs += non_wait_descs(d) - descs0;
+		rc = rc > 0 ? 0 : rc;
+		break;
+	case TRACE_OP_QI:
+		d->sum.raw_descs++;
+		rc = vtd_builder_submit(d->b, ev->u.qi.qw);
+		break;
+	case TRACE_OP_WAIT:
+		d->sum.wait_events++;
+		rc = vtd_builder_wait(d->b);
+		break;
 	}
-	if (rc)
+	/* IQE and ITE are results: the builder recovered, the replay goes on. */
+	if (rc == -IOMMU_EIO && vtd_builder_queue_errors(d->b) != qerr0) {
+		note_queue_error(d, ev, iommu_stats(d->mmu)->qi_errors != iqe0);
+		rc = 0;
+	}
+	if (!rc && ev->op == TRACE_OP_ATTACH && ev->u.attach.ats)
+		rc = attach_endpoint(d, name, ev);
+	else if (rc)
 		return builder_fail(d, name, ev, rc);
+	if (rc)
+		return rc;
 	d->sum.events++;
 	d->sum.last_cycle = ev->cycle;
 	return 0;
@@ -325,4 +554,46 @@ const struct driver_record *driver_records(const struct driver *d, size_t *count
 {
 	*count = d->nrec;
 	return d->rec;
+}
+
+const struct driver_qerror *driver_queue_errors(const struct driver *d, size_t *count)
+{
+	*count = d->nqerr;
+	return d->qerr;
+}
+
+const struct driver_endpoint *driver_endpoints(const struct driver *d, size_t *count)
+{
+	*count = d->nep;
+	return d->ep;
+}
+
+const struct iommu_cache_stats *driver_cache_stats(const struct driver *d, enum iommu_cache_id id)
+{
+	return iommu_cache_stats(d->mmu, id);
+}
+
+void driver_devtlb_stats(const struct driver *d, struct iommu_cache_stats *sum)
+{
+	*sum = (struct iommu_cache_stats){0};
+	for (size_t i = 0; i < d->nep; i++) {
+		const struct iommu_cache_stats *s = ats_dev_stats(d->ep[i].dev);
+
+		sum->lookups += s->lookups;
+		sum->hits += s->hits;
+		sum->misses += s->misses;
+		sum->fills += s->fills;
+		sum->evictions += s->evictions;
+		sum->invalidations += s->invalidations;
+	}
+}
+
+uint64_t driver_stale_translations(const struct driver *d)
+{
+	return vtd_oracle_stale(d->oracle);
+}
+
+uint64_t driver_missing_flushes(const struct driver *d)
+{
+	return vtd_oracle_missing_flush(d->oracle);
 }

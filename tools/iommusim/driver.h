@@ -1,11 +1,15 @@
 /*
  * Trace driver: applies parsed trace events to one VT-d IOMMU model.
  *
- * It owns a sparse physical memory, the IOMMU instance and a table builder.
- * domain/map/unmap/attach/detach become builder calls (tables only, no
- * invalidation); dma becomes iommu_translate calls, one per page the request
- * touches, and one record per request. A builder error is bad input and
- * stops the replay; an architectural fault is a result.
+ * It owns a sparse physical memory, the IOMMU instance, a table builder, the
+ * ATS endpoints (one device TLB each, on a bus connected to the IOMMU) and
+ * the stale-translation oracle. domain/map/unmap become builder calls that
+ * edit tables and invalidate nothing; attach/detach edit tables and send the
+ * driver's teardown invalidations; flush/qi/wait go to the builder's
+ * invalidation queue. dma becomes one translation per page the request
+ * touches (through the device TLB for an ATS device), each checked by the
+ * oracle, and one record per request. A builder error is bad input and stops
+ * the replay; a fault or an invalidation queue error (IQE, ITE) is a result.
  */
 #ifndef IOMMUSIM_DRIVER_H
 #define IOMMUSIM_DRIVER_H
@@ -14,8 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iommu/ats.h"
 #include "iommu/iommu.h"
 #include "iommu/vtd_builder.h"
+#include "iommu/vtd_oracle.h"
 #include "trace.h"
 
 /* One DMA request and its outcome. */
@@ -31,8 +37,30 @@ struct driver_record {
 	uint64_t page_size;    /* translation size at the first byte */
 	unsigned perm;         /* IOMMU_PERM_* at the first byte */
 	uint16_t did;          /* domain ID that tagged the first translation */
-	unsigned translations; /* iommu_translate calls made */
+	unsigned translations; /* page translations made */
 	uint64_t mem_reads;    /* paging-entry reads (first + second level), all pages */
+	/* What served the first page, or the first page the oracle flagged. */
+	enum iommu_source source;
+	enum vtd_oracle_verdict oracle; /* worst verdict over the pages (stale first) */
+	uint64_t oracle_addr;           /* input address of the first flagged page */
+};
+
+/* An invalidation queue error met by a trace line: an architectural result
+ * (the builder recovered as Linux does and the replay went on). */
+struct driver_qerror {
+	unsigned line;
+	enum trace_op op;
+	char msg[200];
+};
+
+/* Notes kept for the report; driver_summary.queue_errors counts them all. */
+#define DRIVER_MAX_QERRORS 32
+
+/* One ATS endpoint. */
+struct driver_endpoint {
+	uint16_t sid;
+	struct iommu_cache_geom geom;
+	struct ats_dev *dev;
 };
 
 struct driver_summary {
@@ -41,7 +69,12 @@ struct driver_summary {
 	uint64_t requests;     /* DMA events */
 	uint64_t completed;    /* DMA events that translated */
 	uint64_t faults;       /* DMA events that faulted */
-	uint64_t translations; /* iommu_translate calls */
+	uint64_t translations; /* page translations */
+	uint64_t flushes;      /* flush events */
+	uint64_t flush_descs;  /* descriptors those executed (waits not counted) */
+	uint64_t raw_descs;    /* qi events */
+	uint64_t wait_events;  /* wait events */
+	uint64_t queue_errors; /* events that met IQE or ITE */
 };
 
 struct driver;
@@ -61,5 +94,12 @@ const char *driver_error(const struct driver *d);
 const struct iommu_stats *driver_stats(const struct driver *d);
 const struct driver_summary *driver_summary(const struct driver *d);
 const struct driver_record *driver_records(const struct driver *d, size_t *count);
+const struct driver_qerror *driver_queue_errors(const struct driver *d, size_t *count);
+const struct driver_endpoint *driver_endpoints(const struct driver *d, size_t *count);
+const struct iommu_cache_stats *driver_cache_stats(const struct driver *d, enum iommu_cache_id id);
+/* Device TLB statistics summed over every endpoint. */
+void driver_devtlb_stats(const struct driver *d, struct iommu_cache_stats *sum);
+uint64_t driver_stale_translations(const struct driver *d);
+uint64_t driver_missing_flushes(const struct driver *d);
 
 #endif

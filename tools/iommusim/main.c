@@ -14,6 +14,7 @@
 
 #include "default_trace.h"
 #include "driver.h"
+#include "gen.h"
 #include "report.h"
 #include "trace.h"
 
@@ -33,6 +34,7 @@ static const char main_usage[] =
 	"\n"
 	"Commands:\n"
 	"  run    replay a DMA trace on the Intel VT-d (scalable mode) model and report\n"
+	"  gen    write a seeded workload trace (nic, nvme, sva, window, vm)\n"
 	"\n"
 	"Run 'iommusim <command> --help' for the options of a command.\n";
 
@@ -40,7 +42,9 @@ static const char run_usage[] =
 	"usage: iommusim run [--trace FILE] [--json OUT] [--records OUT.csv]\n"
 	"\n"
 	"Replays a trace (format: traces/format.md) on one Intel VT-d IOMMU model in\n"
-	"scalable mode with its default configuration, and prints a summary.\n"
+	"scalable mode with its default configuration (caches, invalidation queue, ATS\n"
+	"endpoints), checks every cached translation with the stale-translation oracle,\n"
+	"and prints a summary.\n"
 	"\n"
 	"  --trace FILE        trace to replay, '-' for standard input\n"
 	"                      (default: the built-in traces/default.trace)\n"
@@ -273,7 +277,8 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (!cmd) {
-		fprintf(stderr, "iommusim: no command given, expected run (see iommusim --help)\n");
+		fprintf(stderr,
+			"iommusim: no command given, expected run or gen (see iommusim --help)\n");
 		return EXIT_INPUT;
 	}
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
@@ -286,13 +291,17 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(cmd, "gen"))
+		return gen_main(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		fprintf(stderr,
-			"iommusim: %s: unknown option, expected a command (run), --help or "
+			"iommusim: %s: unknown option, expected a command (run, gen), --help or "
 			"--version\n",
 			cmd);
 	else
 		fprintf(stderr,
-			"iommusim: %s: unknown command, expected run (see iommusim --help)\n", cmd);
+			"iommusim: %s: unknown command, expected run or gen (see iommusim "
+			"--help)\n",
+			cmd);
 	return EXIT_INPUT;
 }

@@ -12,10 +12,40 @@
 #include <cJSON.h>
 
 #include "iommu/vtd_fault.h"
+#include "iommu/vtd_qi.h"
 
 const char report_csv_header[] =
 	"id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,"
-	"fault_addr";
+	"fault_addr,source,oracle";
+
+/* Oracle-flagged requests listed in the text summary. */
+#define TEXT_FLAGGED_MAX 8
+
+static const char *source_name(enum iommu_source s)
+{
+	switch (s) {
+	case IOMMU_SRC_IOTLB: return "iotlb";
+	case IOMMU_SRC_DEVTLB: return "devtlb";
+	case IOMMU_SRC_UNTRANSLATED: return "untranslated";
+	case IOMMU_SRC_WALK: break;
+	}
+	return "walk";
+}
+
+/* Descriptor types by their type number, as JSON and the summary name them. */
+static const char *const desc_type_name[16] = {
+	[VTD_DESC_CC] = "cc",   [VTD_DESC_IOTLB] = "iotlb",     [VTD_DESC_DEVTLB] = "devtlb",
+	[VTD_DESC_IEC] = "iec", [VTD_DESC_WAIT] = "wait",       [VTD_DESC_PIOTLB] = "piotlb",
+	[VTD_DESC_PC] = "pc",   [VTD_DESC_PDEVTLB] = "pdevtlb",
+};
+
+/* The caches of the text table and of JSON, in order. */
+static const enum iommu_cache_id flat_caches[] = {IOMMU_CACHE_CONTEXT, IOMMU_CACHE_PASID,
+						  IOMMU_CACHE_IOTLB, IOMMU_CACHE_NESTED_TLB};
+static const enum iommu_cache_id pwc_caches[2][4] = {
+	{IOMMU_CACHE_FL_PWC2, IOMMU_CACHE_FL_PWC3, IOMMU_CACHE_FL_PWC4, IOMMU_CACHE_FL_PWC5},
+	{IOMMU_CACHE_SL_PWC2, IOMMU_CACHE_SL_PWC3, IOMMU_CACHE_SL_PWC4, IOMMU_CACHE_SL_PWC5},
+};
 
 /* Faulted DMA requests by VT-d fault reason. */
 static void count_reasons(const struct driver *d, uint64_t by_reason[256])
@@ -57,6 +87,115 @@ static void level_line(FILE *out, const char *what, const uint32_t reads[IOMMU_M
 	for (unsigned l = IOMMU_MAX_LEVELS; l >= 1; l--)
 		fprintf(out, "  L%u %6" PRIu32, l, reads[l]);
 	fputc('\n', out);
+}
+
+static void cache_line(FILE *out, const char *name, const struct iommu_cache_stats *c)
+{
+	fprintf(out, "  %-20s %10" PRIu64 " %10" PRIu64 " %10" PRIu64, name, c->lookups, c->hits,
+		c->misses);
+	if (c->lookups)
+		fprintf(out, "  %6.1f%%", 100.0 * (double)c->hits / (double)c->lookups);
+	else
+		fprintf(out, "  %7s", "-");
+	fprintf(out, " %10" PRIu64 " %12" PRIu64 "\n", c->evictions, c->invalidations);
+}
+
+static void text_caches(FILE *out, const struct driver *d)
+{
+	struct iommu_cache_stats dev;
+	char name[32];
+	size_t nep;
+
+	fprintf(out,
+		"\nCaches                    lookups       hits     misses  hit rate  evictions  "
+		"invalidated\n");
+	for (size_t i = 0; i < sizeof(flat_caches) / sizeof(flat_caches[0]); i++)
+		cache_line(out, iommu_cache_name(flat_caches[i]),
+			   driver_cache_stats(d, flat_caches[i]));
+	for (unsigned s = 0; s < 2; s++)
+		for (unsigned l = 0; l < 4; l++)
+			cache_line(out, iommu_cache_name(pwc_caches[s][l]),
+				   driver_cache_stats(d, pwc_caches[s][l]));
+	driver_endpoints(d, &nep);
+	driver_devtlb_stats(d, &dev);
+	snprintf(name, sizeof(name), "devtlb (%zu endpoint%s)", nep, nep == 1 ? "" : "s");
+	cache_line(out, name, &dev);
+	fprintf(out, "  (invalidated: entries removed by invalidations)\n");
+}
+
+static void text_queue(FILE *out, const struct driver *d)
+{
+	const struct driver_summary *sum = driver_summary(d);
+	const struct iommu_stats *st = driver_stats(d);
+	size_t nq;
+	const struct driver_qerror *q = driver_queue_errors(d, &nq);
+	const char *sep = "";
+
+	fprintf(out, "\nInvalidation queue\n");
+	fprintf(out,
+		"  trace events: %" PRIu64 " flush (%" PRIu64 " descriptors), %" PRIu64
+		" qi, %" PRIu64 " wait\n",
+		sum->flushes, sum->flush_descs, sum->raw_descs, sum->wait_events);
+	fprintf(out, "  descriptors executed    %10" PRIu64 "  (", st->qi_descriptors);
+	for (unsigned t = 0; t < 16; t++) {
+		if (st->qi_by_type[t] && desc_type_name[t]) {
+			fprintf(out, "%s%s %" PRIu64, sep, desc_type_name[t], st->qi_by_type[t]);
+			sep = ", ";
+		}
+	}
+	fprintf(out, ")\n");
+	fprintf(out, "  waits completed         %10" PRIu64 "\n", st->qi_waits);
+	fprintf(out, "  device-TLB inv. requests%10" PRIu64 "  (%" PRIu64 " unanswered: ITE)\n",
+		st->devtlb_invs, st->devtlb_timeouts);
+	fprintf(out,
+		"  queue errors            %10" PRIu64 "  (IQE %" PRIu64 ", ITE %" PRIu64
+		"; %" PRIu64 " queued descriptors aborted)\n",
+		sum->queue_errors, st->qi_errors, st->devtlb_timeouts, st->qi_aborted);
+	for (size_t i = 0; i < nq; i++)
+		fprintf(out, "    line %u %s: %s\n", q[i].line, trace_op_name(q[i].op), q[i].msg);
+	if (sum->queue_errors > nq)
+		fprintf(out, "    ... %" PRIu64 " more\n", sum->queue_errors - nq);
+}
+
+static void text_oracle(FILE *out, const struct driver *d)
+{
+	size_t n, flagged = 0;
+	const struct driver_record *rec = driver_records(d, &n);
+
+	for (size_t i = 0; i < n; i++)
+		flagged += rec[i].oracle != VTD_ORACLE_OK;
+	fprintf(out, "\nStale-translation oracle (cached translations checked against the tables "
+		     "in memory)\n");
+	fprintf(out,
+		"  stale_translations      %10" PRIu64
+		"  served after a completed invalidation covered it: IOMMU bug, must be 0\n",
+		driver_stale_translations(d));
+	fprintf(out,
+		"  software_missing_flush  %10" PRIu64
+		"  served after the tables changed, never invalidated: driver bug\n",
+		driver_missing_flushes(d));
+	if (!flagged)
+		return;
+	fprintf(out, "  DMA requests flagged: %zu", flagged);
+	if (flagged > TEXT_FLAGGED_MAX)
+		fprintf(out, " (the first %d listed)", TEXT_FLAGGED_MAX);
+	fputc('\n', out);
+	fprintf(out, "    %4s %5s  %-8s %6s  %-18s  %-6s  %s\n", "id", "line", "dev", "pasid",
+		"address", "cache", "verdict");
+	for (size_t i = 0, shown = 0; i < n && shown < TEXT_FLAGGED_MAX; i++) {
+		const struct driver_record *r = &rec[i];
+		char dev[16], pasid[16] = "-";
+
+		if (r->oracle == VTD_ORACLE_OK)
+			continue;
+		shown++;
+		trace_format_bdf(dev, sizeof(dev), r->dma.ep.sid);
+		if (r->dma.ep.has_pasid)
+			snprintf(pasid, sizeof(pasid), "%" PRIu32, r->dma.ep.pasid);
+		fprintf(out, "    %4" PRIu64 " %5u  %-8s %6s  0x%-16" PRIx64 "  %-6s  %s\n", r->id,
+			r->line, dev, pasid, r->oracle_addr, source_name(r->source),
+			vtd_oracle_verdict_name(r->oracle));
+	}
 }
 
 int report_text(FILE *out, const struct driver *d, const struct report_trace *t)
@@ -104,6 +243,9 @@ int report_text(FILE *out, const struct driver *d, const struct report_trace *t)
 		", PASID directory %" PRIu32 ", PASID entry %" PRIu32 "\n",
 		st->refs.root, st->refs.context, st->refs.pasid_dir, st->refs.pasid_entry);
 	fprintf(out, "A/D bit updates written   %10" PRIu32 "\n", st->refs.ad_writes);
+	text_caches(out, d);
+	text_queue(out, d);
+	text_oracle(out, d);
 	return finish(out);
 }
 
@@ -127,6 +269,109 @@ static cJSON *levels_obj(const uint32_t reads[IOMMU_MAX_LEVELS + 1])
 		}
 	}
 	return o;
+}
+
+/* {lookups, hits, misses, fills, evictions, invalidations, hit_rate}; hit_rate
+ * is null before the first lookup. */
+static cJSON *cache_obj(const struct iommu_cache_stats *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o && add_num(o, "lookups", (double)c->lookups) &&
+		  add_num(o, "hits", (double)c->hits) && add_num(o, "misses", (double)c->misses) &&
+		  add_num(o, "fills", (double)c->fills) &&
+		  add_num(o, "evictions", (double)c->evictions) &&
+		  add_num(o, "invalidations", (double)c->invalidations);
+
+	if (ok && c->lookups)
+		ok = add_num(o, "hit_rate", (double)c->hits / (double)c->lookups);
+	else if (ok)
+		ok = cJSON_AddNullToObject(o, "hit_rate") != NULL;
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Adds child to obj under key; deletes child when that fails. */
+static bool add_obj(cJSON *obj, const char *key, cJSON *child)
+{
+	if (child && cJSON_AddItemToObject(obj, key, child))
+		return true;
+	cJSON_Delete(child);
+	return false;
+}
+
+static bool json_caches(cJSON *root, const struct driver *d)
+{
+	struct iommu_cache_stats dev;
+	size_t nep;
+	cJSON *pwc, *o;
+	bool ok = true;
+
+	for (size_t i = 0; ok && i < sizeof(flat_caches) / sizeof(flat_caches[0]); i++)
+		ok = add_obj(root, iommu_cache_name(flat_caches[i]),
+			     cache_obj(driver_cache_stats(d, flat_caches[i])));
+	pwc = ok ? cJSON_AddObjectToObject(root, "pwc") : NULL;
+	ok = pwc != NULL;
+	for (unsigned s = 0; ok && s < 2; s++) {
+		o = cJSON_AddObjectToObject(pwc, s ? "sl" : "fl");
+		ok = o != NULL;
+		for (unsigned l = 0; ok && l < 4; l++) {
+			char key[4] = {'l', (char)('2' + l), '\0'};
+
+			ok = add_obj(o, key, cache_obj(driver_cache_stats(d, pwc_caches[s][l])));
+		}
+	}
+	driver_endpoints(d, &nep);
+	driver_devtlb_stats(d, &dev);
+	o = ok ? cache_obj(&dev) : NULL;
+	if (o && !add_num(o, "endpoints", (double)nep)) {
+		cJSON_Delete(o);
+		o = NULL;
+	}
+	return o && add_obj(root, "devtlb", o);
+}
+
+static bool json_invalidations(cJSON *root, const struct driver *d)
+{
+	const struct driver_summary *sum = driver_summary(d);
+	const struct iommu_stats *st = driver_stats(d);
+	cJSON *o = cJSON_AddObjectToObject(root, "invalidations");
+	cJSON *bt, *ev;
+	size_t nq;
+	const struct driver_qerror *q = driver_queue_errors(d, &nq);
+	bool ok = o && add_num(o, "descriptors", (double)st->qi_descriptors) &&
+		  add_num(o, "waits", (double)st->qi_waits);
+
+	bt = ok ? cJSON_AddObjectToObject(o, "by_type") : NULL;
+	ok = bt != NULL;
+	for (unsigned t = 0; ok && t < 16; t++)
+		if (desc_type_name[t])
+			ok = add_num(bt, desc_type_name[t], (double)st->qi_by_type[t]);
+	ok = ok && add_num(o, "errors", (double)st->qi_errors) &&
+	     add_num(o, "devtlb_requests", (double)st->devtlb_invs) &&
+	     add_num(o, "devtlb_timeouts", (double)st->devtlb_timeouts) &&
+	     add_num(o, "aborted", (double)st->qi_aborted) &&
+	     add_num(o, "queue_errors", (double)sum->queue_errors) &&
+	     add_num(o, "flushes", (double)sum->flushes) &&
+	     add_num(o, "flush_descriptors", (double)sum->flush_descs) &&
+	     add_num(o, "raw_descriptors", (double)sum->raw_descs) &&
+	     add_num(o, "wait_events", (double)sum->wait_events);
+	ev = ok ? cJSON_AddArrayToObject(o, "error_events") : NULL;
+	ok = ev != NULL;
+	for (size_t i = 0; ok && i < nq; i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		ok = e && add_num(e, "line", q[i].line) &&
+		     cJSON_AddStringToObject(e, "op", trace_op_name(q[i].op)) &&
+		     cJSON_AddStringToObject(e, "message", q[i].msg);
+		if (ok)
+			ok = cJSON_AddItemToArray(ev, e);
+		if (!ok)
+			cJSON_Delete(e);
+	}
+	return ok;
 }
 
 static cJSON *build_json(const struct driver *d, const struct report_trace *t)
@@ -179,6 +424,13 @@ static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 	ok = o && add_num(o, "recorded", (double)st->faults_recorded) &&
 	     add_num(o, "fpd_suppressed", (double)st->faults_fpd) &&
 	     add_num(o, "overflow", (double)st->faults_overflow);
+
+	ok = ok && add_num(root, "stale_translations", (double)driver_stale_translations(d)) &&
+	     add_num(root, "software_missing_flush", (double)driver_missing_flushes(d));
+	ok = ok && json_caches(root, d) && json_invalidations(root, d);
+	o = ok ? cJSON_AddObjectToObject(root, "ats") : NULL;
+	ok = o && add_num(o, "translation_requests", (double)st->translation_reqs) &&
+	     add_num(o, "translated_requests", (double)st->translated_reqs);
 
 	o = ok ? cJSON_AddObjectToObject(root, "trace") : NULL;
 	ok = o && cJSON_AddStringToObject(o, "file", t->file) &&
@@ -236,10 +488,11 @@ int report_csv(FILE *out, const struct driver *d)
 		}
 		fprintf(out,
 			"%" PRIu64 ",%s,%s,0x%" PRIx64 ",%s,%s,%s,%s,%" PRIu64 ",%" PRIu64
-			",%s,%s,%s,%" PRIu64 ",%d,%s\n",
+			",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s\n",
 			r->id, dev, pasid, r->dma.addr, trace_access_name(r->dma.op),
 			r->ok ? "ok" : "fault", hpa, fr, r->cycle, r->dma.size, ps, perm, did,
-			r->mem_reads, r->dma.priv ? 1 : 0, fa);
+			r->mem_reads, r->dma.priv ? 1 : 0, fa, source_name(r->source),
+			vtd_oracle_verdict_name(r->oracle));
 	}
 	return finish(out);
 }

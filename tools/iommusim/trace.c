@@ -18,7 +18,7 @@
 
 #include "iommu/mem.h"
 
-#define MAX_KEYS  12
+#define MAX_KEYS  16
 #define QUOTE_MAX 48 /* longest token quoted back in a message */
 
 struct trace_reader {
@@ -51,7 +51,15 @@ enum kind {
 	K_PASID,     /* 0..0xfffff */
 	K_XLATE,     /* pt | s1 | s2 | nested */
 	K_ACCESS,    /* r | w | x */
+	K_DESC,      /* Q0,Q1,Q2,Q3: 0x hex words (or Q0,Q1) */
+	K_GEOM,      /* SETSxWAYS */
 };
+
+#define OPS_EXPECT    "domain, map, unmap, attach, detach, flush, qi, wait or dma"
+#define DESC_WORD     "0x followed by hex digits, as the qi_submit tracepoint prints them"
+#define DESC_WORDS    "4 hex words Q0,Q1,Q2,Q3 (or 2, Q0,Q1, for a 128-bit descriptor)"
+#define GEOM_MAX_SETS (1u << 20)
+#define GEOM_MAX_WAYS 64u
 
 static const char *const kind_expect[] = {
 	[K_DOMID] = "a domain ID 1..65535",
@@ -69,6 +77,8 @@ static const char *const kind_expect[] = {
 	[K_PASID] = "a PASID 0..0xfffff",
 	[K_XLATE] = "pt, s1, s2 or nested",
 	[K_ACCESS] = "r, w or x",
+	[K_DESC] = DESC_WORDS,
+	[K_GEOM] = "SETSxWAYS in decimal: SETS a power of two 1..1048576, WAYS 1..64",
 };
 
 struct key_spec {
@@ -108,7 +118,7 @@ static const struct op_spec op_specs[] = {
 	{"attach",
 	 TRACE_OP_ATTACH,
 	 "dev=BB:DD.F [pasid=P] type=pt|s1|s2|nested [s1=N] [s2=M] [did=N] [sre= ere= wpe= "
-	 "nxe=0|1]",
+	 "nxe=0|1] [ats=1 [devtlb=SETSxWAYS] [respond=0|1]]",
 	 {{"dev", K_BDF, true},
 	  {"pasid", K_PASID, false},
 	  {"type", K_XLATE, true},
@@ -118,7 +128,10 @@ static const struct op_spec op_specs[] = {
 	  {"sre", K_BOOL, false},
 	  {"ere", K_BOOL, false},
 	  {"wpe", K_BOOL, false},
-	  {"nxe", K_BOOL, false}}},
+	  {"nxe", K_BOOL, false},
+	  {"ats", K_BOOL, false},
+	  {"devtlb", K_GEOM, false},
+	  {"respond", K_BOOL, false}}},
 	{"detach",
 	 TRACE_OP_DETACH,
 	 "dev=BB:DD.F [pasid=P]",
@@ -132,6 +145,16 @@ static const struct op_spec op_specs[] = {
 	  {"addr", K_ADDR, true},
 	  {"size", K_BYTES, true},
 	  {"op", K_ACCESS, true}}},
+	{"flush",
+	 TRACE_OP_FLUSH,
+	 "dom=N [pasid=P] [iova=ADDR size=SIZE [leaf=1]]",
+	 {{"dom", K_DOMID, true},
+	  {"pasid", K_PASID, false},
+	  {"iova", K_PAGE_ADDR, false},
+	  {"size", K_MAP_SIZE, false},
+	  {"leaf", K_BOOL, false}}},
+	{"qi", TRACE_OP_QI, "desc=Q0,Q1,Q2,Q3", {{"desc", K_DESC, true}}},
+	{"wait", TRACE_OP_WAIT, "no fields after wait", {{NULL, K_BOOL, false}}},
 };
 
 #define N_OPS (sizeof(op_specs) / sizeof(op_specs[0]))
@@ -142,6 +165,8 @@ struct fields {
 	uint64_t v[MAX_KEYS];
 	bool seen[MAX_KEYS];
 	bool page[MAX_KEYS]; /* K_MAP_SIZE written as 4K, 2M or 1G */
+	uint64_t desc[4];    /* K_DESC words (one K_DESC key per operation) */
+	unsigned desc_words;
 };
 
 /* ---- messages ---------------------------------------------------------- */
@@ -348,6 +373,67 @@ static int parse_bdf(struct trace_reader *r, const struct key_spec *k, const cha
 	return 0;
 }
 
+/* desc=Q0,Q1[,Q2,Q3]: each word 0x hex, at most 64 bits. */
+static int parse_desc(struct trace_reader *r, const struct key_spec *k, const char *val,
+		      struct fields *f)
+{
+	const char *p = val;
+	unsigned n = 0;
+
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char word[QUOTE_MAX + 2]; /* one more than quote() shows: it marks the cut */
+		uint64_t v = 0;
+		int rc = -IOMMU_EINVAL;
+
+		snprintf(word, sizeof(word), "%.*s", (int)(len <= QUOTE_MAX ? len : QUOTE_MAX + 1),
+			 p);
+		if (n == 4)
+			return fail(r, "%s: more than 4 words in %s, expected " DESC_WORDS, k->name,
+				    quote(val).s);
+		if (len > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+			rc = parse_u64_n(p, len, &v);
+		if (rc == -IOMMU_ERANGE)
+			return fail(r, "%s: word Q%u %s overflows 64 bits, expected " DESC_WORD,
+				    k->name, n, quote(word).s);
+		if (rc)
+			return fail(r, "%s: word Q%u %s is not a hex word, expected " DESC_WORD,
+				    k->name, n, quote(word).s);
+		f->desc[n++] = v;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	if (n != 2 && n != 4)
+		return fail(r, "%s: %u word%s in %s, expected " DESC_WORDS, k->name, n,
+			    n == 1 ? "" : "s", quote(val).s);
+	f->desc_words = n;
+	return 0;
+}
+
+/* SETSxWAYS, both decimal: *out = sets << 32 | ways. */
+static int parse_geom(struct trace_reader *r, const struct key_spec *k, const char *val,
+		      uint64_t *out)
+{
+	const char *x = strchr(val, 'x');
+	uint64_t sets = 0, ways = 0;
+	bool ok = x && x != val && x[1];
+
+	for (const char *p = val; ok && *p; p++)
+		ok = p == x || (*p >= '0' && *p <= '9');
+	if (ok)
+		ok = !parse_u64_n(val, (size_t)(x - val), &sets) && !parse_u64(x + 1, &ways);
+	if (!ok)
+		return fail(r, "%s: %s is not a cache geometry, expected %s", k->name, quote(val).s,
+			    kind_expect[k->kind]);
+	if (!sets || (sets & (sets - 1)) || sets > GEOM_MAX_SETS || !ways || ways > GEOM_MAX_WAYS)
+		return fail(r, "%s: %s is out of range, expected %s", k->name, quote(val).s,
+			    kind_expect[k->kind]);
+	*out = sets << 32 | ways;
+	return 0;
+}
+
 /* Parses val for key k into f at index i. */
 static int parse_value(struct trace_reader *r, struct fields *f, unsigned i, const char *val)
 {
@@ -453,6 +539,16 @@ static int parse_value(struct trace_reader *r, struct fields *f, unsigned i, con
 		else
 			return fail(r, "%s: %s is not a translation type, expected %s", k->name,
 				    quote(val).s, kind_expect[k->kind]);
+		break;
+	case K_DESC:
+		rc = parse_desc(r, k, val, f);
+		if (rc)
+			return rc;
+		break;
+	case K_GEOM:
+		rc = parse_geom(r, k, val, &v);
+		if (rc)
+			return rc;
 		break;
 	case K_ACCESS:
 		if (!strcmp(val, "r"))
@@ -614,7 +710,49 @@ static int build_attach(struct trace_reader *r, const struct fields *f, struct t
 	a->ere = has(f, "ere") ? get(f, "ere") : first_level;
 	a->wpe = has(f, "wpe") ? get(f, "wpe") : first_level;
 	a->nxe = has(f, "nxe") ? get(f, "nxe") : first_level;
+
+	a->has_ats = has(f, "ats");
+	a->ats = get(f, "ats");
+	if (!a->ats && has(f, "devtlb"))
+		return fail(r, "devtlb: only an ATS device has a device TLB, expected ats=1 with "
+			       "devtlb=SETSxWAYS");
+	if (!a->ats && has(f, "respond"))
+		return fail(r, "respond: only an ATS device answers invalidation requests, "
+			       "expected ats=1 with respond=0|1");
+	a->has_devtlb = has(f, "devtlb");
+	a->devtlb_sets = a->has_devtlb ? (unsigned)(get(f, "devtlb") >> 32) : TRACE_DEVTLB_SETS;
+	a->devtlb_ways =
+		a->has_devtlb ? (unsigned)(get(f, "devtlb") & 0xffffffffu) : TRACE_DEVTLB_WAYS;
+	a->has_respond = has(f, "respond");
+	a->respond = a->has_respond ? get(f, "respond") : true;
 	return 0;
+}
+
+static int build_flush(struct trace_reader *r, const struct fields *f, struct trace_flush *fl)
+{
+	fl->dom = (unsigned)get(f, "dom");
+	fl->has_pasid = has(f, "pasid");
+	fl->pasid = (uint32_t)get(f, "pasid");
+	fl->iova = get(f, "iova");
+	fl->size = get(f, "size");
+	fl->leaf = get(f, "leaf");
+	if (has(f, "size") && !has(f, "iova"))
+		return fail(r, "size: given without iova=, expected iova=ADDR with size=SIZE, or "
+			       "neither for the whole domain");
+	if (has(f, "iova") && !has(f, "size"))
+		return fail(r, "iova: given without size=, expected size=SIZE with iova=ADDR, or "
+			       "neither for the whole domain");
+	if (has(f, "leaf") && !has(f, "iova"))
+		return fail(r, "leaf: only a range flush can be leaf-only, expected iova=ADDR "
+			       "size=SIZE with leaf=, or no leaf= for the whole domain");
+	return has(f, "iova") ? check_range(r, "iova", fl->iova, fl->size) : 0;
+}
+
+static void build_qi(const struct fields *f, struct trace_qi *q)
+{
+	for (unsigned i = 0; i < 4; i++)
+		q->qw[i] = i < f->desc_words ? f->desc[i] : 0;
+	q->words = f->desc_words;
 }
 
 static int build_dma(struct trace_reader *r, const struct fields *f, struct trace_dma *d)
@@ -701,8 +839,7 @@ static int parse_event(struct trace_reader *r, char *tok, char *rest, struct tra
 			return rc;
 		tok = next_token(&rest);
 		if (!tok)
-			return fail(r, "op: missing after the time, expected domain, map, unmap, "
-				       "attach, detach or dma");
+			return fail(r, "op: missing after the time, expected " OPS_EXPECT);
 	}
 
 	memset(&f, 0, sizeof(f));
@@ -710,10 +847,7 @@ static int parse_event(struct trace_reader *r, char *tok, char *rest, struct tra
 		if (!strcmp(tok, op_specs[i].name))
 			f.spec = &op_specs[i];
 	if (!f.spec)
-		return fail(r,
-			    "op: unknown operation %s, expected domain, map, unmap, attach, detach "
-			    "or dma",
-			    quote(tok).s);
+		return fail(r, "op: unknown operation %s, expected " OPS_EXPECT, quote(tok).s);
 	ev->op = f.spec->op;
 
 	while ((tok = next_token(&rest))) {
@@ -757,6 +891,12 @@ static int parse_event(struct trace_reader *r, char *tok, char *rest, struct tra
 		rc = 0;
 		break;
 	case TRACE_OP_DMA: rc = build_dma(r, &f, &ev->u.dma); break;
+	case TRACE_OP_FLUSH: rc = build_flush(r, &f, &ev->u.flush); break;
+	case TRACE_OP_QI:
+		build_qi(&f, &ev->u.qi);
+		rc = 0;
+		break;
+	case TRACE_OP_WAIT: rc = 0; break;
 	}
 	if (rc)
 		return rc;

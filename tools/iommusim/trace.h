@@ -26,6 +26,9 @@ enum trace_op {
 	TRACE_OP_ATTACH,
 	TRACE_OP_DETACH,
 	TRACE_OP_DMA,
+	TRACE_OP_FLUSH, /* what a driver sends after a table change */
+	TRACE_OP_QI,    /* one raw invalidation descriptor */
+	TRACE_OP_WAIT,  /* an invalidation wait */
 };
 
 enum trace_stage {
@@ -82,6 +85,31 @@ struct trace_attach {
 	bool has_did;
 	uint16_t did;
 	bool sre, ere, wpe, nxe;
+	/* ATS: ats is the value of ats= (has_ats: the key was given); an
+	 * endpoint's device TLB geometry and whether it answers invalidation
+	 * requests, each only with ats=1. */
+	bool has_ats, ats;
+	bool has_devtlb;
+	unsigned devtlb_sets, devtlb_ways;
+	bool has_respond, respond;
+};
+
+/* Default device TLB of an ATS endpoint: sets x ways, LRU. */
+#define TRACE_DEVTLB_SETS 16u
+#define TRACE_DEVTLB_WAYS 4u
+
+struct trace_flush {
+	unsigned dom;
+	bool has_pasid; /* only the attachments at this PASID */
+	uint32_t pasid;
+	uint64_t iova, size; /* size 0: the whole domain */
+	bool leaf;           /* only leaf entries changed (IH = 1) */
+};
+
+/* One raw 256-bit descriptor (a 128-bit one has qw[2] = qw[3] = 0). */
+struct trace_qi {
+	uint64_t qw[4];
+	unsigned words; /* as written: 2 or 4 */
 };
 
 struct trace_dma {
@@ -101,6 +129,8 @@ struct trace_event {
 		struct trace_attach attach;
 		struct trace_endpoint detach;
 		struct trace_dma dma;
+		struct trace_flush flush;
+		struct trace_qi qi;
 	} u;
 };
 

@@ -978,6 +978,7 @@ int vtd_builder_attach(struct vtd_builder *b, const struct vtd_attach *a)
 	struct bdom *s1 = NULL, *s2 = NULL;
 	uint64_t ce_pa, ce0, ce1, pe_pa, old[2];
 	struct vtd_attachment rec;
+	int qerr = 0;
 	bool created;
 	uint32_t pasid;
 	int rc = b_attach_check(b, a, &s1, &s2);
@@ -995,8 +996,10 @@ int vtd_builder_attach(struct vtd_builder *b, const struct vtd_attach *a)
 		rc = b_wr(b, ce_pa, ce0);
 		if (!rc && !created)
 			rc = b_context_changed(b, a->sid);
-		if (rc)
+		if (rc && rc != -IOMMU_EIO)
 			return rc;
+		qerr = rc; /* a queue error: reported, the attach goes on */
+		rc = 0;
 	}
 	pasid = a->has_pasid ? a->pasid : (uint32_t)FIELD_GET64(VTD_CE1_RID_PASID, ce1);
 	rc = b_pasid_entry(b, ce_pa, pasid, true, &pe_pa);
@@ -1007,14 +1010,19 @@ int vtd_builder_attach(struct vtd_builder *b, const struct vtd_attach *a)
 	if (rc)
 		return rc;
 	if (old[0] & VTD_PE0_P) {
-		/* Replacing a live entry: tear it down first, as a driver does. */
+		/* Replacing a live entry: tear it down first, as a driver does. A
+		 * queue error (IQE/ITE, -IOMMU_EIO) is the hardware's answer, not a
+		 * reason to stop: the new entry is still written, and the error
+		 * returned once the attachment is recorded. */
 		for (unsigned i = 0; i < 8 && !rc; i++)
 			rc = b_wr(b, pe_pa + 8 * i, 0);
 		if (!rc)
 			rc = b_pasid_teardown(b, a->sid, a->has_pasid, pasid, old,
 					      (ce0 & VTD_CE0_DTE) != 0);
-		if (rc)
+		if (rc && rc != -IOMMU_EIO)
 			return rc;
+		qerr = qerr ? qerr : rc;
+		rc = 0;
 	}
 
 	pe.qw[0] = VTD_PE0_P | FIELD_PREP64(VTD_PE0_PGTT, a->type);
@@ -1049,7 +1057,8 @@ int vtd_builder_attach(struct vtd_builder *b, const struct vtd_attach *a)
 		.did = (uint16_t)FIELD_GET64(VTD_PE1_DID, pe.qw[1]),
 		.dte = (ce0 & VTD_CE0_DTE) != 0,
 	};
-	return att_set(b, &rec);
+	rc = att_set(b, &rec);
+	return rc ? rc : qerr;
 }
 
 int vtd_builder_detach(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid)

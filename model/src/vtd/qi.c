@@ -126,6 +126,9 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 	if ((qw[0] & qi_rsvd[type][0]) || (qw[1] & qi_rsvd[type][1]) || (wide && (qw[2] || qw[3])))
 		return VTD_IQEI_RSVD;
 
+	/* Each descriptor is one event: its sequence number orders it against
+	 * cache fills and the waits that follow it. */
+	mmu->seq++;
 	switch ((enum vtd_desc_type)type) {
 	case VTD_DESC_CC:
 		if (g == 0) /* SPEC(VT-d cc inv): granularity 0 reserved */
@@ -164,7 +167,6 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 	case VTD_DESC_WAIT: qi_wait(mmu, qw); break;
 	case VTD_DESC_IEC: break;
 	}
-	mmu->seq++;
 	mmu->stats.qi_descriptors++;
 	mmu->stats.qi_by_type[type]++;
 	if (mmu->qi_obs && mmu->qi_obs->desc && type != VTD_DESC_WAIT)

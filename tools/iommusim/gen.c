@@ -1,0 +1,496 @@
+/*
+ * iommusim gen: seeded workload generators. Each writes a text trace
+ * (traces/format.md) whose driver sequence is correct (every unmap is
+ * flushed before its IOVA is reused), so a replay must report no stale
+ * translation and no missing flush. Same workload, options and seed: the
+ * same trace, byte for byte.
+ */
+#include "gen.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Options every workload takes, and the workload-specific ones. */
+struct gen_opts {
+	uint64_t seed, count, gap;
+	const char *out;
+	/* nic */
+	uint64_t ring, pkt, batch;
+	bool batched;
+	/* nvme */
+	uint64_t qd, min, max;
+	/* sva, vm */
+	uint64_t pasids, buffer, churn;
+	/* window */
+	uint64_t window, page;
+};
+
+struct gen_rng {
+	uint64_t s;
+};
+
+static uint64_t rng_next(struct gen_rng *r)
+{
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return r->s * 0x2545F4914F6CDD1Dull;
+}
+
+/* Uniform in [0, n). */
+static uint64_t rng_below(struct gen_rng *r, uint64_t n)
+{
+	return n ? rng_next(r) % n : 0;
+}
+
+static uint64_t round_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+struct gen {
+	FILE *f;
+	struct gen_rng rng;
+	const struct gen_opts *o;
+};
+
+static void emit(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void emit(struct gen *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(g->f, fmt, ap);
+	va_end(ap);
+}
+
+/* --- NIC receive ring ---------------------------------------------------------------- */
+
+/* A receive ring: per packet the driver maps a buffer, the NIC reads the
+ * descriptor and writes the packet, the driver unmaps. Strict mode flushes
+ * each unmap; batched mode (Linux's flush queue) flushes the whole domain
+ * every `batch` packets and reuses an IOVA only after a flush. */
+static void gen_nic(struct gen *g)
+{
+	const struct gen_opts *o = g->o;
+	uint64_t ring_bytes = round_up(o->ring * 16, 4096);
+	uint64_t slots = o->batched ? 65536 : o->ring;
+
+	emit(g, "domain id=1 stage=s1 levels=4\n");
+	emit(g, "attach dev=00:03.0 type=s1 s1=1\n");
+	emit(g,
+	     "map    dom=1 iova=0x100000 pa=0x10000000 size=0x%" PRIx64
+	     " perm=rw user=1  # rx ring\n",
+	     ring_bytes);
+	for (uint64_t i = 0; i < o->count; i++) {
+		uint64_t slot = i % slots, iova = 0x40000000 + slot * 4096;
+		uint64_t pa = 0x20000000 + rng_below(&g->rng, 1u << 18) * 4096;
+
+		emit(g,
+		     "+%" PRIu64 " map dom=1 iova=0x%" PRIx64 " pa=0x%" PRIx64
+		     " size=4K perm=rw user=1\n",
+		     o->gap, iova, pa);
+		emit(g, "+%" PRIu64 " dma dev=00:03.0 addr=0x%" PRIx64 " size=16 op=r\n", o->gap,
+		     0x100000 + (i % o->ring) * 16);
+		emit(g, "+%" PRIu64 " dma dev=00:03.0 addr=0x%" PRIx64 " size=%" PRIu64 " op=w\n",
+		     o->gap, iova, o->pkt);
+		emit(g, "+%" PRIu64 " unmap dom=1 iova=0x%" PRIx64 " size=4K\n", o->gap, iova);
+		if (!o->batched)
+			emit(g, "flush dom=1 iova=0x%" PRIx64 " size=4K leaf=1\n", iova);
+		else if ((i + 1) % o->batch == 0 || (i + 1) % slots == 0)
+			emit(g, "flush dom=1\n");
+	}
+}
+
+/* --- NVMe-like queue --------------------------------------------------------------- */
+
+/* Submission and completion queues mapped once; per command a buffer of
+ * 4 KiB..max is mapped (IOVA naturally aligned, as Linux's allocator does),
+ * the device fetches the command, moves the data, posts a completion, and
+ * the driver unmaps and flushes. */
+static void gen_nvme(struct gen *g)
+{
+	const struct gen_opts *o = g->o;
+	unsigned lo = (unsigned)__builtin_ctzll(o->min), hi = (unsigned)__builtin_ctzll(o->max);
+	uint64_t next = 0x80000000;
+
+	emit(g, "domain id=1 stage=s1 levels=4\n");
+	emit(g, "attach dev=00:04.0 type=s1 s1=1\n");
+	emit(g,
+	     "map    dom=1 iova=0x100000 pa=0x11000000 size=0x%" PRIx64 " perm=rw user=1  # SQ\n",
+	     round_up(o->qd * 64, 4096));
+	emit(g,
+	     "map    dom=1 iova=0x200000 pa=0x12000000 size=0x%" PRIx64 " perm=rw user=1  # CQ\n",
+	     round_up(o->qd * 16, 4096));
+	for (uint64_t i = 0; i < o->count; i++) {
+		uint64_t size = 1ull << (lo + rng_below(&g->rng, hi - lo + 1));
+		uint64_t iova = round_up(next, size), pa;
+		bool write = rng_below(&g->rng, 2);
+
+		if (iova + size > 0x100000000ull)
+			iova = 0x80000000;
+		next = iova + size;
+		pa = 0x40000000 + rng_below(&g->rng, 1u << 16) * size % 0x40000000;
+		pa &= ~(size - 1);
+		emit(g,
+		     "+%" PRIu64 " map dom=1 iova=0x%" PRIx64 " pa=0x%" PRIx64 " size=0x%" PRIx64
+		     " perm=rw user=1\n",
+		     o->gap, iova, pa, size);
+		emit(g, "+%" PRIu64 " dma dev=00:04.0 addr=0x%" PRIx64 " size=64 op=r\n", o->gap,
+		     0x100000 + (i % o->qd) * 64);
+		emit(g,
+		     "+%" PRIu64 " dma dev=00:04.0 addr=0x%" PRIx64 " size=0x%" PRIx64 " op=%s\n",
+		     o->gap, iova, size, write ? "w" : "r");
+		emit(g, "+%" PRIu64 " dma dev=00:04.0 addr=0x%" PRIx64 " size=16 op=w\n", o->gap,
+		     0x200000 + (i % o->qd) * 16);
+		emit(g, "+%" PRIu64 " unmap dom=1 iova=0x%" PRIx64 " size=0x%" PRIx64 "\n", o->gap,
+		     iova, size);
+		emit(g, "flush dom=1 iova=0x%" PRIx64 " size=0x%" PRIx64 " leaf=1\n", iova, size);
+	}
+}
+
+/* --- SVA accelerator --------------------------------------------------------------- */
+
+/* An accelerator with ATS serving several processes, each a PASID bound to
+ * its own first-level address space (user pages). Requests hit random
+ * offsets of each process's buffer; every `churn` requests a process
+ * replaces one page (unmap, flush of that PASID, map elsewhere). */
+static void gen_sva(struct gen *g)
+{
+	const struct gen_opts *o = g->o;
+	const uint64_t base = (uint64_t)0x7f0000000000;
+
+	for (uint64_t p = 0; p < o->pasids; p++) {
+		emit(g, "domain id=%" PRIu64 " stage=s1 levels=4\n", 10 + p);
+		/* With churn the process replaces single pages: map 4 KiB pages
+		 * (a large page cannot be unmapped in part). */
+		for (uint64_t off = 0; off < o->buffer; off += o->churn ? 4096 : o->buffer)
+			emit(g,
+			     "map    dom=%" PRIu64 " iova=0x%" PRIx64 " pa=0x%" PRIx64
+			     " size=0x%" PRIx64 " perm=rw user=1\n",
+			     10 + p, base + off, (uint64_t)0x100000000 + p * o->buffer + off,
+			     o->churn ? (uint64_t)4096 : o->buffer);
+		emit(g, "attach dev=00:05.0 pasid=%" PRIu64 " type=s1 s1=%" PRIu64 " ats=1\n",
+		     p + 1, 10 + p);
+	}
+	for (uint64_t i = 0; i < o->count; i++) {
+		uint64_t p = rng_below(&g->rng, o->pasids);
+		uint64_t len = 64u << rng_below(&g->rng, 7); /* 64 B .. 4 KiB */
+		uint64_t off = rng_below(&g->rng, o->buffer / len) * len;
+
+		emit(g,
+		     "+%" PRIu64 " dma dev=00:05.0 pasid=%" PRIu64 " addr=0x%" PRIx64
+		     " size=%" PRIu64 " op=%s\n",
+		     o->gap, p + 1, base + off, len, rng_below(&g->rng, 2) ? "w" : "r");
+		if (o->churn && (i + 1) % o->churn == 0) {
+			uint64_t page = base + rng_below(&g->rng, o->buffer / 4096) * 4096;
+			uint64_t npa = (uint64_t)0x200000000 + rng_below(&g->rng, 1u << 16) * 4096;
+
+			emit(g, "unmap  dom=%" PRIu64 " iova=0x%" PRIx64 " size=4K\n", 10 + p,
+			     page);
+			emit(g,
+			     "flush  dom=%" PRIu64 " pasid=%" PRIu64 " iova=0x%" PRIx64
+			     " size=4K leaf=1\n",
+			     10 + p, p + 1, page);
+			emit(g,
+			     "map    dom=%" PRIu64 " iova=0x%" PRIx64 " pa=0x%" PRIx64
+			     " size=4K perm=rw user=1\n",
+			     10 + p, page, npa);
+		}
+	}
+}
+
+/* --- Random-access window sweep ---------------------------------------------------- */
+
+/* 64-byte reads at random addresses of a window (4 KiB .. 64 MiB), mapped
+ * with `page`-sized pages (0: the largest the alignment allows), as PCIe
+ * DMA benchmarks do to measure IOTLB reach. */
+static void gen_window(struct gen *g)
+{
+	const struct gen_opts *o = g->o;
+
+	emit(g, "domain id=1 stage=s2 levels=4\n");
+	emit(g, "attach dev=00:06.0 type=s2 s2=1\n");
+	if (o->page)
+		for (uint64_t off = 0; off < o->window; off += o->page)
+			emit(g,
+			     "map dom=1 iova=0x%" PRIx64 " pa=0x%" PRIx64 " size=0x%" PRIx64
+			     " perm=r\n",
+			     0x40000000 + off, 0x80000000 + off, o->page);
+	else
+		emit(g, "map dom=1 iova=0x40000000 pa=0x80000000 size=0x%" PRIx64 " perm=r\n",
+		     o->window);
+	for (uint64_t i = 0; i < o->count; i++)
+		emit(g, "+%" PRIu64 " dma dev=00:06.0 addr=0x%" PRIx64 " size=64 op=r\n", o->gap,
+		     0x40000000 + rng_below(&g->rng, o->window / 64) * 64);
+}
+
+/* --- VM with nested translation ------------------------------------------------------ */
+
+/* A VM: guest RAM is a second-level domain (2 MiB pages); each guest process
+ * is a first-level domain in guest-physical space, bound to a PASID of an
+ * assigned device (nested). Every `churn` requests a guest unbinds a PASID
+ * and binds it again (detach/attach do the teardown invalidation). */
+static void gen_vm(struct gen *g)
+{
+	const struct gen_opts *o = g->o;
+	const uint64_t gva = (uint64_t)0x7f0000000000, ram = (uint64_t)1 << 30;
+
+	emit(g, "domain id=1 stage=s2 levels=4\n");
+	emit(g, "map    dom=1 iova=0x0 pa=0x100000000 size=0x%" PRIx64 " perm=rw  # guest RAM\n",
+	     ram);
+	for (uint64_t p = 0; p < o->pasids; p++) {
+		emit(g, "domain id=%" PRIu64 " stage=s1 levels=4 parent=1\n", 10 + p);
+		emit(g,
+		     "map    dom=%" PRIu64 " iova=0x%" PRIx64 " pa=0x%" PRIx64 " size=0x%" PRIx64
+		     " perm=rw user=1\n",
+		     10 + p, gva, p * o->buffer, o->buffer);
+		emit(g, "attach dev=00:07.0 pasid=%" PRIu64 " type=nested s1=%" PRIu64 " s2=1\n",
+		     p + 1, 10 + p);
+	}
+	for (uint64_t i = 0; i < o->count; i++) {
+		uint64_t p = rng_below(&g->rng, o->pasids);
+		uint64_t off = rng_below(&g->rng, o->buffer / 64) * 64;
+
+		emit(g,
+		     "+%" PRIu64 " dma dev=00:07.0 pasid=%" PRIu64 " addr=0x%" PRIx64
+		     " size=64 op=%s\n",
+		     o->gap, p + 1, gva + off, rng_below(&g->rng, 2) ? "w" : "r");
+		if (o->churn && (i + 1) % o->churn == 0) {
+			emit(g, "detach dev=00:07.0 pasid=%" PRIu64 "  # guest unbind\n", p + 1);
+			emit(g,
+			     "attach dev=00:07.0 pasid=%" PRIu64 " type=nested s1=%" PRIu64
+			     " s2=1  # bind again\n",
+			     p + 1, 10 + p);
+		}
+	}
+}
+
+/* --- Command line ---------------------------------------------------------------- */
+
+struct workload {
+	const char *name;
+	void (*run)(struct gen *g);
+	const char *opts; /* space-separated option names it takes */
+	const char *help;
+};
+
+static const struct workload workloads[] = {
+	{"nic", gen_nic, "ring pkt flush batch", "NIC receive ring, map/unmap per packet"},
+	{"nvme", gen_nvme, "qd min max", "NVMe-like queue, 4K..128K transfers"},
+	{"sva", gen_sva, "pasids buffer churn", "accelerator with SVA PASIDs and ATS"},
+	{"window", gen_window, "window page", "64-byte random reads over a window"},
+	{"vm", gen_vm, "pasids buffer churn", "VM with nested translation, PASID bind/unbind"},
+};
+
+static void gen_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: iommusim gen WORKLOAD [--seed N] [--count N] [--gap CYCLES] [--out FILE]\n"
+		"                    [workload options]\n\nworkloads:\n");
+	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
+		fprintf(f, "  %-7s %s (options: %s)\n", workloads[i].name, workloads[i].help,
+			workloads[i].opts);
+	fprintf(f, "\noptions: --ring N (256) --pkt BYTES (1500) --flush strict|batched (strict)\n"
+		   "  --batch N (32) --qd N (32) --min SIZE (4K) --max SIZE (128K) --pasids N (4)\n"
+		   "  --buffer SIZE (2M) --churn N (0: none; vm 100) --window SIZE (1M)\n"
+		   "  --page SIZE (4K; 0: largest pages)\n"
+		   "Sizes take K/M/G suffixes. Defaults: --seed 1 --count 1000 --gap 10.\n");
+}
+
+static int gen_num(const char *opt, const char *s, uint64_t *v)
+{
+	char *end;
+	uint64_t mul = 1;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (*end == 'K' || *end == 'k')
+		mul = 1ull << 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1ull << 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		mul = 1ull << 30, end++;
+	if (errno || end == s || *end || s[0] == '-' || (mul > 1 && *v > UINT64_MAX / mul)) {
+		fprintf(stderr,
+			"iommusim gen: %s: '%s' is not a number, expected a decimal or 0x hex "
+			"value (sizes may end in K, M or G)\n",
+			opt, s);
+		return -1;
+	}
+	*v *= mul;
+	return 0;
+}
+
+static bool takes(const struct workload *w, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	for (const char *p = w->opts; (p = strstr(p, opt)); p += n) {
+		if ((p == w->opts || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+			return true;
+	}
+	return false;
+}
+
+static int gen_check(const struct workload *w, const struct gen_opts *o)
+{
+	const char *why = NULL;
+
+	if (!o->count)
+		why = "--count: expected at least 1";
+	else if (!strcmp(w->name, "nic") &&
+		 (!o->ring || o->ring > 65536 || !o->pkt || o->pkt > 4096))
+		why = "--ring 1..65536 and --pkt 1..4096 bytes expected";
+	else if (!strcmp(w->name, "nic") && (!o->batch || o->batch > 60000))
+		why = "--batch: expected 1..60000";
+	else if (!strcmp(w->name, "nvme") &&
+		 (!o->qd || o->min < 4096 || o->max > (1u << 30) || o->min > o->max ||
+		  (o->min & (o->min - 1)) || (o->max & (o->max - 1))))
+		why = "--qd >= 1 and powers of two 4K <= --min <= --max <= 1G expected";
+	else if ((!strcmp(w->name, "sva") || !strcmp(w->name, "vm")) &&
+		 (!o->pasids || o->pasids > 1000 || o->buffer < 4096 || o->buffer % 4096 ||
+		  o->buffer > (1ull << 30) / o->pasids))
+		why = "--pasids 1..1000 and a 4K-multiple --buffer of at most 1G/pasids expected";
+	else if (!strcmp(w->name, "window") &&
+		 (o->window < 4096 || o->window > (64ull << 20) || o->window % 4096 ||
+		  (o->page && (o->page & (o->page - 1) || o->page < 4096 || o->window % o->page))))
+		why = "--window 4K..64M (4K multiple) and --page 0 or a power of two >= 4K "
+		      "dividing it expected";
+	if (why) {
+		fprintf(stderr, "iommusim gen %s: %s\n", w->name, why);
+		return -1;
+	}
+	return 0;
+}
+
+int gen_main(int argc, char **argv)
+{
+	struct gen_opts o = {
+		.seed = 1,
+		.count = 1000,
+		.gap = 10,
+		.ring = 256,
+		.pkt = 1500,
+		.batch = 32,
+		.qd = 32,
+		.min = 4096,
+		.max = 128 << 10,
+		.pasids = 4,
+		.buffer = 2 << 20,
+		.window = 1 << 20,
+		.page = 4096,
+	};
+	const struct workload *w = NULL;
+	bool churn_set = false;
+	struct gen g;
+	int rc;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		gen_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
+		if (!strcmp(argv[1], workloads[i].name))
+			w = &workloads[i];
+	if (!w) {
+		fprintf(stderr,
+			"iommusim gen: unknown workload '%s', expected nic, nvme, sva, window or "
+			"vm\n",
+			argv[1]);
+		return 2;
+	}
+	for (int i = 2; i < argc; i += 2) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		uint64_t *num = NULL;
+
+		if (strncmp(opt, "--", 2) || !val) {
+			fprintf(stderr,
+				"iommusim gen: %s: expected an option with a value (see --help)\n",
+				opt);
+			return 2;
+		}
+		if (!strcmp(opt, "--out")) {
+			o.out = val;
+			continue;
+		}
+		if (!strcmp(opt, "--flush") && takes(w, "flush")) {
+			if (strcmp(val, "strict") && strcmp(val, "batched")) {
+				fprintf(stderr,
+					"iommusim gen: --flush: '%s', expected strict or batched\n",
+					val);
+				return 2;
+			}
+			o.batched = !strcmp(val, "batched");
+			continue;
+		}
+		if (!strcmp(opt, "--seed"))
+			num = &o.seed;
+		else if (!strcmp(opt, "--count"))
+			num = &o.count;
+		else if (!strcmp(opt, "--gap"))
+			num = &o.gap;
+		else if (takes(w, opt + 2)) {
+			static const struct {
+				const char *name;
+				size_t off;
+			} fields[] = {
+				{"--ring", offsetof(struct gen_opts, ring)},
+				{"--pkt", offsetof(struct gen_opts, pkt)},
+				{"--batch", offsetof(struct gen_opts, batch)},
+				{"--qd", offsetof(struct gen_opts, qd)},
+				{"--min", offsetof(struct gen_opts, min)},
+				{"--max", offsetof(struct gen_opts, max)},
+				{"--pasids", offsetof(struct gen_opts, pasids)},
+				{"--buffer", offsetof(struct gen_opts, buffer)},
+				{"--churn", offsetof(struct gen_opts, churn)},
+				{"--window", offsetof(struct gen_opts, window)},
+				{"--page", offsetof(struct gen_opts, page)},
+			};
+
+			for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+				if (!strcmp(opt, fields[f].name))
+					num = (uint64_t *)((char *)&o + fields[f].off);
+			churn_set |= !strcmp(opt, "--churn");
+		}
+		if (!num) {
+			fprintf(stderr, "iommusim gen %s: unknown option '%s' (see --help)\n",
+				w->name, opt);
+			return 2;
+		}
+		if (gen_num(opt, val, num))
+			return 2;
+	}
+	if (!churn_set && !strcmp(w->name, "vm"))
+		o.churn = 100;
+	if (gen_check(w, &o))
+		return 2;
+
+	g.o = &o;
+	g.rng.s = o.seed * 0x9E3779B97F4A7C15ull + 1;
+	g.f = o.out ? fopen(o.out, "w") : stdout;
+	if (!g.f) {
+		fprintf(stderr, "iommusim gen: --out: cannot write '%s': %s\n", o.out,
+			strerror(errno));
+		return 2;
+	}
+	emit(&g,
+	     "iommusim-trace v1\n# iommusim gen %s --seed %" PRIu64 " --count %" PRIu64
+	     " --gap %" PRIu64 "\n",
+	     w->name, o.seed, o.count, o.gap);
+	w->run(&g);
+	rc = ferror(g.f) ? 1 : 0;
+	if (o.out && fclose(g.f))
+		rc = 1;
+	if (rc)
+		fprintf(stderr, "iommusim gen: write error on %s\n", o.out ? o.out : "stdout");
+	return rc;
+}
