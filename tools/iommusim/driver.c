@@ -288,24 +288,14 @@ static int translate_page(struct driver *d, struct ats_dev *ep, const struct iom
 {
 	const struct iommu_stats *st = iommu_stats(d->mmu);
 	uint64_t reads0 = st->walk_mem_reads;
-	uint64_t iotlb_hits0 = iommu_cache_stats(d->mmu, IOMMU_CACHE_IOTLB)->hits;
-	uint64_t devtlb_hits0 = ep ? ats_dev_stats(ep)->hits : 0;
 	int rc = ep ? ats_dev_dma(ep, d->mmu, req, resp) : iommu_translate(d->mmu, req, resp);
 
 	*reads = st->walk_mem_reads - reads0;
 	*source = resp->source;
-	if (ep && rc >= 0) {
-		/* On a device-TLB miss ats_dev_dma returns the response of the
-		 * translated request that follows the translation request (source
-		 * devtlb, no DID). The oracle gets resp as the model returned it;
-		 * the records say what served the translation request. */
-		if (ats_dev_stats(ep)->hits != devtlb_hits0)
-			*source = IOMMU_SRC_DEVTLB;
-		else if (iommu_cache_stats(d->mmu, IOMMU_CACHE_IOTLB)->hits != iotlb_hits0)
-			*source = IOMMU_SRC_IOTLB;
-		else
-			*source = IOMMU_SRC_WALK;
-	}
+	/* The driver's fault handler: read and clear the fault records, as
+	 * Linux does on the fault event, so that later faults are recorded. */
+	if (resp->fault_recorded)
+		vtd_builder_service_faults(d->b);
 	return rc;
 }
 

@@ -132,6 +132,10 @@ int vtd_builder_wait(struct vtd_builder *b);
  * changed (IH = 1). Returns the number of descriptors sent, or -IOMMU_E*. */
 int vtd_builder_flush(struct vtd_builder *b, unsigned id, bool has_pasid, uint32_t pasid,
 		      uint64_t iova, uint64_t size, bool leaf);
+/* The fault handler: clears every pending fault record (F) and FSTS.PFO,
+ * as Linux's handler does on a fault event. Returns the records cleared. */
+unsigned vtd_builder_service_faults(struct vtd_builder *b);
+
 /* Queue statistics of the builder: errors it recovered from. */
 uint64_t vtd_builder_queue_errors(const struct vtd_builder *b);
 

@@ -625,6 +625,22 @@ int vtd_builder_leaf(const struct vtd_builder *b, unsigned id, uint64_t iova, ui
 
 /* --- Invalidation queue ------------------------------------------------------------ */
 
+unsigned vtd_builder_service_faults(struct vtd_builder *b)
+{
+	unsigned nfr = iommu_cfg(b->mmu)->nfr, n = 0;
+
+	for (unsigned i = 0; i < nfr; i++) {
+		uint32_t off = VTD_FRCD_OFFSET + i * VTD_FRCD_SIZE + 12;
+
+		if (iommu_reg_read(b->mmu, off, 4) & (1u << 31)) {
+			iommu_reg_write(b->mmu, off, 4, 1u << 31);
+			n++;
+		}
+	}
+	iommu_reg_write(b->mmu, VTD_REG_FSTS, 4, VTD_FSTS_PFO);
+	return n;
+}
+
 uint64_t vtd_builder_queue_errors(const struct vtd_builder *b)
 {
 	return b->iq_errors;
