@@ -43,6 +43,11 @@ int cache_geom_check(const struct iommu_cache_geom *g, const char **why)
 	return w ? -IOMMU_EINVAL : 0;
 }
 
+int iommu_cache_geom_check(const struct iommu_cache_geom *g, const char **why)
+{
+	return cache_geom_check(g, why);
+}
+
 int cache_init(struct cache *c, const struct iommu_cache_geom *g, size_t payload, uint64_t seed)
 {
 	size_t lines = (size_t)g->sets * g->ways;

@@ -14,6 +14,7 @@
 
 #include "default_trace.h"
 #include "driver.h"
+#include "config.h"
 #include "gen.h"
 #include "report.h"
 #include "trace.h"
@@ -39,7 +40,8 @@ static const char main_usage[] =
 	"Run 'iommusim <command> --help' for the options of a command.\n";
 
 static const char run_usage[] =
-	"usage: iommusim run [--trace FILE] [--json OUT] [--records OUT.csv]\n"
+	"usage: iommusim run [--trace FILE] [--config FILE] [--set SECTION.KEY=VALUE]...\n"
+	"                    [--json OUT] [--records OUT.csv]\n"
 	"\n"
 	"Replays a trace (format: traces/format.md) on one Intel VT-d IOMMU model in\n"
 	"scalable mode with its default configuration (caches, invalidation queue, ATS\n"
@@ -48,6 +50,9 @@ static const char run_usage[] =
 	"\n"
 	"  --trace FILE        trace to replay, '-' for standard input\n"
 	"                      (default: the built-in traces/default.trace)\n"
+	"  --config FILE       configuration (INI, docs/config.md) over the defaults\n"
+	"  --set S.K=V         one configuration key, after --config (repeatable),\n"
+	"                      e.g. --set iotlb.ways=16 --set iotlb.replacement=lru\n"
 	"  --json OUT          write the statistics as JSON, '-' for standard output\n"
 	"  --records OUT.csv   write one CSV row per DMA request, '-' for standard output\n"
 	"  -h, --help          show this help\n"
@@ -55,12 +60,17 @@ static const char run_usage[] =
 	"When --json or --records writes to standard output, the summary is not printed.\n"
 	"Exit status: 0 success, 2 bad input (option, trace), 1 other failure.\n";
 
-#define RUN_OPTIONS "--trace FILE, --json OUT, --records OUT.csv or --help"
+#define RUN_OPTIONS                                                                                \
+	"--trace FILE, --config FILE, --set S.K=V, --json OUT, --records OUT.csv or --help"
+#define RUN_MAX_SETS 64
 
 struct run_opts {
 	const char *trace;
 	const char *json;
 	const char *records;
+	const char *config;
+	const char *sets[RUN_MAX_SETS];
+	int nsets;
 };
 
 /* Takes the value of option name from argv[*i] ("--x=V") or argv[*i + 1]. */
@@ -116,6 +126,18 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			rc = option_value(argc, argv, &i, "--json", "OUT", &o->json);
 		} else if (is_option(arg, "--records")) {
 			rc = option_value(argc, argv, &i, "--records", "OUT.csv", &o->records);
+		} else if (is_option(arg, "--config")) {
+			rc = option_value(argc, argv, &i, "--config", "FILE", &o->config);
+		} else if (is_option(arg, "--set")) {
+			if (o->nsets == RUN_MAX_SETS) {
+				fprintf(stderr,
+					"iommusim run: --set: more than %d, expected a --config "
+					"file for that many keys\n",
+					RUN_MAX_SETS);
+				return -1;
+			}
+			rc = option_value(argc, argv, &i, "--set", "SECTION.KEY=VALUE",
+					  &o->sets[o->nsets++]);
 		} else if (arg[0] == '-' && arg[1]) {
 			fprintf(stderr,
 				"iommusim run: %s: unknown option, expected " RUN_OPTIONS "\n",
@@ -202,8 +224,8 @@ static int cmd_run(int argc, char **argv)
 	struct run_opts o = {0};
 	struct output json = {0}, csv = {0};
 	struct report_trace t = {DEFAULT_TRACE_NAME, true};
-	struct iommu_config mmu_cfg;
-	struct vtd_builder_config builder_cfg;
+	struct sim_config cfg;
+	char err[512];
 	struct trace_reader *r = NULL;
 	struct driver *d = NULL;
 	FILE *in = NULL;
@@ -241,9 +263,20 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	iommu_config_default(&mmu_cfg);
-	vtd_builder_config_default(&builder_cfg);
-	d = driver_create(&mmu_cfg, &builder_cfg, &why);
+	config_default(&cfg);
+	if (o.config && config_load(&cfg, o.config, err, sizeof(err))) {
+		fprintf(stderr, "iommusim run: %s\n", err);
+		status = EXIT_INPUT;
+		goto out;
+	}
+	for (int i = 0; i < o.nsets; i++) {
+		if (config_set(&cfg, o.sets[i], err, sizeof(err))) {
+			fprintf(stderr, "iommusim run: %s\n", err);
+			status = EXIT_INPUT;
+			goto out;
+		}
+	}
+	d = driver_create(&cfg.mmu, &cfg.builder, &why);
 	if (!d) {
 		fprintf(stderr, "iommusim run: cannot set up the model: %s\n", why);
 		goto out;

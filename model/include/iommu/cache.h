@@ -23,6 +23,9 @@ struct iommu_cache_stats {
 	uint64_t lookups, hits, misses, fills, evictions, invalidations;
 };
 
+/* 0 when the engine can build g, else -IOMMU_EINVAL; *why names the field. */
+int iommu_cache_geom_check(const struct iommu_cache_geom *g, const char **why);
+
 /* Name of a replacement policy ("lru", "plru", "random"). */
 const char *iommu_repl_name(enum iommu_repl repl);
 
