@@ -180,8 +180,9 @@ struct iommu;
 struct iommu *iommu_create(const struct iommu_config *cfg, const struct iommu_mem *mem);
 void iommu_destroy(struct iommu *mmu);
 const struct iommu_config *iommu_cfg(const struct iommu *mmu);
-/* Event sequence number: advances with every request and every executed
- * invalidation descriptor (orders cache fills against invalidations). */
+/* Event sequence number: advances with every request and with every
+ * descriptor the queue takes up once its type and fields are valid (orders
+ * cache fills against invalidations). */
 uint64_t iommu_seq(const struct iommu *mmu);
 const struct iommu_stats *iommu_stats(const struct iommu *mmu);
 const struct iommu_cache_stats *iommu_cache_stats(const struct iommu *mmu, enum iommu_cache_id id);

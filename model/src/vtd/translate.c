@@ -59,6 +59,7 @@ static unsigned vtd_xlate_pt(struct iommu *mmu, const struct iommu_req *req,
 {
 	(void)mmu;
 	te->dirty = true;
+	te->sl_perm = WALK_PERM_ALL;
 	resp->hpa = req->addr;
 	resp->page_size = IOMMU_PAGE_SIZE;
 	resp->perm = WALK_PERM_ALL;
@@ -85,6 +86,7 @@ static unsigned vtd_xlate_sl(struct iommu *mmu, const struct iommu_req *req,
 	resp->page_size = walk_level_size(w.leaf_level);
 	resp->perm = w.perm;
 	te->dirty = !sl.ad || req->access == IOMMU_ACC_WRITE || (w.pte[w.leaf_level] & VTD_SL_D);
+	te->sl_perm = (uint8_t)w.perm;
 	return 0;
 }
 
@@ -144,6 +146,7 @@ static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
 	if (!fault && nested)
 		fault = vtd_sl_update_ad(mmu, &n.sl, &w2, write, &resp->refs);
 	te->global = w.pte[w.leaf_level] & VTD_FL_G;
+	te->sl_perm = (uint8_t)(nested ? w2.perm : WALK_PERM_ALL);
 	te->dirty = write || (w.pte[w.leaf_level] & VTD_FL_D);
 	if (nested && n.sl.ad)
 		te->dirty = te->dirty && (write || (w2.pte[w2.leaf_level] & VTD_SL_D));
@@ -168,6 +171,20 @@ static unsigned vtd_input_check(const struct iommu *mmu, const struct iommu_req 
 	return 0;
 }
 
+/* The permissions a translation grants this requester: a supervisor request
+ * may write a read-only first-level page when WPE = 0 (if the second level
+ * allows the write). What ATS completions report. */
+static unsigned vtd_effective_perm(const struct vtd_iotlb_entry *e, const struct iommu_req *req,
+				   const struct vtd_pasid_entry *pe, unsigned pgtt)
+{
+	unsigned perm = e->perm;
+
+	if ((pgtt == VTD_PGTT_FL || pgtt == VTD_PGTT_NESTED) && req->pasid_valid && req->priv &&
+	    !(pe->qw[2] & VTD_PE2_WPE) && (e->sl_perm & IOMMU_PERM_W))
+		perm |= IOMMU_PERM_W;
+	return perm;
+}
+
 /* Whether a cached translation serves req; a refusal re-walks the tables,
  * so that a fault is only ever raised from memory contents. */
 static bool vtd_iotlb_serves(const struct vtd_iotlb_entry *e, const struct iommu_req *req,
@@ -180,7 +197,8 @@ static bool vtd_iotlb_serves(const struct vtd_iotlb_entry *e, const struct iommu
 	if ((pgtt == VTD_PGTT_FL || pgtt == VTD_PGTT_NESTED) &&
 	    vtd_fl_check(e->perm, req, pe->qw[2] & VTD_PE2_WPE))
 		return false;
-	if ((pgtt == VTD_PGTT_SL || pgtt == VTD_PGTT_NESTED) && vtd_sl_check(e->perm, req->access))
+	if ((pgtt == VTD_PGTT_SL || pgtt == VTD_PGTT_NESTED) &&
+	    vtd_sl_check(e->sl_perm, req->access))
 		return false;
 	return true;
 }
@@ -239,7 +257,7 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 		resp->source = IOMMU_SRC_IOTLB;
 		resp->hpa = te.page | (req->addr & (size - 1));
 		resp->page_size = size;
-		resp->perm = te.perm;
+		resp->perm = vtd_effective_perm(&te, req, &pe, pgtt);
 		resp->global = te.global;
 		resp->fill_seq = te.seq;
 		return 0;
@@ -264,11 +282,12 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 			     : resp->page_size == (1ull << 21) ? 2
 							       : 1);
 	te.page = resp->hpa & ~(resp->page_size - 1);
-	te.perm = (uint8_t)resp->perm;
+	te.perm = (uint8_t)resp->perm; /* as the tables give it, for every requester */
 	resp->global = te.global;
 	te.seq = mmu->seq;
 	resp->fill_seq = te.seq;
 	vtd_iotlb_fill(mmu, resp->did, resp->pasid, req->addr, &te);
+	resp->perm = vtd_effective_perm(&te, req, &pe, pgtt);
 	return 0;
 }
 

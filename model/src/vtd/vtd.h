@@ -32,11 +32,12 @@ enum vtd_iotlb_class {
 struct vtd_iotlb_entry {
 	uint64_t page; /* host-physical page base */
 	uint8_t perm;
-	uint8_t level; /* 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB */
-	uint8_t cls;   /* enum vtd_iotlb_class */
-	bool dirty;    /* writes may use it without an A/D walk */
-	bool global;   /* first-level G bit */
-	uint64_t seq;  /* when filled (simulation bookkeeping for the oracle) */
+	uint8_t level;   /* 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB */
+	uint8_t cls;     /* enum vtd_iotlb_class */
+	bool dirty;      /* writes may use it without an A/D walk */
+	bool global;     /* first-level G bit */
+	uint8_t sl_perm; /* second-level permissions alone (all for first-level only) */
+	uint64_t seq;    /* when filled (simulation bookkeeping for the oracle) */
 };
 
 /* Payload size of each cache of the instance. */
