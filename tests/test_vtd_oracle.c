@@ -314,6 +314,129 @@ static void test_only_cached_results(void)
 	ofx_fini(&f);
 }
 
+/* A forged stale result: what the served entry was, filled at fill_seq; the
+ * hpa matches no table, so the oracle judges coverage. */
+static enum vtd_oracle_verdict forged(struct ofx *f, uint64_t fill_seq, const struct iommu_req *r,
+				      enum iommu_source src, uint16_t did, unsigned pgtt,
+				      bool global)
+{
+	struct iommu_resp resp = {
+		.ok = true,
+		.source = src,
+		.hpa = 0xDEAD000,
+		.page_size = SZ_4K,
+		.did = did,
+		.pasid = r->pasid_valid ? r->pasid : 0,
+		.pgtt = pgtt,
+		.global = global,
+		.fill_seq = fill_seq,
+	};
+
+	return vtd_oracle_check(f->o, r, &resp);
+}
+
+enum { E_FL, E_FL_GLOBAL, E_SL, E_DEV_PASID, E_DEV_NOPASID };
+
+struct cov_row {
+	const char *name;
+	unsigned entry;
+	unsigned type, g;
+	uint16_t did;
+	uint32_t pasid;
+	uint64_t addr;
+	unsigned am; /* or device-TLB size in pages */
+	bool wait;
+	enum vtd_oracle_verdict v;
+};
+
+#define STALE   VTD_ORACLE_STALE
+#define MISSING VTD_ORACLE_MISSING_FLUSH
+
+static const struct cov_row cov_rows[] = {
+	{"P_IOTLB PSI, the page", E_FL, VTD_DESC_PIOTLB, 3, DOM, KPASID, IOVA, 0, true, STALE},
+	{"P_IOTLB PSI, no wait", E_FL, VTD_DESC_PIOTLB, 3, DOM, KPASID, IOVA, 0, false, MISSING},
+	{"P_IOTLB PSI, another page", E_FL, VTD_DESC_PIOTLB, 3, DOM, KPASID, IOVA + 2 * SZ_4K, 0,
+	 true, MISSING},
+	{"P_IOTLB PSI, AM 2 around it", E_FL, VTD_DESC_PIOTLB, 3, DOM, KPASID, IOVA + 3 * SZ_4K, 2,
+	 true, STALE},
+	{"P_IOTLB PSI, other PASID", E_FL, VTD_DESC_PIOTLB, 3, DOM, KPASID + 1, IOVA, 0, true,
+	 MISSING},
+	{"P_IOTLB PSI, other DID", E_FL, VTD_DESC_PIOTLB, 3, DOM2, KPASID, IOVA, 0, true, MISSING},
+	{"P_IOTLB PASID", E_FL, VTD_DESC_PIOTLB, 2, DOM, KPASID, 0, 0, true, STALE},
+	{"P_IOTLB PASID keeps global", E_FL_GLOBAL, VTD_DESC_PIOTLB, 2, DOM, KPASID, 0, 0, true,
+	 MISSING},
+	{"P_IOTLB PSI takes global", E_FL_GLOBAL, VTD_DESC_PIOTLB, 3, DOM, KPASID, IOVA, 0, true,
+	 STALE},
+	{"P_IOTLB on a second-level entry", E_SL, VTD_DESC_PIOTLB, 2, DOM, KPASID, 0, 0, true,
+	 MISSING},
+	{"IOTLB global", E_FL, VTD_DESC_IOTLB, 1, 0, 0, 0, 0, true, STALE},
+	{"IOTLB DSI", E_FL, VTD_DESC_IOTLB, 2, DOM, 0, 0, 0, true, STALE},
+	{"IOTLB DSI, other DID", E_FL, VTD_DESC_IOTLB, 2, DOM2, 0, 0, 0, true, MISSING},
+	{"IOTLB PSI, first-level entry (any address)", E_FL, VTD_DESC_IOTLB, 3, DOM, 0,
+	 IOVA + 64 * SZ_4K, 0, true, STALE},
+	{"IOTLB PSI, second-level entry in range", E_SL, VTD_DESC_IOTLB, 3, DOM, 0, IOVA, 0, true,
+	 STALE},
+	{"IOTLB PSI, second-level entry out of range", E_SL, VTD_DESC_IOTLB, 3, DOM, 0,
+	 IOVA + 64 * SZ_4K, 0, true, MISSING},
+	{"PASID-cache invalidation", E_FL, VTD_DESC_PC, 1, DOM, KPASID, 0, 0, true, MISSING},
+	{"PASID device-TLB, its PASID", E_DEV_PASID, VTD_DESC_PDEVTLB, 0, 0, KPASID, IOVA, 1, true,
+	 STALE},
+	{"PASID device-TLB, other PASID", E_DEV_PASID, VTD_DESC_PDEVTLB, 0, 0, KPASID + 1, IOVA, 1,
+	 true, MISSING},
+	{"PASID device-TLB, global", E_DEV_PASID, VTD_DESC_PDEVTLB, 1, 0, KPASID + 1, IOVA, 1, true,
+	 STALE},
+	{"PASID device-TLB, 8K around it", E_DEV_PASID, VTD_DESC_PDEVTLB, 0, 0, KPASID,
+	 IOVA + SZ_4K, 2, true, STALE},
+	{"device-TLB on a PASID entry", E_DEV_PASID, VTD_DESC_DEVTLB, 0, 0, 0, IOVA, 1, true,
+	 MISSING},
+	{"device-TLB, no PASID", E_DEV_NOPASID, VTD_DESC_DEVTLB, 0, 0, 0, IOVA, 1, true, STALE},
+	{"device-TLB, another page", E_DEV_NOPASID, VTD_DESC_DEVTLB, 0, 0, 0, IOVA + SZ_2M, 1, true,
+	 MISSING},
+	{"device-TLB, everything", E_DEV_NOPASID, VTD_DESC_DEVTLB, 0, 0, 0, 0, 0, true, STALE},
+};
+
+/* The oracle's coverage rules, one descriptor at a time: each row queues a
+ * descriptor (and a wait, unless told not to) after the entry was filled,
+ * then asks about a stale entry with the row's tags. STALE means the
+ * descriptor covered the entry (an IOMMU that still served it is wrong);
+ * MISSING_FLUSH means it did not. */
+static void test_coverage_table(void)
+{
+	struct ofx f;
+
+	if (!ofx_init(&f))
+		return;
+	for (size_t i = 0; i < sizeof(cov_rows) / sizeof(cov_rows[0]); i++) {
+		const struct cov_row *c = &cov_rows[i];
+		bool dev = c->entry == E_DEV_PASID || c->entry == E_DEV_NOPASID;
+		struct iommu_req r = c->entry == E_DEV_NOPASID ? rid_req(0) : k_req(0);
+		uint64_t seq0 = iommu_seq(f.fx.mmu), size = (uint64_t)c->am * SZ_4K;
+		unsigned pgtt = c->entry == E_SL ? VTD_PGTT_SL : VTD_PGTT_FL;
+		uint64_t qw[4];
+
+		switch (c->type) {
+		case VTD_DESC_PIOTLB:
+			vtd_desc_piotlb(qw, c->g, c->did, c->pasid, c->addr, c->am, false);
+			break;
+		case VTD_DESC_IOTLB: vtd_desc_iotlb(qw, c->g, c->did, c->addr, c->am, false); break;
+		case VTD_DESC_PC: vtd_desc_pc(qw, c->g, c->did, c->pasid); break;
+		case VTD_DESC_PDEVTLB:
+			vtd_desc_pdevtlb(qw, SID, c->pasid, c->g, c->addr, size);
+			break;
+		default: vtd_desc_devtlb(qw, SID, c->addr, size); break;
+		}
+		UNIT_EQ_HEXC(c->name, vtd_builder_submit(f.fx.b, qw), 0);
+		if (c->wait)
+			UNIT_EQ_HEXC(c->name, vtd_builder_wait(f.fx.b), 0);
+		UNIT_EQ_HEXC(c->name,
+			     forged(&f, seq0, &r, dev ? IOMMU_SRC_DEVTLB : IOMMU_SRC_IOTLB, DOM,
+				    pgtt, c->entry == E_FL_GLOBAL),
+			     c->v);
+	}
+	UNIT_TRUE(vtd_oracle_stale(f.o) > 0 && vtd_oracle_missing_flush(f.o) > 0);
+	ofx_fini(&f);
+}
+
 void unit_register(void)
 {
 	static const struct unit_test oracle_tests[] = {
@@ -323,6 +446,7 @@ void unit_register(void)
 		{"unbind without flush: missing flush", test_unbind_without_flush},
 		{"shared second-level domain, 2M entry", test_shared_sl},
 		{"only cache-served results are judged", test_only_cached_results},
+		{"coverage of each descriptor type", test_coverage_table},
 		{NULL, NULL},
 	};
 
