@@ -195,7 +195,7 @@ void iommu_fill_defer(struct iommu *mmu, struct cache *c, uint64_t idx, const st
 	struct iommu_fill *f;
 
 	assert(c->payload <= sizeof(f->data));
-	if (!c->g.ways)
+	if (!c->g.ways || mmu->quiet)
 		return;
 	if (mmu->nfills == IOMMU_MAX_FILLS) {
 		/* Cannot happen with 5-level tables (at most 33 fills); keep the
@@ -212,10 +212,72 @@ void iommu_fill_defer(struct iommu *mmu, struct cache *c, uint64_t idx, const st
 
 void iommu_fills_end(struct iommu *mmu, bool commit)
 {
+	if (mmu->hold_fills && commit)
+		return; /* the timing engine takes them (iommu_fills_take) */
 	for (unsigned i = 0; commit && i < mmu->nfills; i++)
 		cache_fill(mmu->fills[i].c, mmu->fills[i].idx, &mmu->fills[i].key,
 			   mmu->fills[i].data);
 	mmu->nfills = 0;
+}
+
+size_t iommu_fills_take(struct iommu *mmu, struct iommu_fill *out, size_t max)
+{
+	size_t n = mmu->nfills < max ? mmu->nfills : max;
+
+	memcpy(out, mmu->fills, n * sizeof(*out));
+	mmu->nfills = 0;
+	return n;
+}
+
+void iommu_fills_commit(const struct iommu_fill *fills, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cache_fill(fills[i].c, fills[i].idx, &fills[i].key, fills[i].data);
+}
+
+/* Memory that refuses every access: what a cache-only lookup sees. */
+static int refuse_read(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+	(void)pa;
+	(void)buf;
+	(void)len;
+	*(bool *)ctx = true;
+	return -IOMMU_EIO;
+}
+
+static int refuse_write(void *ctx, uint64_t pa, const void *buf, size_t len)
+{
+	(void)pa;
+	(void)buf;
+	(void)len;
+	*(bool *)ctx = true;
+	return -IOMMU_EIO;
+}
+
+static const struct iommu_mem_ops refuse_ops = {.read = refuse_read, .write = refuse_write};
+
+int iommu_lookup_cached(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp)
+{
+	struct iommu_cache_stats saved[IOMMU_CACHE_COUNT];
+	struct iommu_stats stats = mmu->stats;
+	struct iommu_mem real = mmu->mem;
+	bool touched = false;
+
+	memset(resp, 0, sizeof(*resp));
+	if (iommu_req_malformed(req))
+		return 0; /* refused up front by iommu_translate: no memory either */
+	for (int id = 0; id < IOMMU_CACHE_COUNT; id++)
+		saved[id] = mmu->caches[id].st;
+	mmu->mem = (struct iommu_mem){.ops = &refuse_ops, .ctx = &touched};
+	mmu->quiet = true;
+	vtd_translate(mmu, req, resp);
+	mmu->quiet = false;
+	mmu->mem = real;
+	mmu->nfills = 0;
+	for (int id = 0; id < IOMMU_CACHE_COUNT; id++)
+		mmu->caches[id].st = saved[id];
+	mmu->stats = stats;
+	return touched ? 1 : 0;
 }
 
 /* A request that no PCIe transaction could carry. */
@@ -266,8 +328,23 @@ void iommu_set_ats(struct iommu *mmu, const struct iommu_ats_ops *ops, void *ctx
 	mmu->ats_ctx = ctx;
 }
 
-void iommu_set_qi_observer(struct iommu *mmu, const struct iommu_qi_observer *obs, void *ctx)
+int iommu_add_qi_observer(struct iommu *mmu, struct iommu_qi_observer obs, void *ctx)
 {
-	mmu->qi_obs = obs;
-	mmu->qi_obs_ctx = ctx;
+	if (mmu->nqi_obs == IOMMU_MAX_QI_OBSERVERS)
+		return -IOMMU_ENOMEM;
+	mmu->qi_obs[mmu->nqi_obs] = obs;
+	mmu->qi_obs_ctx[mmu->nqi_obs++] = ctx;
+	return 0;
+}
+
+void iommu_remove_qi_observer(struct iommu *mmu, void *ctx)
+{
+	for (unsigned i = 0; i < mmu->nqi_obs; i++) {
+		if (mmu->qi_obs_ctx[i] != ctx)
+			continue;
+		mmu->nqi_obs--;
+		mmu->qi_obs[i] = mmu->qi_obs[mmu->nqi_obs];
+		mmu->qi_obs_ctx[i] = mmu->qi_obs_ctx[mmu->nqi_obs];
+		return;
+	}
 }

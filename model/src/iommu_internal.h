@@ -14,7 +14,7 @@ struct iommu_fill {
 	struct cache *c;
 	uint64_t idx;
 	struct cache_key key;
-	uint8_t data[32];
+	uint8_t data[80];
 };
 #define IOMMU_MAX_FILLS 64
 
@@ -26,17 +26,20 @@ struct iommu {
 	unsigned fr_next;           /* next fault record the hardware writes */
 	struct iommu_stats stats;
 	struct cache caches[IOMMU_CACHE_COUNT];
-	/* Walk-cache (paging-structure, nested TLB) fills of the request in
-	 * flight: the walker commits them when the request completes, so that
-	 * one walk never hits an entry it filled itself. */
+	/* Cache fills of the request in flight: committed when it completes
+	 * (so one walk never hits an entry it filled itself), or handed to the
+	 * timing engine, which commits them at the walk's completion cycle. */
 	struct iommu_fill fills[IOMMU_MAX_FILLS];
 	unsigned nfills;
 	const struct iommu_ats_ops *ats;
 	void *ats_ctx;
-	const struct iommu_qi_observer *qi_obs;
-	void *qi_obs_ctx;
+	struct iommu_qi_observer qi_obs[IOMMU_MAX_QI_OBSERVERS];
+	void *qi_obs_ctx[IOMMU_MAX_QI_OBSERVERS];
+	unsigned nqi_obs;
 	uint64_t seq;         /* event sequence: requests and descriptors */
 	bool probe;           /* reference walk: no caches, no writes, no records */
+	bool quiet;           /* cache-only lookup: no memory, writes, records, fills */
+	bool hold_fills;      /* a timed walk: fills are handed to the timing engine */
 	struct cache nocache; /* what iommu_cache() gives while probing */
 };
 
@@ -45,6 +48,16 @@ void iommu_fill_defer(struct iommu *mmu, struct cache *c, uint64_t idx, const st
 		      const void *payload);
 /* At the end of a request: commit (translation) or drop (fault) the fills. */
 void iommu_fills_end(struct iommu *mmu, bool commit);
+/* With hold_fills: moves the request's fills to out (at most max); returns
+ * how many. iommu_fills_commit() applies such a list later. */
+size_t iommu_fills_take(struct iommu *mmu, struct iommu_fill *out, size_t max);
+void iommu_fills_commit(const struct iommu_fill *fills, size_t n);
+
+/* Stage-T lookup of the timing engine: the request through the caches
+ * only. Returns 1 when it needs memory (a miss); else 0 with *resp the
+ * result (a translation or a fault found from cached entries). Nothing is
+ * written, recorded, filled or counted. */
+int iommu_lookup_cached(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
 
 /* The cache id, or a disabled one during a reference walk (iommu_probe). */
 static inline struct cache *iommu_cache(struct iommu *mmu, enum iommu_cache_id id)

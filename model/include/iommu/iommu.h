@@ -169,10 +169,11 @@ struct iommu_ats_ops {
 			   uint64_t addr, uint64_t size);
 };
 
-/* Observes the invalidation queue (the stale-translation oracle). */
+/* Observes the invalidation queue (the stale-translation oracle, the timing
+ * engine). Called as each descriptor executes, in queue order. */
 struct iommu_qi_observer {
-	void (*desc)(void *ctx, const uint64_t qw[4]); /* a descriptor executed */
-	void (*wait)(void *ctx);                       /* an invalidation wait completed */
+	void (*desc)(void *ctx, const uint64_t qw[4]); /* an invalidation descriptor */
+	void (*wait)(void *ctx, const uint64_t qw[4]); /* an invalidation wait completed */
 };
 
 struct iommu;
@@ -188,7 +189,10 @@ const struct iommu_stats *iommu_stats(const struct iommu *mmu);
 const struct iommu_cache_stats *iommu_cache_stats(const struct iommu *mmu, enum iommu_cache_id id);
 
 void iommu_set_ats(struct iommu *mmu, const struct iommu_ats_ops *ops, void *ctx);
-void iommu_set_qi_observer(struct iommu *mmu, const struct iommu_qi_observer *obs, void *ctx);
+/* Up to IOMMU_MAX_QI_OBSERVERS observers, each identified by its ctx. */
+#define IOMMU_MAX_QI_OBSERVERS 4
+int iommu_add_qi_observer(struct iommu *mmu, struct iommu_qi_observer obs, void *ctx);
+void iommu_remove_qi_observer(struct iommu *mmu, void *ctx);
 
 /* Register file: size 4 or 8, offset naturally aligned. Unknown offsets
  * read as 0 and ignore writes, as reserved registers do. */

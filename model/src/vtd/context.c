@@ -53,7 +53,7 @@ unsigned vtd_context_fetch(struct iommu *mmu, uint16_t sid, struct vtd_context_e
 	if ((ce->qw[0] & (VTD_CE0_RSVD | above_haw(mmu))) || (ce->qw[1] & VTD_CE1_RSVD) ||
 	    ce->qw[2] || ce->qw[3])
 		return VTD_FR_CTX_RSVD;
-	cache_fill(cc, sid, &key, ce);
+	iommu_fill_defer(mmu, cc, sid, &key, ce);
 	fault = 0;
 done:
 	/* SPEC(VT-d context entry): FPD == 1 → later faults are not recorded. */

@@ -24,8 +24,8 @@ bool vtd_fault_record(struct iommu *mmu, const struct vtd_fault_info *f, bool fp
 	unsigned rec = mmu->fr_next;
 	uint64_t hi;
 
-	if (mmu->probe)
-		return false; /* a reference walk records nothing */
+	if (mmu->probe || mmu->quiet)
+		return false; /* a reference walk or lookup records nothing */
 	/* SPEC(VT-d FPD): fault processing disabled → not recorded or reported. */
 	if (fpd) {
 		mmu->stats.faults_fpd++;

@@ -83,8 +83,8 @@ unsigned vtd_fl_update_ad(struct iommu *mmu, const struct walk_result *w, bool w
 {
 	uint64_t val[IOMMU_MAX_LEVELS + 1];
 
-	if (mmu->probe)
-		return 0; /* a reference walk writes nothing */
+	if (mmu->probe || mmu->quiet)
+		return 0; /* a reference walk or lookup writes nothing */
 	/* Decide every update first, so that a fault leaves memory untouched. */
 	for (unsigned l = w->start_level; l >= w->leaf_level; l--) {
 		val[l] = w->pte[l] | VTD_FL_A;

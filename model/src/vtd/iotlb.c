@@ -36,5 +36,5 @@ void vtd_iotlb_fill(struct iommu *mmu, uint16_t did, uint32_t pasid, uint64_t ad
 {
 	struct cache_key k = iotlb_key(did, pasid, addr, e->level);
 
-	cache_fill(iommu_cache(mmu, IOMMU_CACHE_IOTLB), k.w[1], &k, e);
+	iommu_fill_defer(mmu, iommu_cache(mmu, IOMMU_CACHE_IOTLB), k.w[1], &k, e);
 }

@@ -35,14 +35,13 @@ static void oracle_desc(void *ctx, const uint64_t qw[4])
 	d->qw1 = qw[1];
 }
 
-static void oracle_wait(void *ctx)
+static void oracle_wait(void *ctx, const uint64_t qw[4])
 {
 	struct vtd_oracle *o = ctx;
 
+	(void)qw;
 	o->last_wait = iommu_seq(o->mmu);
 }
-
-static const struct iommu_qi_observer oracle_obs = {.desc = oracle_desc, .wait = oracle_wait};
 
 struct vtd_oracle *vtd_oracle_create(struct iommu *mmu)
 {
@@ -56,7 +55,11 @@ struct vtd_oracle *vtd_oracle_create(struct iommu *mmu)
 		return NULL;
 	}
 	o->mmu = mmu;
-	iommu_set_qi_observer(mmu, &oracle_obs, o);
+	if (iommu_add_qi_observer(mmu, (struct iommu_qi_observer){oracle_desc, oracle_wait}, o)) {
+		free(o->log);
+		free(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -64,7 +67,7 @@ void vtd_oracle_destroy(struct vtd_oracle *o)
 {
 	if (!o)
 		return;
-	iommu_set_qi_observer(o->mmu, NULL, NULL);
+	iommu_remove_qi_observer(o->mmu, o);
 	free(o->log);
 	free(o);
 }

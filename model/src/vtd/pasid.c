@@ -115,6 +115,6 @@ unsigned vtd_pasid_fetch(struct iommu *mmu, const struct iommu_req *req,
 	/* Only present, valid entries are cached. */
 	cached.pe = *pe;
 	cached.pde_fpd = pde & VTD_PDE_FPD;
-	cache_fill(pc, *pasid ^ ((uint64_t)req->sid << 4), &key, &cached);
+	iommu_fill_defer(mmu, pc, *pasid ^ ((uint64_t)req->sid << 4), &key, &cached);
 	return 0;
 }

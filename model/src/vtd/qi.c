@@ -98,8 +98,9 @@ static void qi_wait(struct iommu *mmu, const uint64_t *qw)
 	/* FN (fence) and PD (page-request drain) order work in time; this
 	 * functional queue executes in order and has no page requests. */
 	mmu->stats.qi_waits++;
-	if (mmu->qi_obs && mmu->qi_obs->wait)
-		mmu->qi_obs->wait(mmu->qi_obs_ctx);
+	for (unsigned i = 0; i < mmu->nqi_obs; i++)
+		if (mmu->qi_obs[i].wait)
+			mmu->qi_obs[i].wait(mmu->qi_obs_ctx[i], qw);
 }
 
 enum qi_result {
@@ -169,8 +170,9 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 	}
 	mmu->stats.qi_descriptors++;
 	mmu->stats.qi_by_type[type]++;
-	if (mmu->qi_obs && mmu->qi_obs->desc && type != VTD_DESC_WAIT)
-		mmu->qi_obs->desc(mmu->qi_obs_ctx, qw);
+	for (unsigned i = 0; type != VTD_DESC_WAIT && i < mmu->nqi_obs; i++)
+		if (mmu->qi_obs[i].desc)
+			mmu->qi_obs[i].desc(mmu->qi_obs_ctx[i], qw);
 	return QI_OK;
 }
 

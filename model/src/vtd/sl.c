@@ -92,7 +92,7 @@ unsigned vtd_sl_check(unsigned perm, enum iommu_access acc)
 unsigned vtd_sl_update_ad(struct iommu *mmu, const struct vtd_sl *sl, const struct walk_result *w,
 			  bool write, struct iommu_refs *refs)
 {
-	if (!sl->ad || mmu->probe)
+	if (!sl->ad || mmu->probe || mmu->quiet)
 		return 0;
 	for (unsigned l = w->start_level; l >= w->leaf_level; l--) {
 		uint64_t val = w->pte[l] | VTD_SL_A;

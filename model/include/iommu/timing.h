@@ -1,0 +1,95 @@
+/*
+ * Cycle-level timing of one IOMMU instance: the micro-architecture of
+ * docs/uarch.md (request pipeline, miss queue, walker slots, memory port,
+ * response port, invalidation queue engine) on top of the functional model.
+ *
+ * The engine is time-stepped: iommu_timing_advance() simulates every cycle
+ * up to the one given, in the fixed order docs/uarch.md states, and reports
+ * each completed request through the callback. Requests are submitted with
+ * their arrival cycle, in non-decreasing order. Functional effects happen at
+ * defined cycles: the cache-only lookup when a request is in the last IOTLB
+ * stage, the translation (its table reads) when a walker takes the request,
+ * the cache fills when the walk completes (dropped if an invalidation ran
+ * while it was in flight).
+ */
+#ifndef IOMMU_TIMING_H
+#define IOMMU_TIMING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "iommu/iommu.h"
+
+/* Parameters: the configuration keys of docs/uarch.md §3. */
+struct iommu_tparams {
+	unsigned ctx_lat, pasid_lat, iotlb_lat; /* pipeline stage cycles, >= 1 */
+	unsigned pwc_lat;                       /* walk start: paging-structure cache lookup */
+	unsigned walk_slots;                    /* concurrent walks, 1..64 */
+	unsigned miss_queue;                    /* requests waiting for a walker, >= 1 */
+	unsigned mem_latency;                   /* request transfer to response, >= 1 */
+	unsigned mem_outstanding;               /* memory requests in flight at most, >= 1 */
+	unsigned mem_interval;                  /* cycles between two request transfers, >= 1 */
+	unsigned resp_queue;                    /* walk completions waiting for the port, >= 1 */
+	unsigned ats_link_latency;              /* one way, IOMMU <-> endpoint */
+	unsigned devtlb_inv_latency;            /* endpoint time to apply an invalidation */
+};
+
+void iommu_tparams_default(struct iommu_tparams *p);
+/* 0, or -IOMMU_EINVAL with *why naming the parameter. */
+int iommu_tparams_check(const struct iommu_tparams *p, const char **why);
+
+/* One completed request. */
+struct iommu_timed {
+	uint64_t tag;
+	uint64_t arrive, accept, done; /* cycles: arrival, accepted by the pipeline, response */
+	bool walked;                   /* missed the caches and went to a walker */
+	int rc;                        /* as iommu_translate */
+	struct iommu_resp resp;
+};
+
+typedef void (*iommu_timed_fn)(void *ctx, const struct iommu_timed *r);
+
+struct iommu_timing_stats {
+	uint64_t requests, completed, walks;
+	uint64_t mem_reads, mem_writes;    /* memory-port transfers, walks and queue */
+	uint64_t walk_fills_dropped;       /* walks whose fills an invalidation cancelled */
+	uint64_t pipeline_stall_cycles;    /* cycles the last stage could not move */
+	uint64_t qi_descriptors, qi_waits; /* timed by the queue engine */
+	uint64_t wait_latency_sum, wait_latency_max;
+	uint64_t last_cycle; /* of the last completion */
+};
+
+struct iommu_timing;
+
+/* The engine drives mmu (and registers a queue observer on it). */
+struct iommu_timing *iommu_timing_create(struct iommu *mmu, const struct iommu_tparams *p,
+					 iommu_timed_fn done, void *ctx);
+void iommu_timing_destroy(struct iommu_timing *t);
+
+/* A request arriving at cycle (>= the previous arrival and >= now). */
+int iommu_timing_submit(struct iommu_timing *t, uint64_t cycle, const struct iommu_req *req,
+			uint64_t tag);
+/* Simulates every cycle before `cycle`; afterwards now == cycle. Software
+ * actions (table edits, queue submissions) made then happen at `cycle`. */
+void iommu_timing_advance(struct iommu_timing *t, uint64_t cycle);
+/* Runs until nothing is in flight; returns the cycle after the last event. */
+uint64_t iommu_timing_drain(struct iommu_timing *t);
+uint64_t iommu_timing_now(const struct iommu_timing *t);
+/* Requests submitted and not yet completed. */
+uint64_t iommu_timing_in_flight(const struct iommu_timing *t);
+const struct iommu_timing_stats *iommu_timing_stats(const struct iommu_timing *t);
+
+/* Latency distribution: exact below 1024 cycles, then 64 sub-buckets per
+ * power of two (relative error below 1/64). Deterministic. */
+struct iommu_hist {
+	uint64_t count, sum, min, max;
+	uint64_t exact[1024];
+	uint64_t log[54][64]; /* [power of two - 10][sub-bucket] */
+};
+
+void iommu_hist_add(struct iommu_hist *h, uint64_t v);
+/* The value at quantile q (0..1): the smallest bucket bound with at least
+ * q of the samples at or below it; 0 when empty. */
+uint64_t iommu_hist_quantile(const struct iommu_hist *h, double q);
+
+#endif

@@ -1,0 +1,743 @@
+/*
+ * Cycle-level timing engine (docs/uarch.md). One call to step() is one
+ * clock cycle; inside it the order is fixed:
+ *   1. memory responses due this cycle reach their requester; a walk whose
+ *      last memory operation completed commits its fills and completes;
+ *   2. the pipeline advances one stage where the next stage is free; a
+ *      request entering the last IOTLB stage is looked up in the caches;
+ *   3. the response port sends one response: a completed walk first, else
+ *      the hit in the respond stage;
+ *   4. a miss in the respond stage enters the miss queue (if it has room);
+ *   5. idle walkers take requests from the miss queue, lowest slot first;
+ *   6. the memory port grants one request, round-robin over the walkers and
+ *      the invalidation queue engine (the last requester);
+ *   7. the accept stage takes the next arrived request if it is free.
+ */
+#include "iommu/timing.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu_internal.h"
+
+#define MAX_SLOTS  64
+#define MAX_STAGES 64
+
+enum { NONE = -1 };
+
+struct treq {
+	struct iommu_req req;
+	uint64_t tag, arrive, accept;
+	bool hit; /* set by the stage-T lookup */
+	struct iommu_timed out;
+};
+
+struct walker {
+	int req;              /* pool index, NONE when idle */
+	uint64_t free_since;  /* cycle it became idle */
+	uint64_t ready_at;    /* may request the port from this cycle */
+	bool waiting;         /* a memory operation is in flight */
+	unsigned reads_left;  /* entry reads still to issue */
+	unsigned writes_left; /* then A/D writes */
+	uint64_t qi_mark;     /* invalidations executed when the walk started */
+	bool done;            /* completed, waiting for room in the response queue */
+	size_t nfills;
+	struct iommu_fill fills[IOMMU_MAX_FILLS];
+};
+
+/* A queued invalidation descriptor, as the queue engine times it. */
+struct qjob {
+	uint64_t submit;
+	unsigned type; /* descriptor type */
+	bool sw;       /* wait with a status write */
+};
+
+/* The invalidation queue engine's phases for the descriptor at its head. */
+enum qphase {
+	Q_FETCH,    /* wants the port to fetch the descriptor */
+	Q_FETCHING, /* fetch in flight */
+	Q_EXEC,     /* fetched: executes next */
+	Q_SCAN,     /* scanning the caches until q_ready */
+	Q_WAIT,     /* a wait: earlier device-TLB invalidations must complete */
+	Q_WRITING,  /* the wait's status write in flight */
+	Q_WRITTEN,  /* status written: the wait completes */
+};
+
+struct inflight {
+	uint64_t done;
+	int who; /* walker slot, or the queue engine (slots) */
+};
+
+struct iommu_timing {
+	struct iommu *mmu;
+	struct iommu_tparams p;
+	iommu_timed_fn cb;
+	void *cb_ctx;
+	uint64_t now;
+	/* request pool */
+	struct treq *pool;
+	int *free_list;
+	size_t pool_cap, nfree;
+	/* arrivals (FIFO of pool indices) */
+	int *arr;
+	size_t arr_cap, arr_head, arr_n;
+	/* pipeline */
+	unsigned nstages, t_stage;
+	int stage[MAX_STAGES];
+	/* miss queue and walk completions */
+	int *missq;
+	size_t missq_head, missq_n;
+	int *respq; /* walker slots whose walk completed */
+	size_t respq_head, respq_n;
+	struct walker w[MAX_SLOTS];
+	/* memory port */
+	struct inflight *mem;
+	unsigned nmem;
+	uint64_t last_issue;
+	bool issued_any;
+	unsigned rr;
+	/* invalidation queue engine */
+	struct qjob *jobs;
+	size_t jobs_cap, jobs_head, jobs_n;
+	enum qphase qphase;
+	uint64_t q_ready;     /* the scan ends at this cycle */
+	uint64_t devtlb_done; /* last device-TLB invalidation completion */
+	uint64_t in_flight;
+	uint64_t last_arrive;
+	struct iommu_timing_stats st;
+};
+
+void iommu_tparams_default(struct iommu_tparams *p)
+{
+	*p = (struct iommu_tparams){
+		.ctx_lat = 1,
+		.pasid_lat = 1,
+		.iotlb_lat = 1,
+		.pwc_lat = 1,
+		.walk_slots = 4,
+		.miss_queue = 8,
+		.mem_latency = 50,
+		.mem_outstanding = 8,
+		.mem_interval = 1,
+		.resp_queue = 4,
+		.ats_link_latency = 100,
+		.devtlb_inv_latency = 20,
+	};
+}
+
+int iommu_tparams_check(const struct iommu_tparams *p, const char **why)
+{
+	const char *w = NULL;
+
+	if (!p->ctx_lat || !p->pasid_lat || !p->iotlb_lat ||
+	    p->ctx_lat + p->pasid_lat + p->iotlb_lat + 2 > MAX_STAGES)
+		w = "pipe latencies: expected 1 or more cycles each, 60 in all at most";
+	else if (!p->walk_slots || p->walk_slots > MAX_SLOTS)
+		w = "walk.slots: expected 1..64";
+	else if (!p->miss_queue || p->miss_queue > 4096)
+		w = "walk.miss_queue: expected 1..4096";
+	else if (!p->mem_latency || p->mem_latency > 1000000)
+		w = "mem.latency: expected 1..1000000 cycles";
+	else if (!p->mem_outstanding || p->mem_outstanding > 1024)
+		w = "mem.outstanding: expected 1..1024";
+	else if (!p->mem_interval || p->mem_interval > 1000)
+		w = "mem.interval: expected 1..1000 cycles";
+	else if (!p->resp_queue || p->resp_queue > 4096)
+		w = "resp.queue: expected 1..4096";
+	if (why)
+		*why = w;
+	return w ? -IOMMU_EINVAL : 0;
+}
+
+/* --- Queue observer: descriptors as software submits them ------------------ */
+
+/* Rings keep their order when grown: unroll into the new buffer. */
+static int ring_push_job(struct iommu_timing *t, const struct qjob *j)
+{
+	if (t->jobs_n == t->jobs_cap) {
+		struct qjob *nb = malloc((t->jobs_cap ? 2 * t->jobs_cap : 64) * sizeof(*nb));
+
+		if (!nb)
+			return -IOMMU_ENOMEM;
+		for (size_t i = 0; i < t->jobs_n; i++)
+			nb[i] = t->jobs[(t->jobs_head + i) % t->jobs_cap];
+		free(t->jobs);
+		t->jobs = nb;
+		t->jobs_head = 0;
+		t->jobs_cap = t->jobs_cap ? 2 * t->jobs_cap : 64;
+	}
+	t->jobs[(t->jobs_head + t->jobs_n++) % t->jobs_cap] = *j;
+	return 0;
+}
+
+static void obs_desc(void *ctx, const uint64_t qw[4])
+{
+	struct iommu_timing *t = ctx;
+	struct qjob j = {.submit = t->now, .type = (unsigned)(qw[0] & 0xF)};
+
+	ring_push_job(t, &j);
+}
+
+static void obs_wait(void *ctx, const uint64_t qw[4])
+{
+	struct iommu_timing *t = ctx;
+	struct qjob j = {.submit = t->now, .type = 0x5, .sw = (qw[0] >> 5) & 1};
+
+	ring_push_job(t, &j);
+}
+
+/* --- Lifetime ---------------------------------------------------------------- */
+
+struct iommu_timing *iommu_timing_create(struct iommu *mmu, const struct iommu_tparams *p,
+					 iommu_timed_fn done, void *ctx)
+{
+	struct iommu_timing *t;
+
+	if (iommu_tparams_check(p, NULL))
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->mmu = mmu;
+	t->p = *p;
+	t->cb = done;
+	t->cb_ctx = ctx;
+	t->nstages = 2 + p->ctx_lat + p->pasid_lat + p->iotlb_lat;
+	t->t_stage = t->nstages - 2;
+	for (unsigned s = 0; s < MAX_STAGES; s++)
+		t->stage[s] = NONE;
+	for (unsigned i = 0; i < MAX_SLOTS; i++)
+		t->w[i].req = NONE;
+	t->missq = calloc(p->miss_queue, sizeof(*t->missq));
+	t->respq = calloc(p->resp_queue, sizeof(*t->respq));
+	t->mem = calloc(p->mem_outstanding, sizeof(*t->mem));
+	if (!t->missq || !t->respq || !t->mem ||
+	    iommu_add_qi_observer(mmu, (struct iommu_qi_observer){obs_desc, obs_wait}, t)) {
+		iommu_timing_destroy(t);
+		return NULL;
+	}
+	return t;
+}
+
+void iommu_timing_destroy(struct iommu_timing *t)
+{
+	if (!t)
+		return;
+	iommu_remove_qi_observer(t->mmu, t);
+	free(t->pool);
+	free(t->free_list);
+	free(t->arr);
+	free(t->missq);
+	free(t->respq);
+	free(t->mem);
+	free(t->jobs);
+	free(t);
+}
+
+uint64_t iommu_timing_now(const struct iommu_timing *t)
+{
+	return t->now;
+}
+
+uint64_t iommu_timing_in_flight(const struct iommu_timing *t)
+{
+	return t->in_flight;
+}
+
+const struct iommu_timing_stats *iommu_timing_stats(const struct iommu_timing *t)
+{
+	return &t->st;
+}
+
+/* --- Requests -------------------------------------------------------------------- */
+
+static int pool_get(struct iommu_timing *t)
+{
+	if (!t->nfree) {
+		size_t old = t->pool_cap, n = old ? 2 * old : 64;
+		struct treq *np = realloc(t->pool, n * sizeof(*np));
+		int *nf;
+
+		if (!np)
+			return NONE;
+		t->pool = np;
+		nf = realloc(t->free_list, n * sizeof(*nf));
+		if (!nf)
+			return NONE;
+		t->free_list = nf;
+		for (size_t i = n; i > old; i--)
+			t->free_list[t->nfree++] = (int)(i - 1);
+		t->pool_cap = n;
+	}
+	return t->free_list[--t->nfree];
+}
+
+int iommu_timing_submit(struct iommu_timing *t, uint64_t cycle, const struct iommu_req *req,
+			uint64_t tag)
+{
+	int i;
+
+	if (cycle < t->now || cycle < t->last_arrive)
+		return -IOMMU_EINVAL;
+	i = pool_get(t);
+	if (i == NONE)
+		return -IOMMU_ENOMEM;
+	if (t->arr_n == t->arr_cap) {
+		size_t oc = t->arr_cap;
+		int *na = malloc((oc ? 2 * oc : 64) * sizeof(*na));
+
+		if (!na)
+			return -IOMMU_ENOMEM;
+		for (size_t k = 0; k < t->arr_n; k++)
+			na[k] = t->arr[(t->arr_head + k) % oc];
+		free(t->arr);
+		t->arr = na;
+		t->arr_head = 0;
+		t->arr_cap = oc ? 2 * oc : 64;
+	}
+	memset(&t->pool[i], 0, sizeof(t->pool[i]));
+	t->pool[i].req = *req;
+	t->pool[i].tag = tag;
+	t->pool[i].arrive = cycle;
+	t->arr[(t->arr_head + t->arr_n++) % t->arr_cap] = i;
+	t->last_arrive = cycle;
+	t->in_flight++;
+	t->st.requests++;
+	return 0;
+}
+
+static void complete(struct iommu_timing *t, int i, bool walked)
+{
+	struct treq *r = &t->pool[i];
+
+	r->out.tag = r->tag;
+	r->out.arrive = r->arrive;
+	r->out.accept = r->accept;
+	r->out.done = t->now;
+	r->out.walked = walked;
+	t->st.completed++;
+	t->st.last_cycle = t->now;
+	t->in_flight--;
+	if (t->cb)
+		t->cb(t->cb_ctx, &r->out);
+	t->free_list[t->nfree++] = i;
+}
+
+/* --- The cycle --------------------------------------------------------------------- */
+
+/* Entry reads a walk makes (all dependent, so one after another). */
+static unsigned walk_reads(const struct iommu_resp *resp)
+{
+	const struct iommu_refs *f = &resp->refs;
+
+	return f->root + f->context + f->pasid_dir + f->pasid_entry + iommu_refs_walk_reads(f);
+}
+
+static void walker_start(struct iommu_timing *t, unsigned s, int i)
+{
+	struct walker *w = &t->w[s];
+	struct treq *r = &t->pool[i];
+
+	w->req = i;
+	w->done = false;
+	w->waiting = false;
+	w->qi_mark = iommu_stats(t->mmu)->qi_descriptors;
+	/* The translation, with its table reads, as of this cycle; its cache
+	 * fills are held until the walk completes. */
+	t->mmu->hold_fills = true;
+	r->out.rc = iommu_translate(t->mmu, &r->req, &r->out.resp);
+	w->nfills = iommu_fills_take(t->mmu, w->fills, IOMMU_MAX_FILLS);
+	t->mmu->hold_fills = false;
+	w->reads_left = walk_reads(&r->out.resp);
+	w->writes_left = r->out.resp.refs.ad_writes;
+	w->ready_at = t->now + t->p.pwc_lat;
+	t->st.walks++;
+}
+
+static void walker_finish(struct iommu_timing *t, unsigned s)
+{
+	struct walker *w = &t->w[s];
+
+	/* An invalidation executed while the walk was in flight: its result
+	 * answers the request but does not fill the caches. */
+	if (iommu_stats(t->mmu)->qi_descriptors != w->qi_mark)
+		t->st.walk_fills_dropped++;
+	else
+		iommu_fills_commit(w->fills, w->nfills);
+	w->nfills = 0;
+	w->done = true;
+}
+
+static void respq_push_done(struct iommu_timing *t)
+{
+	for (unsigned s = 0; s < t->p.walk_slots; s++) {
+		struct walker *w = &t->w[s];
+
+		if (w->req != NONE && w->done && t->respq_n < t->p.resp_queue) {
+			bool queued = false;
+
+			for (size_t k = 0; k < t->respq_n; k++)
+				queued |= t->respq[(t->respq_head + k) % t->p.resp_queue] == (int)s;
+			if (!queued)
+				t->respq[(t->respq_head + t->respq_n++) % t->p.resp_queue] = (int)s;
+		}
+	}
+}
+
+/* Step 1: memory responses; walks and queue operations that finish. */
+static void step_memory(struct iommu_timing *t)
+{
+	unsigned slots = t->p.walk_slots;
+
+	for (unsigned k = 0; k < t->nmem;) {
+		struct inflight m = t->mem[k];
+
+		if (m.done != t->now) {
+			k++;
+			continue;
+		}
+		t->mem[k] = t->mem[--t->nmem];
+		if (m.who == (int)slots) {
+			t->qphase = t->qphase == Q_FETCHING ? Q_EXEC : Q_WRITTEN;
+			continue;
+		}
+		t->w[m.who].waiting = false;
+		t->w[m.who].ready_at = t->now + 1;
+		if (!t->w[m.who].reads_left && !t->w[m.who].writes_left)
+			walker_finish(t, (unsigned)m.who);
+	}
+	/* A walk with no memory operation completes when its PWC stage ends. */
+	for (unsigned s = 0; s < slots; s++) {
+		struct walker *w = &t->w[s];
+
+		if (w->req != NONE && !w->done && !w->waiting && !w->reads_left &&
+		    !w->writes_left && w->ready_at <= t->now)
+			walker_finish(t, s);
+	}
+	respq_push_done(t);
+}
+
+static void lookup(struct iommu_timing *t, int i)
+{
+	struct treq *r = &t->pool[i];
+	struct iommu_resp probe;
+
+	r->hit = iommu_lookup_cached(t->mmu, &r->req, &probe) == 0;
+	if (r->hit) /* the real request: no memory needed, nothing to hold */
+		r->out.rc = iommu_translate(t->mmu, &r->req, &r->out.resp);
+}
+
+/* Step 2: the pipeline moves where the next stage is free. */
+static void step_pipeline(struct iommu_timing *t)
+{
+	unsigned last = t->nstages - 1;
+
+	if (t->stage[last] != NONE)
+		t->st.pipeline_stall_cycles++;
+	for (unsigned s = last; s-- > 0;) {
+		if (t->stage[s] == NONE || t->stage[s + 1] != NONE)
+			continue;
+		t->stage[s + 1] = t->stage[s];
+		t->stage[s] = NONE;
+		if (s + 1 == t->t_stage)
+			lookup(t, t->stage[s + 1]);
+	}
+}
+
+/* Step 3: one response; completed walks first. */
+static void step_response(struct iommu_timing *t)
+{
+	unsigned last = t->nstages - 1;
+
+	if (t->respq_n) {
+		unsigned s = (unsigned)t->respq[t->respq_head];
+		int i = t->w[s].req;
+
+		t->respq_head = (t->respq_head + 1) % t->p.resp_queue;
+		t->respq_n--;
+		t->w[s].req = NONE;
+		t->w[s].done = false;
+		t->w[s].free_since = t->now;
+		complete(t, i, true);
+		respq_push_done(t);
+	} else if (t->stage[last] != NONE && t->pool[t->stage[last]].hit) {
+		int i = t->stage[last];
+
+		t->stage[last] = NONE;
+		complete(t, i, false);
+	}
+}
+
+/* Steps 4 and 5: misses to the miss queue, the queue to idle walkers. */
+static void step_walkers(struct iommu_timing *t)
+{
+	unsigned last = t->nstages - 1;
+
+	if (t->stage[last] != NONE && !t->pool[t->stage[last]].hit &&
+	    t->missq_n < t->p.miss_queue) {
+		t->missq[(t->missq_head + t->missq_n++) % t->p.miss_queue] = t->stage[last];
+		t->stage[last] = NONE;
+	}
+	for (unsigned s = 0; s < t->p.walk_slots && t->missq_n; s++) {
+		struct walker *w = &t->w[s];
+
+		if (w->req != NONE || w->free_since == t->now)
+			continue; /* busy, or freed this cycle: takes work from the next one */
+		walker_start(t, s, t->missq[t->missq_head]);
+		t->missq_head = (t->missq_head + 1) % t->p.miss_queue;
+		t->missq_n--;
+	}
+}
+
+/* The queue engine's cycles to execute one descriptor: a scan of the caches
+ * it touches, one set per cycle, in parallel. */
+static uint64_t scan_cycles(const struct iommu_timing *t, unsigned type)
+{
+	const struct iommu_config *c = iommu_cfg(t->mmu);
+	unsigned n = 1;
+
+	switch (type) {
+	case 0x1: n = c->context_cache.sets; break;
+	case 0x7: n = c->pasid_cache.sets; break;
+	case 0x2:
+	case 0x6:
+		n = c->iotlb.sets;
+		n = n > c->fl_pwc.sets ? n : c->fl_pwc.sets;
+		n = n > c->sl_pwc.sets ? n : c->sl_pwc.sets;
+		n = n > c->nested_tlb.sets ? n : c->nested_tlb.sets;
+		break;
+	default: break;
+	}
+	return n;
+}
+
+/* Does the queue engine want the memory port now (fetch or status write)? */
+static bool queue_wants_port(const struct iommu_timing *t)
+{
+	const struct qjob *j;
+
+	if (!t->jobs_n)
+		return false;
+	j = &t->jobs[t->jobs_head];
+	if (t->qphase == Q_FETCH)
+		return j->submit <= t->now;
+	return t->qphase == Q_WAIT && j->sw && t->devtlb_done <= t->now;
+}
+
+static void queue_job_done(struct iommu_timing *t)
+{
+	const struct qjob *j = &t->jobs[t->jobs_head];
+
+	if (j->type == 0x5) {
+		uint64_t lat = t->now - j->submit;
+
+		t->st.qi_waits++;
+		t->st.wait_latency_sum += lat;
+		if (lat > t->st.wait_latency_max)
+			t->st.wait_latency_max = lat;
+	}
+	t->st.qi_descriptors++;
+	t->jobs_head = (t->jobs_head + 1) % t->jobs_cap;
+	t->jobs_n--;
+	t->qphase = Q_FETCH;
+}
+
+/* The queue engine outside the port: execution and completion. */
+static void step_queue(struct iommu_timing *t)
+{
+	const struct qjob *j;
+
+	if (!t->jobs_n)
+		return;
+	j = &t->jobs[t->jobs_head];
+	switch (t->qphase) {
+	case Q_EXEC:
+		if (j->type == 0x5) {
+			t->qphase = Q_WAIT;
+			break;
+		}
+		if (j->type == 0x3 || j->type == 0x8) {
+			/* sent to the endpoint; it answers after a round trip */
+			uint64_t back =
+				t->now + 2ull * t->p.ats_link_latency + t->p.devtlb_inv_latency;
+
+			t->devtlb_done = back > t->devtlb_done ? back : t->devtlb_done;
+		}
+		t->q_ready = t->now + scan_cycles(t, j->type);
+		t->qphase = Q_SCAN;
+		break;
+	case Q_SCAN:
+		if (t->q_ready <= t->now)
+			queue_job_done(t);
+		break;
+	case Q_WAIT:
+		if (!j->sw && t->devtlb_done <= t->now)
+			queue_job_done(t); /* no status write: completes now */
+		break;
+	case Q_WRITTEN: queue_job_done(t); break;
+	default: break;
+	}
+}
+
+/* Step 6: one memory-port grant, round-robin. */
+static void step_port(struct iommu_timing *t)
+{
+	unsigned n = t->p.walk_slots + 1;
+
+	if (t->nmem == t->p.mem_outstanding ||
+	    (t->issued_any && t->now < t->last_issue + t->p.mem_interval))
+		return;
+	for (unsigned k = 1; k <= n; k++) {
+		unsigned who = (t->rr + k) % n;
+		bool wants;
+
+		if (who == t->p.walk_slots) {
+			wants = queue_wants_port(t);
+		} else {
+			struct walker *w = &t->w[who];
+
+			wants = w->req != NONE && !w->done && !w->waiting &&
+				(w->reads_left || w->writes_left) && w->ready_at <= t->now;
+		}
+		if (!wants)
+			continue;
+		t->mem[t->nmem++] = (struct inflight){t->now + t->p.mem_latency, (int)who};
+		t->last_issue = t->now;
+		t->issued_any = true;
+		t->rr = who;
+		if (who == t->p.walk_slots) {
+			if (t->qphase == Q_FETCH) {
+				t->qphase = Q_FETCHING;
+				t->st.mem_reads++;
+			} else {
+				t->qphase = Q_WRITING;
+				t->st.mem_writes++;
+			}
+		} else if (t->w[who].reads_left) {
+			t->w[who].waiting = true;
+			t->w[who].reads_left--;
+			t->st.mem_reads++;
+		} else {
+			t->w[who].waiting = true;
+			t->w[who].writes_left--;
+			t->st.mem_writes++;
+		}
+		return;
+	}
+}
+
+/* Step 7: accept. */
+static void step_accept(struct iommu_timing *t)
+{
+	int i;
+
+	if (!t->arr_n || t->stage[0] != NONE)
+		return;
+	i = t->arr[t->arr_head];
+	if (t->pool[i].arrive > t->now)
+		return;
+	t->arr_head = (t->arr_head + 1) % t->arr_cap;
+	t->arr_n--;
+	t->pool[i].accept = t->now;
+	t->stage[0] = i;
+}
+
+static bool busy(const struct iommu_timing *t)
+{
+	for (unsigned s = 0; s < t->nstages; s++)
+		if (t->stage[s] != NONE)
+			return true;
+	for (unsigned s = 0; s < t->p.walk_slots; s++)
+		if (t->w[s].req != NONE)
+			return true;
+	return t->missq_n || t->respq_n || t->nmem || t->jobs_n;
+}
+
+static void step(struct iommu_timing *t)
+{
+	step_memory(t);
+	step_pipeline(t);
+	step_response(t);
+	step_walkers(t);
+	step_queue(t);
+	step_port(t);
+	step_accept(t);
+}
+
+void iommu_timing_advance(struct iommu_timing *t, uint64_t cycle)
+{
+	while (t->now < cycle) {
+		if (!busy(t)) {
+			/* Nothing in flight: skip to the next arrival. */
+			uint64_t next = t->arr_n ? t->pool[t->arr[t->arr_head]].arrive : cycle;
+
+			if (next > t->now) {
+				t->now = next < cycle ? next : cycle;
+				continue;
+			}
+		}
+		step(t);
+		t->now++;
+	}
+}
+
+uint64_t iommu_timing_drain(struct iommu_timing *t)
+{
+	while (busy(t) || t->arr_n) {
+		if (!busy(t) && t->pool[t->arr[t->arr_head]].arrive > t->now)
+			t->now = t->pool[t->arr[t->arr_head]].arrive;
+		step(t);
+		t->now++;
+	}
+	return t->now;
+}
+
+/* --- Latency histogram --------------------------------------------------------- */
+
+void iommu_hist_add(struct iommu_hist *h, uint64_t v)
+{
+	if (!h->count || v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->count++;
+	h->sum += v;
+	if (v < 1024) {
+		h->exact[v]++;
+	} else {
+		unsigned p = 63 - (unsigned)__builtin_clzll(v); /* 10..63 */
+
+		h->log[p - 10][(v >> (p - 6)) & 63]++;
+	}
+}
+
+uint64_t iommu_hist_quantile(const struct iommu_hist *h, double q)
+{
+	uint64_t want, seen = 0;
+
+	if (!h->count)
+		return 0;
+	if (q <= 0)
+		return h->min;
+	want = (uint64_t)(q * (double)h->count + 0.999999);
+	if (want > h->count)
+		want = h->count;
+	for (uint64_t v = 0; v < 1024; v++) {
+		seen += h->exact[v];
+		if (seen >= want)
+			return v;
+	}
+	for (unsigned p = 10; p < 64; p++) {
+		for (unsigned b = 0; b < 64; b++) {
+			seen += h->log[p - 10][b];
+			if (seen >= want) {
+				/* the bucket's upper bound, capped by the maximum seen */
+				uint64_t hi = ((1ull << p) | ((uint64_t)b << (p - 6))) +
+					      ((1ull << (p - 6)) - 1);
+
+				return hi < h->max ? hi : h->max;
+			}
+		}
+	}
+	return h->max;
+}
