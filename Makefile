@@ -10,7 +10,8 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 ARGS       ?=
 
-.PHONY: all deps build build-asan build-fuzz run test fuzz-long coverage valgrind format clean
+.PHONY: all deps build build-asan build-fuzz run test fuzz-long coverage valgrind bench format clean
+.PHONY: soak
 
 all: build
 
@@ -28,7 +29,7 @@ build-asan: deps
 build-fuzz: deps
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOMMUSIM_FUZZ=ON \
 	  -DIOMMUSIM_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_ARGS)
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_vtd_translate fuzz_trace
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_vtd_translate fuzz_trace fuzz_config
 
 run: build
 	$(BUILD)/bin/iommusim run $(ARGS)
@@ -46,6 +47,21 @@ fuzz-long:
 	$(MAKE) build-fuzz FUZZ_SECONDS=$(or $(FUZZ_LONG_SECONDS),600)
 	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -L fuzz
 
+# Streaming soak (not part of `make test`): a generated workload with a flush
+# per unmap (nic) of SOAK_SHORT and then SOAK_LONG DMA requests, each
+# converted to a binary trace (SOAK_FORMAT=text streams `gen` into `run
+# --trace -` instead) and replayed; the peak RSS (GNU time) must stay within
+# SOAK_RATIO of the short run's, with no stale translation and no missing
+# flush. About 4 minutes for the default 1M vs 100M.
+SOAK_SHORT    ?= 1000000
+SOAK_LONG     ?= 100000000
+SOAK_RATIO    ?= 1.2
+SOAK_FORMAT   ?= bin
+SOAK_WORKLOAD ?= nic
+soak: build
+	bash tests/cli/soak.sh $(BUILD)/bin/iommusim $(BUILD)/bin/jsoncheck $(SOAK_SHORT) $(SOAK_LONG) \
+	  $(SOAK_RATIO) 0 $(SOAK_FORMAT) $(SOAK_WORKLOAD)
+
 # Line and branch coverage of model/ by the unit, command-line and corpus
 # tests (gcovr); the summary is recorded in docs/coverage.md.
 coverage: deps
@@ -61,6 +77,11 @@ coverage: deps
 valgrind: build
 	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all -q \
 	  $(BUILD)/bin/iommusim run >/dev/null
+
+# Replay speed (requests/s) and peak RSS of `iommusim run` on generated traces,
+# written to docs/benchmarks.md; not a test, the figures depend on the machine.
+bench: build
+	tools/bench.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -13,6 +13,8 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer targets
   valgrind        # memcheck of the default run
   gcovr           # make coverage
+  time            # /usr/bin/time (peak RSS) for make soak
+  gnuplot-nox     # iommusim report --plot
 )
 
 missing=()

@@ -28,5 +28,7 @@ check "run: missing flushes" "$bin" run '^  software_missing_flush +2  '
 check "run: flagged DMA" "$bin" run '^ +[0-9]+ +[0-9]+  00:08\.0 +3  0x300000 +iotlb +missing_flush$'
 check "--help" "$bin" --help '^  run +replay'
 check "run --help" "$bin" run --help '^usage: iommusim run \[--trace FILE\]'
+check "convert --help" "$bin" convert --help '^usage: iommusim convert \[--from auto\|text\|bin\|ftrace\]'
+check "--help lists convert" "$bin" --help '^  convert '
 check "--version" "$bin" --version '^iommusim [0-9]+\.[0-9]+\.[0-9]+$'
 exit $fail

@@ -67,6 +67,7 @@ void config_default(struct sim_config *c)
 	memset(c, 0, sizeof(*c));
 	iommu_config_default(&c->mmu);
 	vtd_builder_config_default(&c->builder);
+	iommu_tparams_default(&c->timing);
 }
 
 /* The keys of a section, for "expected one of ...". */
@@ -246,6 +247,10 @@ static int config_check(const struct sim_config *c, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (iommu_tparams_check(&c->timing, &why)) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
 	if (iommu_config_check(&c->mmu, &why)) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
@@ -253,46 +258,88 @@ static int config_check(const struct sim_config *c, char *err, size_t errlen)
 	return 0;
 }
 
-int config_load(struct sim_config *c, const char *path, char *err, size_t errlen)
+/* Parses INI text (NUL-terminated) named name over c. */
+int config_parse(struct sim_config *c, const char *name, const char *text, char *err, size_t errlen)
 {
 	struct ini_ctx *x = calloc(1, sizeof(*x));
-	FILE *f;
 	int line;
 
 	if (!x) {
-		snprintf(err, errlen, "%s: out of memory", path);
+		snprintf(err, errlen, "%s: out of memory", name);
 		return -1;
 	}
 	x->c = c;
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		free(x);
-		return -1;
-	}
-	line = ini_parse_file(f, config_ini_line, x);
-	fclose(f);
+	line = ini_parse_string(text, config_ini_line, x);
 	if (line > 0) {
 		if (!x->err[0])
 			snprintf(x->err, sizeof(x->err),
 				 "syntax error, expected [section] or key = value");
-		snprintf(err, errlen, "%s:%d: %s", path, line, x->err);
+		snprintf(err, errlen, "%s:%d: %s", name, line, x->err);
 		free(x);
 		return -1;
 	}
 	free(x);
 	if (line < 0) {
-		snprintf(err, errlen, "%s: out of memory", path);
+		snprintf(err, errlen, "%s: out of memory", name);
 		return -1;
 	}
 	if (config_check(c, err, errlen)) {
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", err);
-		snprintf(err, errlen, "%s: %s", path, why);
+		snprintf(err, errlen, "%s: %s", name, why);
 		return -1;
 	}
 	return 0;
+}
+
+int config_load(struct sim_config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		size_t n;
+
+		if (len + 4096 + 1 > cap) {
+			char *nt = realloc(text, cap ? 2 * cap : 8192);
+
+			if (!nt) {
+				fclose(f);
+				free(text);
+				snprintf(err, errlen, "%s: out of memory", path);
+				return -1;
+			}
+			text = nt;
+			cap = cap ? 2 * cap : 8192;
+		}
+		n = fread(text + len, 1, 4096, f);
+		len += n;
+		if (n < 4096)
+			break;
+	}
+	rc = ferror(f);
+	fclose(f);
+	if (rc) {
+		free(text);
+		snprintf(err, errlen, "%s: cannot read: read error", path);
+		return -1;
+	}
+	text[len] = 0;
+	if (strlen(text) != len) {
+		free(text);
+		snprintf(err, errlen, "%s: a NUL byte, expected a text file", path);
+		return -1;
+	}
+	rc = config_parse(c, path, text, err, errlen);
+	free(text);
+	return rc;
 }
 
 int config_set(struct sim_config *c, const char *assignment, char *err, size_t errlen)

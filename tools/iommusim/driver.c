@@ -11,6 +11,8 @@
  */
 #include "driver.h"
 
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +30,12 @@ struct driver {
 	struct driver_endpoint *ep;
 	size_t nep, capep;
 	uint64_t seed;
-	struct driver_record *rec;
-	size_t nrec, caprec;
+	driver_record_fn sink;
+	void *sink_ctx;
+	driver_tick_fn tick;
+	void *tick_ctx;
+	struct driver_record flagged[DRIVER_MAX_FLAGGED];
+	size_t nflagged;
 	struct driver_qerror qerr[DRIVER_MAX_QERRORS];
 	size_t nqerr;
 	struct driver_summary sum;
@@ -86,7 +92,6 @@ void driver_destroy(struct driver *d)
 	if (d->sm)
 		sparse_mem_destroy(d->sm);
 	free(d->ep);
-	free(d->rec);
 	free(d);
 }
 
@@ -128,14 +133,32 @@ static const char *builder_expect(enum trace_op op, int rc)
 	return NULL;
 }
 
-static int builder_fail(struct driver *d, const char *name, const struct trace_event *ev, int rc)
+/* d->err = "NAME:LINE: " (or "NAME:record N: ") followed by the message. */
+__attribute__((format(printf, 5, 6))) static int fail(struct driver *d,
+						      const struct trace_reader *r,
+						      const struct trace_event *ev, int rc,
+						      const char *fmt, ...)
+{
+	int n = snprintf(d->err, sizeof(d->err), "%s:%s%" PRIu64 ": ", trace_name(r), trace_unit(r),
+			 ev->line);
+	va_list ap;
+
+	if (n < 0 || (size_t)n >= sizeof(d->err))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(d->err + n, sizeof(d->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int builder_fail(struct driver *d, const struct trace_reader *r,
+			const struct trace_event *ev, int rc)
 {
 	const char *why = vtd_builder_error(d->b);
 	const char *expect = strstr(why, "expected") ? NULL : builder_expect(ev->op, rc);
 
-	snprintf(d->err, sizeof(d->err), "%s:%u: %s: %s%s%s", name, ev->line, trace_op_name(ev->op),
-		 why, expect ? ", expected " : "", expect ? expect : "");
-	return rc;
+	return fail(d, r, ev, rc, "%s: %s%s%s", trace_op_name(ev->op), why,
+		    expect ? ", expected " : "", expect ? expect : "");
 }
 
 static unsigned iommu_perm(unsigned trace_perm)
@@ -167,7 +190,7 @@ static struct driver_endpoint *find_endpoint(const struct driver *d, uint16_t si
 /* Checks an attach's ATS keys against the device's endpoint, if any:
  * ATS is a property of the device (context DTE) and stays on. respond=
  * applies before the attach, whose teardown may invalidate the device TLB. */
-static int prepare_ats(struct driver *d, const char *name, const struct trace_event *ev)
+static int prepare_ats(struct driver *d, const struct trace_reader *r, const struct trace_event *ev)
 {
 	const struct trace_attach *t = &ev->u.attach;
 	const struct driver_endpoint *ep = find_endpoint(d, t->ep.sid);
@@ -176,28 +199,24 @@ static int prepare_ats(struct driver *d, const char *name, const struct trace_ev
 	if (!ep)
 		return 0;
 	trace_format_bdf(bdf, sizeof(bdf), t->ep.sid);
-	if (t->has_ats && !t->ats) {
-		snprintf(d->err, sizeof(d->err),
-			 "%s:%u: ats: device %s has had ATS (context DTE = 1) since an earlier "
-			 "attach, expected ats=1 or no ats=",
-			 name, ev->line, bdf);
-		return -IOMMU_EINVAL;
-	}
-	if (t->has_devtlb && (t->devtlb_sets != ep->geom.sets || t->devtlb_ways != ep->geom.ways)) {
-		snprintf(d->err, sizeof(d->err),
-			 "%s:%u: devtlb: device %s already has a %ux%u device TLB, expected "
-			 "devtlb=%ux%u or no devtlb=",
-			 name, ev->line, bdf, ep->geom.sets, ep->geom.ways, ep->geom.sets,
-			 ep->geom.ways);
-		return -IOMMU_EINVAL;
-	}
+	if (t->has_ats && !t->ats)
+		return fail(d, r, ev, -IOMMU_EINVAL,
+			    "ats: device %s has had ATS (context DTE = 1) since an earlier "
+			    "attach, expected ats=1 or no ats=",
+			    bdf);
+	if (t->has_devtlb && (t->devtlb_sets != ep->geom.sets || t->devtlb_ways != ep->geom.ways))
+		return fail(d, r, ev, -IOMMU_EINVAL,
+			    "devtlb: device %s already has a %ux%u device TLB, expected "
+			    "devtlb=%ux%u or no devtlb=",
+			    bdf, ep->geom.sets, ep->geom.ways, ep->geom.sets, ep->geom.ways);
 	if (t->has_respond)
 		ats_dev_set_responsive(ep->dev, t->respond);
 	return 0;
 }
 
 /* After an attach with ats=1: the device's endpoint, created on first use. */
-static int attach_endpoint(struct driver *d, const char *name, const struct trace_event *ev)
+static int attach_endpoint(struct driver *d, const struct trace_reader *r,
+			   const struct trace_event *ev)
 {
 	const struct trace_attach *t = &ev->u.attach;
 	struct driver_endpoint *ep = find_endpoint(d, t->ep.sid);
@@ -229,9 +248,7 @@ static int attach_endpoint(struct driver *d, const char *name, const struct trac
 	}
 	return 0;
 nomem:
-	snprintf(d->err, sizeof(d->err), "%s:%u: attach: out of memory for the ATS endpoint", name,
-		 ev->line);
-	return -IOMMU_ENOMEM;
+	return fail(d, r, ev, -IOMMU_ENOMEM, "attach: out of memory for the ATS endpoint");
 }
 
 static int apply_attach(struct driver *d, const struct trace_attach *t)
@@ -253,19 +270,23 @@ static int apply_attach(struct driver *d, const struct trace_attach *t)
 	return vtd_builder_attach(d->b, &a);
 }
 
-static int push_record(struct driver *d, const struct driver_record *r)
+/* A completed request: counted, kept when it is among the first flagged
+ * ones, and handed to the sink. */
+static int finish_record(struct driver *d, const struct driver_record *rec)
 {
-	if (d->nrec == d->caprec) {
-		size_t cap = d->caprec ? 2 * d->caprec : 64;
-		struct driver_record *p = realloc(d->rec, cap * sizeof(*p));
-
-		if (!p)
-			return -IOMMU_ENOMEM;
-		d->rec = p;
-		d->caprec = cap;
+	d->sum.requests++;
+	if (rec->ok) {
+		d->sum.completed++;
+	} else {
+		d->sum.faults++;
+		d->sum.fault_reasons[rec->fault & 0xff]++;
 	}
-	d->rec[d->nrec++] = *r;
-	return 0;
+	if (rec->oracle != VTD_ORACLE_OK) {
+		d->sum.flagged++;
+		if (d->nflagged < DRIVER_MAX_FLAGGED)
+			d->flagged[d->nflagged++] = *rec;
+	}
+	return d->sink && d->sink(d->sink_ctx, rec) ? -IOMMU_EIO : 0;
 }
 
 /* DID of the attachment a request of (sid, PASID) uses; RID_PASID is 0. */
@@ -299,12 +320,12 @@ static int translate_page(struct driver *d, struct ats_dev *ep, const struct iom
 	return rc;
 }
 
-static int apply_dma(struct driver *d, const char *name, const struct trace_event *ev)
+static int apply_dma(struct driver *d, const struct trace_reader *r, const struct trace_event *ev)
 {
 	const struct trace_dma *t = &ev->u.dma;
 	const uint64_t last = t->addr + (t->size - 1); /* the parser keeps this below 2^64 */
 	struct driver_record rec = {
-		.id = d->nrec,
+		.id = d->sum.requests,
 		.cycle = ev->cycle,
 		.line = ev->line,
 		.dma = *t,
@@ -333,13 +354,11 @@ static int apply_dma(struct driver *d, const char *name, const struct trace_even
 
 		req.addr = a;
 		rc = translate_page(d, ep, &req, &resp, &src, &reads);
-		if (rc < 0) {
-			snprintf(d->err, sizeof(d->err),
-				 "%s:%u: dma: the model rejected the request (error %d), expected "
-				 "a request a bus can carry",
-				 name, ev->line, rc);
-			return rc;
-		}
+		if (rc < 0)
+			return fail(d, r, ev, rc,
+				    "dma: the model rejected the request (error %d), expected a "
+				    "request a bus can carry",
+				    rc);
 		v = vtd_oracle_check(d->oracle, &req, &resp);
 		rec.translations++;
 		d->sum.translations++;
@@ -379,16 +398,8 @@ static int apply_dma(struct driver *d, const char *name, const struct trace_even
 		rec.perm = 0;
 		rec.did = 0;
 	}
-	d->sum.requests++;
-	if (rec.ok)
-		d->sum.completed++;
-	else
-		d->sum.faults++;
-	if (push_record(d, &rec)) {
-		snprintf(d->err, sizeof(d->err), "%s:%u: dma: out of memory for records", name,
-			 ev->line);
-		return -IOMMU_ENOMEM;
-	}
+	if (finish_record(d, &rec))
+		return fail(d, r, ev, -IOMMU_EIO, "dma: the request's record could not be written");
 	return 0;
 }
 
@@ -436,7 +447,7 @@ static uint64_t non_wait_descs(const struct driver *d)
 	return st->qi_descriptors - st->qi_by_type[VTD_DESC_WAIT];
 }
 
-int driver_apply(struct driver *d, const char *name, const struct trace_event *ev)
+int driver_apply(struct driver *d, const struct trace_reader *r, const struct trace_event *ev)
 {
 	const struct trace_map *m = &ev->u.map;
 	const struct trace_flush *fl = &ev->u.flush;
@@ -463,7 +474,7 @@ int driver_apply(struct driver *d, const char *name, const struct trace_event *e
 		break;
 	case TRACE_OP_UNMAP: rc = vtd_builder_unmap(d->b, m->dom, m->iova, m->size); break;
 	case TRACE_OP_ATTACH:
-		rc = prepare_ats(d, name, ev);
+		rc = prepare_ats(d, r, ev);
 		if (rc)
 			return rc;
 		rc = apply_attach(d, &ev->u.attach);
@@ -473,7 +484,7 @@ int driver_apply(struct driver *d, const char *name, const struct trace_event *e
 					ev->u.detach.pasid);
 		break;
 	case TRACE_OP_DMA:
-		rc = apply_dma(d, name, ev);
+		rc = apply_dma(d, r, ev);
 		if (rc)
 			return rc;
 		break;
@@ -500,9 +511,9 @@ int driver_apply(struct driver *d, const char *name, const struct trace_event *e
 		rc = 0;
 	}
 	if (!rc && ev->op == TRACE_OP_ATTACH && ev->u.attach.ats)
-		rc = attach_endpoint(d, name, ev);
+		rc = attach_endpoint(d, r, ev);
 	else if (rc)
-		return builder_fail(d, name, ev, rc);
+		return builder_fail(d, r, ev, rc);
 	if (rc)
 		return rc;
 	d->sum.events++;
@@ -515,10 +526,14 @@ int driver_replay(struct driver *d, struct trace_reader *r)
 	struct trace_event ev;
 	int rc;
 
+	uint64_t n = 0;
+
 	while ((rc = trace_next(r, &ev)) > 0) {
-		rc = driver_apply(d, trace_name(r), &ev);
+		rc = driver_apply(d, r, &ev);
 		if (rc)
 			return rc;
+		if (d->tick && ++n % DRIVER_TICK_EVENTS == 0)
+			d->tick(d->tick_ctx, d);
 	}
 	if (rc < 0)
 		snprintf(d->err, sizeof(d->err), "%s", trace_error(r));
@@ -540,10 +555,22 @@ const struct driver_summary *driver_summary(const struct driver *d)
 	return &d->sum;
 }
 
-const struct driver_record *driver_records(const struct driver *d, size_t *count)
+void driver_set_record_sink(struct driver *d, driver_record_fn fn, void *ctx)
 {
-	*count = d->nrec;
-	return d->rec;
+	d->sink = fn;
+	d->sink_ctx = ctx;
+}
+
+void driver_set_tick(struct driver *d, driver_tick_fn fn, void *ctx)
+{
+	d->tick = fn;
+	d->tick_ctx = ctx;
+}
+
+const struct driver_record *driver_flagged(const struct driver *d, size_t *count)
+{
+	*count = d->nflagged;
+	return d->flagged;
 }
 
 const struct driver_qerror *driver_queue_errors(const struct driver *d, size_t *count)

@@ -10,6 +10,11 @@
  * touches (through the device TLB for an ATS device), each checked by the
  * oracle, and one record per request. A builder error is bad input and stops
  * the replay; a fault or an invalidation queue error (IQE, ITE) is a result.
+ *
+ * Streaming: records are handed to a sink as each request completes and are
+ * not kept; the driver keeps counters, the first DRIVER_MAX_FLAGGED
+ * oracle-flagged records and the first DRIVER_MAX_QERRORS queue errors, so
+ * its memory follows the mapped pages and the devices, not the trace length.
  */
 #ifndef IOMMUSIM_DRIVER_H
 #define IOMMUSIM_DRIVER_H
@@ -28,7 +33,7 @@
 struct driver_record {
 	uint64_t id;          /* request number, from 0 */
 	uint64_t cycle;       /* trace cycle stamp */
-	unsigned line;        /* trace line */
+	uint64_t line;        /* trace line (record number in a binary trace) */
 	struct trace_dma dma; /* the request as written */
 	bool ok;
 	unsigned fault;        /* VT-d fault reason of the first faulting page, 0 when ok */
@@ -48,13 +53,16 @@ struct driver_record {
 /* An invalidation queue error met by a trace line: an architectural result
  * (the builder recovered as Linux does and the replay went on). */
 struct driver_qerror {
-	unsigned line;
+	uint64_t line;
 	enum trace_op op;
 	char msg[200];
 };
 
 /* Notes kept for the report; driver_summary.queue_errors counts them all. */
 #define DRIVER_MAX_QERRORS 32
+/* Oracle-flagged requests kept for the report; driver_summary.flagged
+ * counts them all. */
+#define DRIVER_MAX_FLAGGED 8
 
 /* One ATS endpoint. */
 struct driver_endpoint {
@@ -64,36 +72,49 @@ struct driver_endpoint {
 };
 
 struct driver_summary {
-	uint64_t events;       /* trace events applied */
-	uint64_t last_cycle;   /* cycle of the last event */
-	uint64_t requests;     /* DMA events */
-	uint64_t completed;    /* DMA events that translated */
-	uint64_t faults;       /* DMA events that faulted */
-	uint64_t translations; /* page translations */
-	uint64_t flushes;      /* flush events */
-	uint64_t flush_descs;  /* descriptors those executed (waits not counted) */
-	uint64_t raw_descs;    /* qi events */
-	uint64_t wait_events;  /* wait events */
-	uint64_t queue_errors; /* events that met IQE or ITE */
+	uint64_t events;             /* trace events applied */
+	uint64_t last_cycle;         /* cycle of the last event */
+	uint64_t requests;           /* DMA events */
+	uint64_t completed;          /* DMA events that translated */
+	uint64_t faults;             /* DMA events that faulted */
+	uint64_t translations;       /* page translations */
+	uint64_t flushes;            /* flush events */
+	uint64_t flush_descs;        /* descriptors those executed (waits not counted) */
+	uint64_t raw_descs;          /* qi events */
+	uint64_t wait_events;        /* wait events */
+	uint64_t queue_errors;       /* events that met IQE or ITE */
+	uint64_t flagged;            /* DMA events the oracle flagged */
+	uint64_t fault_reasons[256]; /* faulted DMA events by VT-d fault reason */
 };
 
 struct driver;
+
+/* Receives each DMA request's record as it completes; a non-zero return
+ * stops the replay (driver_apply returns -IOMMU_EIO). */
+typedef int (*driver_record_fn)(void *ctx, const struct driver_record *rec);
+/* Called every DRIVER_TICK_EVENTS events by driver_replay (progress). */
+typedef void (*driver_tick_fn)(void *ctx, const struct driver *d);
+#define DRIVER_TICK_EVENTS 4096u
 
 /* NULL when a configuration is rejected or memory runs out; *why says which. */
 struct driver *driver_create(const struct iommu_config *mmu_cfg,
 			     const struct vtd_builder_config *builder_cfg, const char **why);
 void driver_destroy(struct driver *d);
 
-/* Applies one event: 0, or -IOMMU_E* with driver_error() set to
- * "NAME:LINE: op: why" (name is the trace name for the message). */
-int driver_apply(struct driver *d, const char *name, const struct trace_event *ev);
+void driver_set_record_sink(struct driver *d, driver_record_fn fn, void *ctx);
+void driver_set_tick(struct driver *d, driver_tick_fn fn, void *ctx);
+
+/* Applies one event read from r: 0, or -IOMMU_E* with driver_error() set to
+ * "NAME:LINE: op: why" ("NAME:record N: ..." for a binary trace). */
+int driver_apply(struct driver *d, const struct trace_reader *r, const struct trace_event *ev);
 /* Reads and applies every event of r: 0, or the first error (driver_error). */
 int driver_replay(struct driver *d, struct trace_reader *r);
 const char *driver_error(const struct driver *d);
 
 const struct iommu_stats *driver_stats(const struct driver *d);
 const struct driver_summary *driver_summary(const struct driver *d);
-const struct driver_record *driver_records(const struct driver *d, size_t *count);
+/* The first DRIVER_MAX_FLAGGED oracle-flagged requests, in order. */
+const struct driver_record *driver_flagged(const struct driver *d, size_t *count);
 const struct driver_qerror *driver_queue_errors(const struct driver *d, size_t *count);
 const struct driver_endpoint *driver_endpoints(const struct driver *d, size_t *count);
 const struct iommu_cache_stats *driver_cache_stats(const struct driver *d, enum iommu_cache_id id);

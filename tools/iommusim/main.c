@@ -11,11 +11,15 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "convert.h"
 #include "default_trace.h"
 #include "driver.h"
 #include "config.h"
 #include "gen.h"
+#include "plot.h"
+#include "progress.h"
 #include "report.h"
 #include "trace.h"
 
@@ -36,6 +40,8 @@ static const char main_usage[] =
 	"Commands:\n"
 	"  run    replay a DMA trace on the Intel VT-d (scalable mode) model and report\n"
 	"  gen    write a seeded workload trace (nic, nvme, sva, window, vm)\n"
+	"  convert text <-> binary traces, Linux ftrace text -> trace\n"
+	"  report summarise, sweep and plot the JSON/CSV that run wrote (gnuplot)\n"
 	"\n"
 	"Run 'iommusim <command> --help' for the options of a command.\n";
 
@@ -48,7 +54,8 @@ static const char run_usage[] =
 	"endpoints), checks every cached translation with the stale-translation oracle,\n"
 	"and prints a summary.\n"
 	"\n"
-	"  --trace FILE        trace to replay, '-' for standard input\n"
+	"  --trace FILE        trace to replay, text or binary (by its first bytes),\n"
+	"                      '-' for standard input\n"
 	"                      (default: the built-in traces/default.trace)\n"
 	"  --config FILE       configuration (INI, docs/config.md) over the defaults\n"
 	"  --set S.K=V         one configuration key, after --config (repeatable),\n"
@@ -58,6 +65,8 @@ static const char run_usage[] =
 	"  -h, --help          show this help\n"
 	"\n"
 	"When --json or --records writes to standard output, the summary is not printed.\n"
+	"CSV rows are written as requests complete. On a terminal, a run longer than a\n"
+	"second shows a progress line on standard error.\n"
 	"Exit status: 0 success, 2 bad input (option, trace), 1 other failure.\n";
 
 #define RUN_OPTIONS                                                                                \
@@ -164,10 +173,13 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 struct output {
 	const char *path; /* NULL: not requested */
 	FILE *f;
+	bool regular; /* a regular file: removed on failure (never /dev/null) */
 };
 
 static int output_open(struct output *out, const char *opt)
 {
+	struct stat st;
+
 	if (!out->path)
 		return 0;
 	if (!strcmp(out->path, "-")) {
@@ -181,6 +193,7 @@ static int output_open(struct output *out, const char *opt)
 			out->path, strerror(errno));
 		return -1;
 	}
+	out->regular = !fstat(fileno(out->f), &st) && S_ISREG(st.st_mode);
 	return 0;
 }
 
@@ -194,7 +207,7 @@ static int output_close(struct output *out, bool keep)
 	if (fclose(out->f))
 		rc = -1;
 	out->f = NULL;
-	if (!keep || rc)
+	if ((!keep || rc) && out->regular)
 		remove(out->path);
 	return rc;
 }
@@ -211,9 +224,48 @@ static int write_reports(const struct run_opts *o, struct output *json, struct o
 			strerror(errno));
 		return -1;
 	}
-	if (csv->f && report_csv(csv->f, d)) {
+	if (csv->f && fflush(csv->f)) {
 		fprintf(stderr, "iommusim run: --records: cannot write '%s': %s\n", o->records,
 			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Progress of the replay, every DRIVER_TICK_EVENTS events. */
+struct run_progress {
+	struct progress p;
+	const struct trace_reader *r;
+};
+
+static void run_tick(void *ctx, const struct driver *d)
+{
+	struct run_progress *rp = ctx;
+	const struct driver_summary *sum = driver_summary(d);
+
+	progress_update(&rp->p, sum->events, sum->requests, trace_input_pos(rp->r));
+}
+
+/* Size of a regular file, 0 when unknown (a pipe, a terminal). */
+static uint64_t file_size(FILE *f)
+{
+	struct stat st;
+
+	return f && !fstat(fileno(f), &st) && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+}
+
+/* The --records sink: one CSV row per request as it completes. */
+struct csv_sink {
+	FILE *f;
+	int err; /* errno of the first failed write, 0 */
+};
+
+static int csv_sink_row(void *ctx, const struct driver_record *rec)
+{
+	struct csv_sink *s = ctx;
+
+	if (report_csv_row(s->f, rec)) {
+		s->err = errno ? errno : EIO;
 		return -1;
 	}
 	return 0;
@@ -228,6 +280,8 @@ static int cmd_run(int argc, char **argv)
 	char err[512];
 	struct trace_reader *r = NULL;
 	struct driver *d = NULL;
+	struct csv_sink sink = {0};
+	struct run_progress prog = {0};
 	FILE *in = NULL;
 	const char *why;
 	int status = EXIT_FAIL, rc;
@@ -281,9 +335,26 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "iommusim run: cannot set up the model: %s\n", why);
 		goto out;
 	}
-	if (driver_replay(d, r)) {
+	if (csv.f) {
+		sink.f = csv.f;
+		errno = 0;
+		if (report_csv_begin(csv.f))
+			sink.err = errno ? errno : EIO;
+		driver_set_record_sink(d, csv_sink_row, &sink);
+	}
+	progress_init(&prog.p, stderr, file_size(in));
+	prog.r = r;
+	driver_set_tick(d, run_tick, &prog);
+	rc = sink.err ? 0 : driver_replay(d, r);
+	progress_end(&prog.p);
+	if (rc && !sink.err) {
 		fprintf(stderr, "%s\n", driver_error(d));
 		status = EXIT_INPUT;
+		goto out;
+	}
+	if (sink.err) {
+		fprintf(stderr, "iommusim run: --records: cannot write '%s': %s\n", o.records,
+			strerror(sink.err));
 		goto out;
 	}
 	if (write_reports(&o, &json, &csv, d, &t))
@@ -326,6 +397,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(cmd, "gen"))
 		return gen_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "convert"))
+		return convert_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return report_main(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		fprintf(stderr,
 			"iommusim: %s: unknown option, expected a command (run, gen), --help or "

@@ -1,7 +1,8 @@
 /*
- * Reports of one replay. All three read the same sources: the driver's
- * summary and records (per DMA request) and the model's statistics (per
- * page translation and per memory reference).
+ * Reports of one replay. They read the driver's summary (per DMA request
+ * counters, the first flagged requests) and the model's statistics (per
+ * page translation and per memory reference); CSV rows come one record at a
+ * time while the replay runs.
  */
 #include "report.h"
 
@@ -19,7 +20,7 @@ const char report_csv_header[] =
 	"fault_addr,source,oracle";
 
 /* Oracle-flagged requests listed in the text summary. */
-#define TEXT_FLAGGED_MAX 8
+#define TEXT_FLAGGED_MAX DRIVER_MAX_FLAGGED
 
 static const char *source_name(enum iommu_source s)
 {
@@ -46,18 +47,6 @@ static const enum iommu_cache_id pwc_caches[2][4] = {
 	{IOMMU_CACHE_FL_PWC2, IOMMU_CACHE_FL_PWC3, IOMMU_CACHE_FL_PWC4, IOMMU_CACHE_FL_PWC5},
 	{IOMMU_CACHE_SL_PWC2, IOMMU_CACHE_SL_PWC3, IOMMU_CACHE_SL_PWC4, IOMMU_CACHE_SL_PWC5},
 };
-
-/* Faulted DMA requests by VT-d fault reason. */
-static void count_reasons(const struct driver *d, uint64_t by_reason[256])
-{
-	size_t n;
-	const struct driver_record *rec = driver_records(d, &n);
-
-	memset(by_reason, 0, 256 * sizeof(by_reason[0]));
-	for (size_t i = 0; i < n; i++)
-		if (!rec[i].ok)
-			by_reason[rec[i].fault & 0xff]++;
-}
 
 static void perm_str(char buf[8], unsigned perm)
 {
@@ -152,18 +141,18 @@ static void text_queue(FILE *out, const struct driver *d)
 		"; %" PRIu64 " queued descriptors aborted)\n",
 		sum->queue_errors, st->qi_errors, st->devtlb_timeouts, st->qi_aborted);
 	for (size_t i = 0; i < nq; i++)
-		fprintf(out, "    line %u %s: %s\n", q[i].line, trace_op_name(q[i].op), q[i].msg);
+		fprintf(out, "    line %" PRIu64 " %s: %s\n", q[i].line, trace_op_name(q[i].op),
+			q[i].msg);
 	if (sum->queue_errors > nq)
 		fprintf(out, "    ... %" PRIu64 " more\n", sum->queue_errors - nq);
 }
 
 static void text_oracle(FILE *out, const struct driver *d)
 {
-	size_t n, flagged = 0;
-	const struct driver_record *rec = driver_records(d, &n);
+	size_t n;
+	const struct driver_record *rec = driver_flagged(d, &n);
+	uint64_t flagged = driver_summary(d)->flagged;
 
-	for (size_t i = 0; i < n; i++)
-		flagged += rec[i].oracle != VTD_ORACLE_OK;
 	fprintf(out, "\nStale-translation oracle (cached translations checked against the tables "
 		     "in memory)\n");
 	fprintf(out,
@@ -176,24 +165,22 @@ static void text_oracle(FILE *out, const struct driver *d)
 		driver_missing_flushes(d));
 	if (!flagged)
 		return;
-	fprintf(out, "  DMA requests flagged: %zu", flagged);
+	fprintf(out, "  DMA requests flagged: %" PRIu64, flagged);
 	if (flagged > TEXT_FLAGGED_MAX)
 		fprintf(out, " (the first %d listed)", TEXT_FLAGGED_MAX);
 	fputc('\n', out);
 	fprintf(out, "    %4s %5s  %-8s %6s  %-18s  %-6s  %s\n", "id", "line", "dev", "pasid",
 		"address", "cache", "verdict");
-	for (size_t i = 0, shown = 0; i < n && shown < TEXT_FLAGGED_MAX; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct driver_record *r = &rec[i];
 		char dev[16], pasid[16] = "-";
 
-		if (r->oracle == VTD_ORACLE_OK)
-			continue;
-		shown++;
 		trace_format_bdf(dev, sizeof(dev), r->dma.ep.sid);
 		if (r->dma.ep.has_pasid)
 			snprintf(pasid, sizeof(pasid), "%" PRIu32, r->dma.ep.pasid);
-		fprintf(out, "    %4" PRIu64 " %5u  %-8s %6s  0x%-16" PRIx64 "  %-6s  %s\n", r->id,
-			r->line, dev, pasid, r->oracle_addr, source_name(r->source),
+		fprintf(out,
+			"    %4" PRIu64 " %5" PRIu64 "  %-8s %6s  0x%-16" PRIx64 "  %-6s  %s\n",
+			r->id, r->line, dev, pasid, r->oracle_addr, source_name(r->source),
 			vtd_oracle_verdict_name(r->oracle));
 	}
 }
@@ -202,9 +189,8 @@ int report_text(FILE *out, const struct driver *d, const struct report_trace *t)
 {
 	const struct driver_summary *sum = driver_summary(d);
 	const struct iommu_stats *st = driver_stats(d);
-	uint64_t by_reason[256];
+	const uint64_t *by_reason = sum->fault_reasons;
 
-	count_reasons(d, by_reason);
 	fprintf(out, "iommusim run: trace %s%s, %" PRIu64 " events, last cycle %" PRIu64 "\n\n",
 		t->file, t->builtin ? " (built-in)" : "", sum->events, sum->last_cycle);
 
@@ -380,7 +366,7 @@ static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 	const struct iommu_stats *st = driver_stats(d);
 	cJSON *root = cJSON_CreateObject();
 	cJSON *o, *fl, *sl;
-	uint64_t by_reason[256];
+	const uint64_t *by_reason = sum->fault_reasons;
 	bool ok = root != NULL;
 
 	ok = ok && add_num(root, "requests", (double)sum->requests);
@@ -409,7 +395,6 @@ static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 	     add_num(o, "pasid_entry", st->refs.pasid_entry);
 	ok = ok && add_num(root, "ad_writes", st->refs.ad_writes);
 
-	count_reasons(d, by_reason);
 	o = ok ? cJSON_AddObjectToObject(root, "fault_reasons") : NULL;
 	ok = o != NULL;
 	for (unsigned r = 0; ok && r < 256; r++) {
@@ -463,36 +448,35 @@ int report_json(FILE *out, const struct driver *d, const struct report_trace *t)
 
 /* ---- CSV --------------------------------------------------------------- */
 
-int report_csv(FILE *out, const struct driver *d)
+int report_csv_begin(FILE *out)
 {
-	size_t n;
-	const struct driver_record *rec = driver_records(d, &n);
-
 	fprintf(out, "%s\n", report_csv_header);
-	for (size_t i = 0; i < n; i++) {
-		const struct driver_record *r = &rec[i];
-		char dev[16], pasid[16] = "", hpa[24] = "", fr[8] = "", ps[24] = "", perm[8] = "",
-			      did[8] = "", fa[24] = "";
+	return ferror(out) ? -IOMMU_EIO : 0;
+}
 
-		trace_format_bdf(dev, sizeof(dev), r->dma.ep.sid);
-		if (r->dma.ep.has_pasid)
-			snprintf(pasid, sizeof(pasid), "%" PRIu32, r->dma.ep.pasid);
-		if (r->ok) {
-			snprintf(hpa, sizeof(hpa), "0x%" PRIx64, r->hpa);
-			snprintf(ps, sizeof(ps), "%" PRIu64, r->page_size);
-			perm_str(perm, r->perm);
-			snprintf(did, sizeof(did), "%u", (unsigned)r->did);
-		} else {
-			snprintf(fr, sizeof(fr), "0x%02x", r->fault & 0xffu);
-			snprintf(fa, sizeof(fa), "0x%" PRIx64, r->fault_addr);
-		}
-		fprintf(out,
-			"%" PRIu64 ",%s,%s,0x%" PRIx64 ",%s,%s,%s,%s,%" PRIu64 ",%" PRIu64
-			",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s\n",
-			r->id, dev, pasid, r->dma.addr, trace_access_name(r->dma.op),
-			r->ok ? "ok" : "fault", hpa, fr, r->cycle, r->dma.size, ps, perm, did,
-			r->mem_reads, r->dma.priv ? 1 : 0, fa, source_name(r->source),
-			vtd_oracle_verdict_name(r->oracle));
+int report_csv_row(FILE *out, const struct driver_record *r)
+{
+	char dev[16], pasid[16] = "", hpa[24] = "", fr[8] = "", ps[24] = "", perm[8] = "",
+		      did[8] = "", fa[24] = "";
+
+	trace_format_bdf(dev, sizeof(dev), r->dma.ep.sid);
+	if (r->dma.ep.has_pasid)
+		snprintf(pasid, sizeof(pasid), "%" PRIu32, r->dma.ep.pasid);
+	if (r->ok) {
+		snprintf(hpa, sizeof(hpa), "0x%" PRIx64, r->hpa);
+		snprintf(ps, sizeof(ps), "%" PRIu64, r->page_size);
+		perm_str(perm, r->perm);
+		snprintf(did, sizeof(did), "%u", (unsigned)r->did);
+	} else {
+		snprintf(fr, sizeof(fr), "0x%02x", r->fault & 0xffu);
+		snprintf(fa, sizeof(fa), "0x%" PRIx64, r->fault_addr);
 	}
-	return finish(out);
+	fprintf(out,
+		"%" PRIu64 ",%s,%s,0x%" PRIx64 ",%s,%s,%s,%s,%" PRIu64 ",%" PRIu64
+		",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s\n",
+		r->id, dev, pasid, r->dma.addr, trace_access_name(r->dma.op),
+		r->ok ? "ok" : "fault", hpa, fr, r->cycle, r->dma.size, ps, perm, did, r->mem_reads,
+		r->dma.priv ? 1 : 0, fa, source_name(r->source),
+		vtd_oracle_verdict_name(r->oracle));
+	return ferror(out) ? -IOMMU_EIO : 0;
 }

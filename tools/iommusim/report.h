@@ -1,6 +1,7 @@
 /*
  * Reports of one replay: a text summary for people, JSON statistics for
- * scripts (keys documented in traces/format.md) and per-request CSV records.
+ * scripts (keys documented in traces/format.md) and per-request CSV records,
+ * written row by row as requests complete (a driver record sink).
  * Each returns 0, or -IOMMU_EIO when writing fails, -IOMMU_ENOMEM.
  */
 #ifndef IOMMUSIM_REPORT_H
@@ -19,7 +20,10 @@ struct report_trace {
 
 int report_text(FILE *out, const struct driver *d, const struct report_trace *t);
 int report_json(FILE *out, const struct driver *d, const struct report_trace *t);
-int report_csv(FILE *out, const struct driver *d);
+/* The CSV header line, then one row per record (report_csv_row also fits
+ * driver_record_fn with out as the context). */
+int report_csv_begin(FILE *out);
+int report_csv_row(FILE *out, const struct driver_record *r);
 
 /* The CSV header line, without newline. */
 extern const char report_csv_header[];

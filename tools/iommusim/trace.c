@@ -1,59 +1,53 @@
 /*
- * Trace reader for the text trace format, version 1 (traces/format.md).
+ * Trace reader for the trace format, version 1 (traces/format.md), text and
+ * binary; the first byte tells them apart (0x89 starts the binary magic).
  *
- * One line at a time: strip the comment, split on white space, read the
+ * Text, one line at a time: strip the comment, split on white space, read the
  * optional time prefix, look the operation up in a table of key specs, parse
  * every key=value in line order (unknown, duplicated and malformed keys are
- * reported where they stand), check that the required keys are present, then
- * check the rules that tie keys together. The first problem ends the read
- * with one "FILE:LINE: field: what, expected what" message.
+ * reported where they stand), check every value's range, check that the
+ * required keys are present, then check the rules that tie keys together.
+ * Binary, one record at a time from the zstd stream: the record's key mask
+ * and fixed-width values become the same key table, and the same range and
+ * rule checks follow. The first problem ends the read with one message,
+ * "FILE:LINE: field: what, expected what" ("FILE:record N: ..." in binary).
  */
 #include "trace.h"
 
 #include <assert.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "iommu/mem.h"
+#include "trace_internal.h"
+#include "zstream.h"
 
-#define MAX_KEYS  16
 #define QUOTE_MAX 48 /* longest token quoted back in a message */
 
 struct trace_reader {
 	FILE *f; /* NULL: read from buf */
 	const char *buf;
 	size_t len, pos;
+	enum trace_format format; /* TRACE_FORMAT_AUTO until the first read */
+	enum trace_format expect; /* TRACE_FORMAT_AUTO: either */
+	/* text */
 	char *line; /* current line, writable, NUL-terminated */
 	size_t cap;
-	unsigned lineno;
+	uint64_t text_pos; /* bytes of text read */
 	bool header_seen;
+	/* binary */
+	struct zin *z;
+	uint64_t lineno; /* text line or binary record */
 	bool failed;
 	uint64_t cycle; /* cycle of the previous event */
 	char err[512];
 	char name[];
 };
 
-/* What a value must look like; "expected ..." text for each kind. */
-enum kind {
-	K_DOMID,     /* domain ID 1..65535 */
-	K_DID,       /* domain ID 0..65535 */
-	K_STAGE,     /* s1 | s2 */
-	K_LEVELS,    /* 3 | 4 | 5 */
-	K_PAGE_ADDR, /* 4 KiB aligned address */
-	K_ADDR,      /* any address */
-	K_MAP_SIZE,  /* positive multiple of 4 KiB; 4K/2M/1G mark one page */
-	K_BYTES,     /* positive byte count */
-	K_PERM,      /* letters from r, w, x */
-	K_BOOL,      /* 0 | 1 */
-	K_BDF,       /* BB:DD.F */
-	K_PASID,     /* 0..0xfffff */
-	K_XLATE,     /* pt | s1 | s2 | nested */
-	K_ACCESS,    /* r | w | x */
-	K_DESC,      /* Q0,Q1,Q2,Q3: 0x hex words (or Q0,Q1) */
-	K_GEOM,      /* SETSxWAYS */
-};
+/* "expected ..." text for each kind of value. */
 
 #define OPS_EXPECT    "domain, map, unmap, attach, detach, flush, qi, wait or dma"
 #define DESC_WORD     "0x followed by hex digits, as the qi_submit tracepoint prints them"
@@ -81,20 +75,7 @@ static const char *const kind_expect[] = {
 	[K_GEOM] = "SETSxWAYS in decimal: SETS a power of two 1..1048576, WAYS 1..64",
 };
 
-struct key_spec {
-	const char *name;
-	enum kind kind;
-	bool required;
-};
-
-struct op_spec {
-	const char *name;
-	enum trace_op op;
-	const char *usage;
-	struct key_spec keys[MAX_KEYS];
-};
-
-static const struct op_spec op_specs[] = {
+static const struct trace_op_spec op_specs[] = {
 	{"domain",
 	 TRACE_OP_DOMAIN,
 	 "id=N stage=s1|s2 levels=3|4|5 [parent=M]",
@@ -159,21 +140,14 @@ static const struct op_spec op_specs[] = {
 
 #define N_OPS (sizeof(op_specs) / sizeof(op_specs[0]))
 
-/* Parsed values of one line, indexed like op_spec.keys. */
-struct fields {
-	const struct op_spec *spec;
-	uint64_t v[MAX_KEYS];
-	bool seen[MAX_KEYS];
-	bool page[MAX_KEYS]; /* K_MAP_SIZE written as 4K, 2M or 1G */
-	uint64_t desc[4];    /* K_DESC words (one K_DESC key per operation) */
-	unsigned desc_words;
-};
-
 /* ---- messages ---------------------------------------------------------- */
 
 __attribute__((format(printf, 2, 3))) static int fail(struct trace_reader *r, const char *fmt, ...)
 {
-	int n = snprintf(r->err, sizeof(r->err), "%s:%u: ", r->name, r->lineno ? r->lineno : 1);
+	int n = r->format == TRACE_FORMAT_BIN && !r->lineno
+			? snprintf(r->err, sizeof(r->err), "%s:header: ", r->name)
+			: snprintf(r->err, sizeof(r->err), "%s:%s%" PRIu64 ": ", r->name,
+				   trace_unit(r), r->lineno ? r->lineno : 1);
 	va_list ap;
 
 	if (n < 0 || (size_t)n >= sizeof(r->err))
@@ -323,7 +297,8 @@ static bool str_ieq(const char *a, const char *b)
 
 /* ---- values ------------------------------------------------------------ */
 
-static int bad_number(struct trace_reader *r, const struct key_spec *k, const char *val, int rc)
+static int bad_number(struct trace_reader *r, const struct trace_key_spec *k, const char *val,
+		      int rc)
 {
 	if (rc == -IOMMU_ERANGE)
 		return fail(r, "%s: %s overflows 64 bits, expected %s", k->name, quote(val).s,
@@ -349,7 +324,7 @@ static int64_t hex_field(const char *s, const char *end)
 	return v;
 }
 
-static int parse_bdf(struct trace_reader *r, const struct key_spec *k, const char *val,
+static int parse_bdf(struct trace_reader *r, const struct trace_key_spec *k, const char *val,
 		     uint64_t *out)
 {
 	const char *colon = strchr(val, ':');
@@ -374,8 +349,8 @@ static int parse_bdf(struct trace_reader *r, const struct key_spec *k, const cha
 }
 
 /* desc=Q0,Q1[,Q2,Q3]: each word 0x hex, at most 64 bits. */
-static int parse_desc(struct trace_reader *r, const struct key_spec *k, const char *val,
-		      struct fields *f)
+static int parse_desc(struct trace_reader *r, const struct trace_key_spec *k, const char *val,
+		      struct trace_fields *f)
 {
 	const char *p = val;
 	unsigned n = 0;
@@ -405,15 +380,12 @@ static int parse_desc(struct trace_reader *r, const struct key_spec *k, const ch
 			break;
 		p = end + 1;
 	}
-	if (n != 2 && n != 4)
-		return fail(r, "%s: %u word%s in %s, expected " DESC_WORDS, k->name, n,
-			    n == 1 ? "" : "s", quote(val).s);
-	f->desc_words = n;
+	f->desc_words = n; /* 2 or 4: check_value */
 	return 0;
 }
 
-/* SETSxWAYS, both decimal: *out = sets << 32 | ways. */
-static int parse_geom(struct trace_reader *r, const struct key_spec *k, const char *val,
+/* SETSxWAYS, both decimal: *out = sets << 32 | ways (ranges: check_value). */
+static int parse_geom(struct trace_reader *r, const struct trace_key_spec *k, const char *val,
 		      uint64_t *out)
 {
 	const char *x = strchr(val, 'x');
@@ -427,17 +399,155 @@ static int parse_geom(struct trace_reader *r, const struct key_spec *k, const ch
 	if (!ok)
 		return fail(r, "%s: %s is not a cache geometry, expected %s", k->name, quote(val).s,
 			    kind_expect[k->kind]);
-	if (!sets || (sets & (sets - 1)) || sets > GEOM_MAX_SETS || !ways || ways > GEOM_MAX_WAYS)
-		return fail(r, "%s: %s is out of range, expected %s", k->name, quote(val).s,
-			    kind_expect[k->kind]);
+	if (sets > UINT32_MAX || ways > UINT32_MAX)
+		sets = 0; /* out of range: check_value says so */
 	*out = sets << 32 | ways;
 	return 0;
 }
 
-/* Parses val for key k into f at index i. */
-static int parse_value(struct trace_reader *r, struct fields *f, unsigned i, const char *val)
+/* How messages show key i's value: the token as written (text), or the
+ * value in canonical text (binary, tok NULL). */
+static struct quoted shown(const struct trace_fields *f, unsigned i, const char *tok)
 {
-	const struct key_spec *k = &f->spec->keys[i];
+	char buf[QUOTE_MAX + 8];
+
+	if (tok)
+		return quote(tok);
+	trace_format_value(f, i, buf, sizeof(buf));
+	return quote(buf);
+}
+
+/* Range checks of key i's value, common to both forms; tok is the text
+ * token, NULL for a binary record. An enumerated kind's word that the text
+ * parser did not know arrives here as UINT64_MAX. */
+static int check_value(struct trace_reader *r, const struct trace_fields *f, unsigned i,
+		       const char *tok)
+{
+	const struct trace_key_spec *k = &f->spec->keys[i];
+	const char *expect = kind_expect[k->kind];
+	uint64_t v = f->v[i];
+
+	switch (k->kind) {
+	case K_DOMID:
+		if (v == 0 || v > 0xffff)
+			return fail(r, "%s: %s is out of range, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	case K_DID:
+		if (v > 0xffff)
+			return fail(r, "%s: %s is out of range, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	case K_PASID:
+		if (v > 0xfffff)
+			return fail(r, "%s: %s is over 20 bits, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	case K_PAGE_ADDR:
+		if (v & (IOMMU_PAGE_SIZE - 1))
+			return fail(r, "%s: %s is not 4 KiB aligned, expected a multiple of 0x1000",
+				    k->name, shown(f, i, tok).s);
+		break;
+	case K_ADDR:
+	case K_BDF: break;
+	case K_MAP_SIZE:
+	case K_BYTES:
+		if (v == 0)
+			return fail(r, "%s: %s is empty, expected %s", k->name, shown(f, i, tok).s,
+				    k->kind == K_BYTES ? "at least 1 byte" : "at least 4K");
+		if (k->kind == K_MAP_SIZE && (v & (IOMMU_PAGE_SIZE - 1)))
+			return fail(r, "%s: %s is not a multiple of 4 KiB, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		if (f->page[i] && v != 1ull << 12 && v != 1ull << 21 && v != 1ull << 30)
+			return fail(r,
+				    "%s: 0x%" PRIx64 " is marked one page, expected 4K, 2M or 1G "
+				    "with the one-page flag",
+				    k->name, v);
+		break;
+	case K_STAGE:
+		if (v != TRACE_STAGE_S1 && v != TRACE_STAGE_S2)
+			return fail(r, "%s: %s is not a stage, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	case K_LEVELS:
+		if (v < 3 || v > 5)
+			return fail(r, "%s: %s is not a paging depth, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	case K_PERM:
+		if (v & ~(uint64_t)(TRACE_PERM_R | TRACE_PERM_W | TRACE_PERM_X))
+			return fail(r, "%s: %s is not a permission, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		if (!(v & (TRACE_PERM_R | TRACE_PERM_W)))
+			return fail(r, "%s: %s grants neither read nor write, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	case K_BOOL:
+		if (v > 1)
+			return fail(r, "%s: %s is not a flag, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	case K_XLATE:
+		if (v > TRACE_XLATE_NESTED)
+			return fail(r, "%s: %s is not a translation type, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	case K_ACCESS:
+		if (v > TRACE_ACC_X)
+			return fail(r, "%s: %s is not an access, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	case K_DESC:
+		if (f->desc_words != 2 && f->desc_words != 4)
+			return fail(r, "%s: %u word%s in %s, expected " DESC_WORDS, k->name,
+				    f->desc_words, f->desc_words == 1 ? "" : "s",
+				    shown(f, i, tok).s);
+		if (f->desc_words == 2 && (f->desc[2] || f->desc[3]))
+			return fail(r,
+				    "%s: Q2 or Q3 is not 0 in a 2-word descriptor, expected 0 "
+				    "(or 4 words)",
+				    k->name);
+		break;
+	case K_GEOM: {
+		uint64_t sets = v >> 32, ways = v & 0xffffffffu;
+
+		if (!sets || (sets & (sets - 1)) || sets > GEOM_MAX_SETS || !ways ||
+		    ways > GEOM_MAX_WAYS)
+			return fail(r, "%s: %s is out of range, expected %s", k->name,
+				    shown(f, i, tok).s, expect);
+		break;
+	}
+	}
+	return 0;
+}
+
+/* One of names[0..n) as its index, UINT64_MAX when val is none of them. */
+static uint64_t word_index(const char *val, const char *const *names, unsigned n)
+{
+	for (unsigned j = 0; j < n; j++)
+		if (names[j] && !strcmp(val, names[j]))
+			return j;
+	return UINT64_MAX;
+}
+
+static const char *const stage_words[] = {[TRACE_STAGE_S1] = "s1", [TRACE_STAGE_S2] = "s2"};
+static const char *const levels_words[] = {[3] = "3", [4] = "4", [5] = "5"};
+static const char *const bool_words[] = {"0", "1"};
+static const char *const xlate_words[] = {
+	[TRACE_XLATE_PT] = "pt",
+	[TRACE_XLATE_S1] = "s1",
+	[TRACE_XLATE_S2] = "s2",
+	[TRACE_XLATE_NESTED] = "nested",
+};
+static const char *const access_words[] = {
+	[TRACE_ACC_R] = "r", [TRACE_ACC_W] = "w", [TRACE_ACC_X] = "x"};
+
+#define WORDS(a) (a), (unsigned)(sizeof(a) / sizeof((a)[0]))
+
+/* Parses the text val for key i into f (syntax), then checks its range. */
+static int parse_value(struct trace_reader *r, struct trace_fields *f, unsigned i, const char *val)
+{
+	const struct trace_key_spec *k = &f->spec->keys[i];
 	uint64_t v = 0;
 	int rc;
 
@@ -453,18 +563,6 @@ static int parse_value(struct trace_reader *r, struct fields *f, unsigned i, con
 		rc = parse_u64(val, &v);
 		if (rc)
 			return bad_number(r, k, val, rc);
-		if (k->kind == K_DOMID && (v == 0 || v > 0xffff))
-			return fail(r, "%s: %s is out of range, expected %s", k->name, quote(val).s,
-				    kind_expect[k->kind]);
-		if (k->kind == K_DID && v > 0xffff)
-			return fail(r, "%s: %s is out of range, expected %s", k->name, quote(val).s,
-				    kind_expect[k->kind]);
-		if (k->kind == K_PASID && v > 0xfffff)
-			return fail(r, "%s: %s is over 20 bits, expected %s", k->name, quote(val).s,
-				    kind_expect[k->kind]);
-		if (k->kind == K_PAGE_ADDR && (v & (IOMMU_PAGE_SIZE - 1)))
-			return fail(r, "%s: %s is not 4 KiB aligned, expected a multiple of 0x1000",
-				    k->name, quote(val).s);
 		break;
 	case K_MAP_SIZE:
 	case K_BYTES:
@@ -474,31 +572,14 @@ static int parse_value(struct trace_reader *r, struct fields *f, unsigned i, con
 				    kind_expect[k->kind]);
 		if (rc)
 			return bad_number(r, k, val, rc);
-		if (v == 0)
-			return fail(r, "%s: %s is empty, expected %s", k->name, quote(val).s,
-				    k->kind == K_BYTES ? "at least 1 byte" : "at least 4K");
-		if (k->kind == K_MAP_SIZE && (v & (IOMMU_PAGE_SIZE - 1)))
-			return fail(r, "%s: %s is not a multiple of 4 KiB, expected %s", k->name,
-				    quote(val).s, kind_expect[k->kind]);
 		f->page[i] = k->kind == K_MAP_SIZE &&
 			     (str_ieq(val, "4K") || str_ieq(val, "2M") || str_ieq(val, "1G"));
 		break;
-	case K_STAGE:
-		if (!strcmp(val, "s1"))
-			v = TRACE_STAGE_S1;
-		else if (!strcmp(val, "s2"))
-			v = TRACE_STAGE_S2;
-		else
-			return fail(r, "%s: %s is not a stage, expected %s", k->name, quote(val).s,
-				    kind_expect[k->kind]);
-		break;
-	case K_LEVELS:
-		if (!strcmp(val, "3") || !strcmp(val, "4") || !strcmp(val, "5"))
-			v = (uint64_t)(val[0] - '0');
-		else
-			return fail(r, "%s: %s is not a paging depth, expected %s", k->name,
-				    quote(val).s, kind_expect[k->kind]);
-		break;
+	case K_STAGE: v = word_index(val, WORDS(stage_words)); break;
+	case K_LEVELS: v = word_index(val, WORDS(levels_words)); break;
+	case K_BOOL: v = word_index(val, WORDS(bool_words)); break;
+	case K_XLATE: v = word_index(val, WORDS(xlate_words)); break;
+	case K_ACCESS: v = word_index(val, WORDS(access_words)); break;
 	case K_PERM:
 		for (const char *p = val; *p; p++) {
 			unsigned bit = *p == 'r'   ? TRACE_PERM_R
@@ -506,39 +587,17 @@ static int parse_value(struct trace_reader *r, struct fields *f, unsigned i, con
 				       : *p == 'x' ? TRACE_PERM_X
 						   : 0;
 
-			if (!bit || (v & bit))
-				return fail(r, "%s: %s is not a permission, expected %s", k->name,
-					    quote(val).s, kind_expect[k->kind]);
+			if (!bit || (v & bit)) {
+				v = UINT64_MAX;
+				break;
+			}
 			v |= bit;
 		}
-		if (!(v & (TRACE_PERM_R | TRACE_PERM_W)))
-			return fail(r, "%s: %s grants neither read nor write, expected %s", k->name,
-				    quote(val).s, kind_expect[k->kind]);
-		break;
-	case K_BOOL:
-		if (!strcmp(val, "0") || !strcmp(val, "1"))
-			v = val[0] == '1';
-		else
-			return fail(r, "%s: %s is not a flag, expected %s", k->name, quote(val).s,
-				    kind_expect[k->kind]);
 		break;
 	case K_BDF:
 		rc = parse_bdf(r, k, val, &v);
 		if (rc)
 			return rc;
-		break;
-	case K_XLATE:
-		if (!strcmp(val, "pt"))
-			v = TRACE_XLATE_PT;
-		else if (!strcmp(val, "s1"))
-			v = TRACE_XLATE_S1;
-		else if (!strcmp(val, "s2"))
-			v = TRACE_XLATE_S2;
-		else if (!strcmp(val, "nested"))
-			v = TRACE_XLATE_NESTED;
-		else
-			return fail(r, "%s: %s is not a translation type, expected %s", k->name,
-				    quote(val).s, kind_expect[k->kind]);
 		break;
 	case K_DESC:
 		rc = parse_desc(r, k, val, f);
@@ -550,49 +609,38 @@ static int parse_value(struct trace_reader *r, struct fields *f, unsigned i, con
 		if (rc)
 			return rc;
 		break;
-	case K_ACCESS:
-		if (!strcmp(val, "r"))
-			v = TRACE_ACC_R;
-		else if (!strcmp(val, "w"))
-			v = TRACE_ACC_W;
-		else if (!strcmp(val, "x"))
-			v = TRACE_ACC_X;
-		else
-			return fail(r, "%s: %s is not an access, expected %s", k->name,
-				    quote(val).s, kind_expect[k->kind]);
-		break;
 	}
 	f->v[i] = v;
-	return 0;
+	return check_value(r, f, i, val);
 }
 
 /* ---- per-operation rules ----------------------------------------------- */
 
-static int key_index(const struct fields *f, const char *name)
+static int key_index(const struct trace_fields *f, const char *name)
 {
-	for (unsigned i = 0; i < MAX_KEYS && f->spec->keys[i].name; i++)
+	for (unsigned i = 0; i < TRACE_MAX_KEYS && f->spec->keys[i].name; i++)
 		if (!strcmp(f->spec->keys[i].name, name))
 			return (int)i;
 	assert(!"key not in the operation's spec");
 	return 0;
 }
 
-static bool has(const struct fields *f, const char *name)
+static bool has(const struct trace_fields *f, const char *name)
 {
 	return f->seen[key_index(f, name)];
 }
 
-static uint64_t get(const struct fields *f, const char *name)
+static uint64_t get(const struct trace_fields *f, const char *name)
 {
 	return f->v[key_index(f, name)];
 }
 
-static bool is_page(const struct fields *f, const char *name)
+static bool is_page(const struct trace_fields *f, const char *name)
 {
 	return f->page[key_index(f, name)];
 }
 
-static void get_endpoint(const struct fields *f, struct trace_endpoint *ep)
+static void get_endpoint(const struct trace_fields *f, struct trace_endpoint *ep)
 {
 	ep->sid = (uint16_t)get(f, "dev");
 	ep->has_pasid = has(f, "pasid");
@@ -610,7 +658,8 @@ static int check_range(struct trace_reader *r, const char *key, uint64_t base, u
 	return 0;
 }
 
-static int build_domain(struct trace_reader *r, const struct fields *f, struct trace_domain *d)
+static int build_domain(struct trace_reader *r, const struct trace_fields *f,
+			struct trace_domain *d)
 {
 	d->id = (unsigned)get(f, "id");
 	d->stage = (enum trace_stage)get(f, "stage");
@@ -630,7 +679,8 @@ static int build_domain(struct trace_reader *r, const struct fields *f, struct t
 	return 0;
 }
 
-static int build_map(struct trace_reader *r, const struct fields *f, bool map, struct trace_map *m)
+static int build_map(struct trace_reader *r, const struct trace_fields *f, bool map,
+		     struct trace_map *m)
 {
 	int rc;
 
@@ -660,14 +710,8 @@ static int build_map(struct trace_reader *r, const struct fields *f, bool map, s
 	return 0;
 }
 
-static const char *const xlate_name[] = {
-	[TRACE_XLATE_PT] = "pt",
-	[TRACE_XLATE_S1] = "s1",
-	[TRACE_XLATE_S2] = "s2",
-	[TRACE_XLATE_NESTED] = "nested",
-};
-
-static int build_attach(struct trace_reader *r, const struct fields *f, struct trace_attach *a)
+static int build_attach(struct trace_reader *r, const struct trace_fields *f,
+			struct trace_attach *a)
 {
 	static const char *const fl_flags[] = {"sre", "ere", "wpe", "nxe"};
 	bool want_s1, want_s2, first_level;
@@ -675,7 +719,7 @@ static int build_attach(struct trace_reader *r, const struct fields *f, struct t
 
 	get_endpoint(f, &a->ep);
 	a->type = (enum trace_xlate)get(f, "type");
-	type = xlate_name[a->type];
+	type = xlate_words[a->type];
 	want_s1 = a->type == TRACE_XLATE_S1 || a->type == TRACE_XLATE_NESTED;
 	want_s2 = a->type == TRACE_XLATE_S2 || a->type == TRACE_XLATE_NESTED;
 	first_level = want_s1;
@@ -728,7 +772,7 @@ static int build_attach(struct trace_reader *r, const struct fields *f, struct t
 	return 0;
 }
 
-static int build_flush(struct trace_reader *r, const struct fields *f, struct trace_flush *fl)
+static int build_flush(struct trace_reader *r, const struct trace_fields *f, struct trace_flush *fl)
 {
 	fl->dom = (unsigned)get(f, "dom");
 	fl->has_pasid = has(f, "pasid");
@@ -748,14 +792,14 @@ static int build_flush(struct trace_reader *r, const struct fields *f, struct tr
 	return has(f, "iova") ? check_range(r, "iova", fl->iova, fl->size) : 0;
 }
 
-static void build_qi(const struct fields *f, struct trace_qi *q)
+static void build_qi(const struct trace_fields *f, struct trace_qi *q)
 {
 	for (unsigned i = 0; i < 4; i++)
 		q->qw[i] = i < f->desc_words ? f->desc[i] : 0;
 	q->words = f->desc_words;
 }
 
-static int build_dma(struct trace_reader *r, const struct fields *f, struct trace_dma *d)
+static int build_dma(struct trace_reader *r, const struct trace_fields *f, struct trace_dma *d)
 {
 	get_endpoint(f, &d->ep);
 	d->priv = get(f, "priv");
@@ -825,9 +869,37 @@ static int parse_header(struct trace_reader *r, const char *first, char *rest)
 	return 0;
 }
 
+/* Required keys, the rules that tie keys together, then the event. */
+static int finish_event(struct trace_reader *r, const struct trace_fields *f,
+			struct trace_event *ev)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < TRACE_MAX_KEYS && f->spec->keys[i].name; i++)
+		if (f->spec->keys[i].required && !f->seen[i])
+			return fail(r, "%s: %s= is missing, expected %s", f->spec->name,
+				    f->spec->keys[i].name, f->spec->usage);
+
+	switch (ev->op) {
+	case TRACE_OP_DOMAIN: rc = build_domain(r, f, &ev->u.domain); break;
+	case TRACE_OP_MAP:
+	case TRACE_OP_UNMAP: rc = build_map(r, f, ev->op == TRACE_OP_MAP, &ev->u.map); break;
+	case TRACE_OP_ATTACH: rc = build_attach(r, f, &ev->u.attach); break;
+	case TRACE_OP_DETACH: get_endpoint(f, &ev->u.detach); break;
+	case TRACE_OP_DMA: rc = build_dma(r, f, &ev->u.dma); break;
+	case TRACE_OP_FLUSH: rc = build_flush(r, f, &ev->u.flush); break;
+	case TRACE_OP_QI: build_qi(f, &ev->u.qi); break;
+	case TRACE_OP_WAIT: break;
+	}
+	if (rc)
+		return rc;
+	r->cycle = ev->cycle;
+	return 0;
+}
+
 static int parse_event(struct trace_reader *r, char *tok, char *rest, struct trace_event *ev)
 {
-	struct fields f;
+	struct trace_fields f;
 	int rc;
 
 	memset(ev, 0, sizeof(*ev));
@@ -863,10 +935,10 @@ static int parse_event(struct trace_reader *r, char *tok, char *rest, struct tra
 			return fail(r, "%s: %s is not key=value, expected %s", f.spec->name,
 				    quote(tok).s, f.spec->usage);
 		*eq = '\0';
-		for (i = 0; i < MAX_KEYS && f.spec->keys[i].name; i++)
+		for (i = 0; i < TRACE_MAX_KEYS && f.spec->keys[i].name; i++)
 			if (!strcmp(tok, f.spec->keys[i].name))
 				break;
-		if (i == MAX_KEYS || !f.spec->keys[i].name)
+		if (i == TRACE_MAX_KEYS || !f.spec->keys[i].name)
 			return fail(r, "%s: unknown key %s, expected %s", f.spec->name,
 				    quote(tok).s, f.spec->usage);
 		if (f.seen[i])
@@ -876,32 +948,7 @@ static int parse_event(struct trace_reader *r, char *tok, char *rest, struct tra
 		if (rc)
 			return rc;
 	}
-	for (unsigned i = 0; i < MAX_KEYS && f.spec->keys[i].name; i++)
-		if (f.spec->keys[i].required && !f.seen[i])
-			return fail(r, "%s: %s= is missing, expected %s", f.spec->name,
-				    f.spec->keys[i].name, f.spec->usage);
-
-	switch (ev->op) {
-	case TRACE_OP_DOMAIN: rc = build_domain(r, &f, &ev->u.domain); break;
-	case TRACE_OP_MAP:
-	case TRACE_OP_UNMAP: rc = build_map(r, &f, ev->op == TRACE_OP_MAP, &ev->u.map); break;
-	case TRACE_OP_ATTACH: rc = build_attach(r, &f, &ev->u.attach); break;
-	case TRACE_OP_DETACH:
-		get_endpoint(&f, &ev->u.detach);
-		rc = 0;
-		break;
-	case TRACE_OP_DMA: rc = build_dma(r, &f, &ev->u.dma); break;
-	case TRACE_OP_FLUSH: rc = build_flush(r, &f, &ev->u.flush); break;
-	case TRACE_OP_QI:
-		build_qi(&f, &ev->u.qi);
-		rc = 0;
-		break;
-	case TRACE_OP_WAIT: rc = 0; break;
-	}
-	if (rc)
-		return rc;
-	r->cycle = ev->cycle;
-	return 0;
+	return finish_event(r, &f, ev);
 }
 
 /* Makes room for n + 1 bytes in r->line. */
@@ -954,6 +1001,7 @@ static int read_line(struct trace_reader *r, size_t *len)
 		r->line[n] = '\0';
 		r->pos += n;
 	}
+	r->text_pos += n;
 	r->lineno++;
 	if (n > 0 && r->line[n - 1] == '\n')
 		r->line[--n] = '\0';
@@ -961,20 +1009,21 @@ static int read_line(struct trace_reader *r, size_t *len)
 	return 1;
 }
 
-int trace_next(struct trace_reader *r, struct trace_event *ev)
+/* The 4 bytes that start every zstd frame (little-endian 0xFD2FB528). */
+static const char zstd_magic[4] = {'\x28', '\xb5', '\x2f', '\xfd'};
+
+static int text_next(struct trace_reader *r, struct trace_event *ev)
 {
 	for (;;) {
 		size_t len;
 		char *rest, *tok, *hash;
 		int rc;
 
-		if (r->failed)
-			return -IOMMU_EINVAL;
 		rc = read_line(r, &len);
 		if (rc < 0) {
 			if (rc == -IOMMU_ENOMEM)
-				snprintf(r->err, sizeof(r->err), "%s:%u: out of memory", r->name,
-					 r->lineno + 1);
+				snprintf(r->err, sizeof(r->err), "%s:%" PRIu64 ": out of memory",
+					 r->name, r->lineno + 1);
 			r->failed = true;
 			return rc;
 		}
@@ -986,6 +1035,11 @@ int trace_next(struct trace_reader *r, struct trace_event *ev)
 			}
 			return 0;
 		}
+		if (!r->header_seen && r->lineno == 1 && len >= 4 &&
+		    !memcmp(r->line, zstd_magic, 4))
+			return fail(r, "header: a zstd-compressed file, expected a text trace "
+				       "('" TRACE_HEADER "') or an iommusim binary trace "
+				       "(decompress it with zstd -d first)");
 		if (memchr(r->line, '\0', len))
 			return fail(r, "line: contains a NUL byte, expected text");
 		hash = strchr(r->line, '#');
@@ -1004,6 +1058,200 @@ int trace_next(struct trace_reader *r, struct trace_event *ev)
 		rc = parse_event(r, tok, rest, ev);
 		return rc ? rc : 1;
 	}
+}
+
+/* ---- binary ------------------------------------------------------------ */
+
+static const char *const format_name[] = {
+	[TRACE_FORMAT_AUTO] = "auto",
+	[TRACE_FORMAT_TEXT] = "text",
+	[TRACE_FORMAT_BIN] = "bin",
+};
+
+/* The file header: magic, version, flags. */
+static int bin_header(struct trace_reader *r)
+{
+	uint8_t h[TRACE_BIN_HEADER_LEN];
+	uint64_t version, flags;
+	size_t got;
+
+	if (zin_raw(r->z, h, sizeof(h), &got))
+		return fail(r, "read: %s, expected a readable trace", zin_error(r->z));
+	if (got < TRACE_BIN_MAGIC_LEN || memcmp(h, TRACE_BIN_MAGIC, TRACE_BIN_MAGIC_LEN)) {
+		char hex[3 * TRACE_BIN_MAGIC_LEN + 1] = "";
+
+		for (size_t i = 0; i < got && i < TRACE_BIN_MAGIC_LEN; i++)
+			snprintf(hex + (i ? 3 * i - 1 : 0), sizeof(hex) - (i ? 3 * i - 1 : 0),
+				 "%s%02x", i ? " " : "", h[i]);
+		return fail(r,
+			    "magic: '%s' is not the binary trace magic, expected 89 49 4f 4d 4d 55 "
+			    "0d 0a%s",
+			    hex,
+			    got && h[0] != 0x89 ? " (a text trace is read with --from text)" : "");
+	}
+	if (got < sizeof(h))
+		return fail(r,
+			    "file header cut off after %zu of %u bytes, expected magic, version "
+			    "and flags",
+			    got, TRACE_BIN_HEADER_LEN);
+	version = trace_le_get(h + 8, 4);
+	flags = trace_le_get(h + 12, 4);
+	if (version != TRACE_BIN_VERSION)
+		return fail(r, "version: %" PRIu64 " is not supported, expected %u", version,
+			    TRACE_BIN_VERSION);
+	if (flags)
+		return fail(r, "flags: 0x%" PRIx64 " has reserved bits set, expected 0", flags);
+	return 0;
+}
+
+/* Decodes the values of record rec (head included) into f. */
+static int bin_fields(struct trace_reader *r, const uint8_t *rec, struct trace_fields *f)
+{
+	unsigned n = trace_op_nkeys(f->spec), mask = (unsigned)trace_le_get(rec + 9, 2);
+	const uint8_t *p = rec + TRACE_BIN_RECORD_HEAD;
+
+	if (mask >> n)
+		return fail(
+			r,
+			"%s: key mask 0x%04x has bits beyond the %u keys, expected 0x%04x at most",
+			f->spec->name, mask, n, (1u << n) - 1);
+	for (unsigned i = 0; i < n; i++) {
+		const struct trace_key_spec *k = &f->spec->keys[i];
+		bool set = false;
+
+		f->seen[i] = mask >> i & 1;
+		switch (k->kind) {
+		case K_DESC:
+			f->desc_words = p[0];
+			set = p[0];
+			for (unsigned w = 0; w < 4; w++) {
+				f->desc[w] = trace_le_get(p + 1 + 8 * w, 8);
+				set |= f->desc[w] != 0;
+			}
+			break;
+		case K_GEOM: f->v[i] = trace_le_get(p, 4) << 32 | trace_le_get(p + 4, 4); break;
+		case K_MAP_SIZE:
+			f->v[i] = trace_le_get(p, 8);
+			if (p[8] > 1)
+				return fail(r, "%s: one-page flag %u, expected 0 or 1", k->name,
+					    p[8]);
+			f->page[i] = p[8];
+			set = p[8];
+			break;
+		default: f->v[i] = trace_le_get(p, trace_bin_width(k->kind)); break;
+		}
+		set |= f->v[i] != 0;
+		p += trace_bin_width(k->kind);
+		if (!f->seen[i]) {
+			if (set)
+				return fail(r,
+					    "%s: a value is stored but the key is absent (mask bit "
+					    "%u clear), expected 0",
+					    k->name, i);
+			continue;
+		}
+		if (check_value(r, f, i, NULL))
+			return -IOMMU_EINVAL;
+	}
+	return 0;
+}
+
+static int bin_next(struct trace_reader *r, struct trace_event *ev)
+{
+	uint8_t rec[TRACE_BIN_RECORD_MAX];
+	struct trace_fields f;
+	enum trace_op op;
+	unsigned size;
+	uint64_t delta;
+	size_t got;
+
+	if (!r->lineno && bin_header(r))
+		return -IOMMU_EINVAL;
+	r->lineno++;
+	if (zin_read(r->z, rec, 1, &got))
+		return fail(r, "zstd: %s, expected an intact zstd stream", zin_error(r->z));
+	if (!got) {
+		r->lineno--;
+		return 0;
+	}
+	if (trace_bin_op(rec[0], &op))
+		return fail(r, "type: 0x%02x is not a record type, expected 1..9 (" OPS_EXPECT ")",
+			    rec[0]);
+	memset(&f, 0, sizeof(f));
+	f.spec = trace_op_spec(op);
+	size = trace_bin_record_size(f.spec);
+	if (zin_read(r->z, rec + 1, size - 1, &got))
+		return fail(r, "zstd: %s, expected an intact zstd stream", zin_error(r->z));
+	if (got < size - 1)
+		return fail(r,
+			    "%s: record cut off after %zu of %u bytes, expected a whole record "
+			    "(truncated trace?)",
+			    f.spec->name, got + 1, size);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->op = op;
+	ev->line = r->lineno;
+	delta = trace_le_get(rec + 1, 8);
+	if (delta > UINT64_MAX - r->cycle)
+		return fail(r,
+			    "time: '+%" PRIu64
+			    "' takes the cycle past 2^64, expected a smaller step",
+			    delta);
+	ev->cycle = r->cycle + delta;
+	if (bin_fields(r, rec, &f) || finish_event(r, &f, ev))
+		return -IOMMU_EINVAL;
+	return 1;
+}
+
+/* Which form the input is: the binary magic starts with 0x89, which no text
+ * trace starts with. */
+static int detect(struct trace_reader *r)
+{
+	int c;
+
+	if (r->f) {
+		c = getc(r->f);
+		if (c == EOF && ferror(r->f)) {
+			r->lineno = 1;
+			return fail(r, "read: %s, expected a readable trace",
+				    strerror(errno ? errno : EIO));
+		}
+		if (c != EOF)
+			ungetc(c, r->f);
+	} else {
+		c = r->len ? (unsigned char)r->buf[0] : EOF;
+	}
+	if (r->expect == TRACE_FORMAT_TEXT && c == 0x89) {
+		r->format = TRACE_FORMAT_TEXT;
+		r->lineno = 1;
+		return fail(r, "header: a binary trace, expected a text trace ('" TRACE_HEADER
+			       "'; a binary one is read with --from bin)");
+	}
+	/* With --from bin, bin_header says what is wrong with a text file. */
+	r->format =
+		c == 0x89 || r->expect == TRACE_FORMAT_BIN ? TRACE_FORMAT_BIN : TRACE_FORMAT_TEXT;
+	if (r->format == TRACE_FORMAT_BIN) {
+		r->z = r->f ? zin_open_file(r->f) : zin_open_mem(r->buf, r->len);
+		if (!r->z) {
+			snprintf(r->err, sizeof(r->err), "%s: out of memory", r->name);
+			r->failed = true;
+			return -IOMMU_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int trace_next(struct trace_reader *r, struct trace_event *ev)
+{
+	if (r->failed)
+		return -IOMMU_EINVAL;
+	if (r->format == TRACE_FORMAT_AUTO) {
+		int rc = detect(r);
+
+		if (rc)
+			return rc;
+	}
+	return r->format == TRACE_FORMAT_BIN ? bin_next(r, ev) : text_next(r, ev);
 }
 
 /* ---- reader lifetime --------------------------------------------------- */
@@ -1038,10 +1286,16 @@ struct trace_reader *trace_open_mem(const char *buf, size_t len, const char *nam
 	return r;
 }
 
+void trace_expect_format(struct trace_reader *r, enum trace_format format)
+{
+	r->expect = format;
+}
+
 void trace_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
+	zin_close(r->z);
 	free(r->line);
 	free(r);
 }
@@ -1056,12 +1310,29 @@ const char *trace_name(const struct trace_reader *r)
 	return r->name;
 }
 
+const char *trace_unit(const struct trace_reader *r)
+{
+	return r->format == TRACE_FORMAT_BIN ? "record " : "";
+}
+
+enum trace_format trace_format(const struct trace_reader *r)
+{
+	return r->format;
+}
+
+const char *trace_format_name(enum trace_format format)
+{
+	return format_name[format];
+}
+
+uint64_t trace_input_pos(const struct trace_reader *r)
+{
+	return r->z ? zin_consumed(r->z) : r->text_pos;
+}
+
 const char *trace_op_name(enum trace_op op)
 {
-	for (size_t i = 0; i < N_OPS; i++)
-		if (op_specs[i].op == op)
-			return op_specs[i].name;
-	return "?";
+	return trace_op_spec(op)->name;
 }
 
 const char *trace_access_name(enum trace_access op)
@@ -1073,4 +1344,288 @@ void trace_format_bdf(char *buf, size_t len, uint16_t sid)
 {
 	snprintf(buf, len, "%02x:%02x.%x", (unsigned)(sid >> 8), (unsigned)((sid >> 3) & 0x1f),
 		 (unsigned)(sid & 7));
+}
+
+/* ---- tables shared with the writers ------------------------------------ */
+
+const struct trace_op_spec *trace_op_spec(enum trace_op op)
+{
+	for (size_t i = 0; i < N_OPS; i++)
+		if (op_specs[i].op == op)
+			return &op_specs[i];
+	assert(!"operation without a spec");
+	return &op_specs[0];
+}
+
+unsigned trace_op_nkeys(const struct trace_op_spec *spec)
+{
+	unsigned n = 0;
+
+	while (n < TRACE_MAX_KEYS && spec->keys[n].name)
+		n++;
+	return n;
+}
+
+/* Binary record types, in the order of enum trace_op (format.md). */
+static const enum trace_op bin_ops[] = {
+	TRACE_OP_DOMAIN, TRACE_OP_MAP,   TRACE_OP_UNMAP, TRACE_OP_ATTACH, TRACE_OP_DETACH,
+	TRACE_OP_DMA,    TRACE_OP_FLUSH, TRACE_OP_QI,    TRACE_OP_WAIT,
+};
+
+unsigned trace_bin_type(enum trace_op op)
+{
+	for (unsigned i = 0; i < sizeof(bin_ops) / sizeof(bin_ops[0]); i++)
+		if (bin_ops[i] == op)
+			return i + 1;
+	return 0;
+}
+
+int trace_bin_op(unsigned type, enum trace_op *op)
+{
+	if (type < 1 || type > sizeof(bin_ops) / sizeof(bin_ops[0]))
+		return -1;
+	*op = bin_ops[type - 1];
+	return 0;
+}
+
+unsigned trace_bin_width(enum trace_kind kind)
+{
+	switch (kind) {
+	case K_DOMID:
+	case K_DID:
+	case K_BDF: return 2;
+	case K_STAGE:
+	case K_LEVELS:
+	case K_PERM:
+	case K_BOOL:
+	case K_XLATE:
+	case K_ACCESS: return 1;
+	case K_PASID: return 4;
+	case K_PAGE_ADDR:
+	case K_ADDR:
+	case K_BYTES: return 8;
+	case K_MAP_SIZE: return 9; /* size, one-page flag */
+	case K_DESC: return 33;    /* words, Q0..Q3 */
+	case K_GEOM: return 8;     /* sets, ways */
+	}
+	return 0;
+}
+
+unsigned trace_bin_record_size(const struct trace_op_spec *spec)
+{
+	unsigned size = TRACE_BIN_RECORD_HEAD;
+
+	for (unsigned i = 0; i < TRACE_MAX_KEYS && spec->keys[i].name; i++)
+		size += trace_bin_width(spec->keys[i].kind);
+	return size;
+}
+
+unsigned trace_bin_encode(const struct trace_fields *f, uint64_t delta, uint8_t *rec)
+{
+	unsigned n = trace_op_nkeys(f->spec), mask = 0;
+	uint8_t *p = rec + TRACE_BIN_RECORD_HEAD;
+
+	rec[0] = (uint8_t)trace_bin_type(f->spec->op);
+	trace_le_put(rec + 1, delta, 8);
+	for (unsigned i = 0; i < n; i++) {
+		const struct trace_key_spec *k = &f->spec->keys[i];
+		unsigned w = trace_bin_width(k->kind);
+
+		memset(p, 0, w);
+		if (f->seen[i]) {
+			mask |= 1u << i;
+			switch (k->kind) {
+			case K_DESC:
+				p[0] = (uint8_t)f->desc_words;
+				for (unsigned j = 0; j < 4; j++)
+					trace_le_put(p + 1 + 8 * j, f->desc[j], 8);
+				break;
+			case K_GEOM:
+				trace_le_put(p, f->v[i] >> 32, 4);
+				trace_le_put(p + 4, f->v[i] & 0xffffffffu, 4);
+				break;
+			case K_MAP_SIZE:
+				trace_le_put(p, f->v[i], 8);
+				p[8] = f->page[i];
+				break;
+			default: trace_le_put(p, f->v[i], w); break;
+			}
+		}
+		p += w;
+	}
+	trace_le_put(rec + 9, mask, 2);
+	return (unsigned)(p - rec);
+}
+
+/* key i of f: seen, with value v. */
+static void put(struct trace_fields *f, const char *name, uint64_t v)
+{
+	int i = key_index(f, name);
+
+	f->seen[i] = true;
+	f->v[i] = v;
+}
+
+static void put_endpoint(struct trace_fields *f, const struct trace_endpoint *ep)
+{
+	put(f, "dev", ep->sid);
+	if (ep->has_pasid)
+		put(f, "pasid", ep->pasid);
+}
+
+void trace_event_fields(const struct trace_event *ev, struct trace_fields *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->spec = trace_op_spec(ev->op);
+	switch (ev->op) {
+	case TRACE_OP_DOMAIN: {
+		const struct trace_domain *d = &ev->u.domain;
+
+		put(f, "id", d->id);
+		put(f, "stage", d->stage);
+		put(f, "levels", d->levels);
+		if (d->has_parent)
+			put(f, "parent", d->parent);
+		break;
+	}
+	case TRACE_OP_MAP:
+	case TRACE_OP_UNMAP: {
+		const struct trace_map *m = &ev->u.map;
+
+		put(f, "dom", m->dom);
+		put(f, "iova", m->iova);
+		put(f, "size", m->size);
+		if (ev->op == TRACE_OP_UNMAP)
+			break;
+		f->page[key_index(f, "size")] = m->one_page;
+		put(f, "pa", m->pa);
+		put(f, "perm", m->perm);
+		if (m->user)
+			put(f, "user", 1);
+		break;
+	}
+	case TRACE_OP_ATTACH: {
+		const struct trace_attach *a = &ev->u.attach;
+		const bool first_level = a->type == TRACE_XLATE_S1 || a->type == TRACE_XLATE_NESTED;
+
+		put_endpoint(f, &a->ep);
+		put(f, "type", a->type);
+		if (a->s1)
+			put(f, "s1", a->s1);
+		if (a->s2)
+			put(f, "s2", a->s2);
+		if (a->has_did)
+			put(f, "did", a->did);
+		/* First-level flags default to 1 with s1 and nested. */
+		if (a->sre != first_level)
+			put(f, "sre", a->sre);
+		if (a->ere != first_level)
+			put(f, "ere", a->ere);
+		if (a->wpe != first_level)
+			put(f, "wpe", a->wpe);
+		if (a->nxe != first_level)
+			put(f, "nxe", a->nxe);
+		if (a->has_ats)
+			put(f, "ats", a->ats);
+		if (a->has_devtlb)
+			put(f, "devtlb", (uint64_t)a->devtlb_sets << 32 | a->devtlb_ways);
+		if (a->has_respond)
+			put(f, "respond", a->respond);
+		break;
+	}
+	case TRACE_OP_DETACH: put_endpoint(f, &ev->u.detach); break;
+	case TRACE_OP_DMA: {
+		const struct trace_dma *d = &ev->u.dma;
+
+		put_endpoint(f, &d->ep);
+		if (d->priv)
+			put(f, "priv", 1);
+		put(f, "addr", d->addr);
+		put(f, "size", d->size);
+		put(f, "op", d->op);
+		break;
+	}
+	case TRACE_OP_FLUSH: {
+		const struct trace_flush *fl = &ev->u.flush;
+
+		put(f, "dom", fl->dom);
+		if (fl->has_pasid)
+			put(f, "pasid", fl->pasid);
+		if (fl->size) {
+			put(f, "iova", fl->iova);
+			put(f, "size", fl->size);
+		}
+		if (fl->leaf)
+			put(f, "leaf", 1);
+		break;
+	}
+	case TRACE_OP_QI:
+		put(f, "desc", 0);
+		f->desc_words = ev->u.qi.words;
+		for (unsigned i = 0; i < 4; i++)
+			f->desc[i] = ev->u.qi.qw[i];
+		break;
+	case TRACE_OP_WAIT: break;
+	}
+}
+
+/* name of an enumerated value, or the number when it has none. */
+static void format_word(char *buf, size_t len, uint64_t v, const char *const *names, unsigned n)
+{
+	if (v < n && names[v])
+		snprintf(buf, len, "%s", names[v]);
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+}
+
+void trace_format_value(const struct trace_fields *f, unsigned i, char *buf, size_t len)
+{
+	uint64_t v = f->v[i];
+
+	switch (f->spec->keys[i].kind) {
+	case K_DOMID:
+	case K_DID:
+	case K_PASID:
+	case K_BYTES: snprintf(buf, len, "%" PRIu64, v); break;
+	case K_PAGE_ADDR:
+	case K_ADDR: snprintf(buf, len, "0x%" PRIx64, v); break;
+	case K_MAP_SIZE:
+		if (f->page[i] && v == 1ull << 12)
+			snprintf(buf, len, "4K");
+		else if (f->page[i] && v == 1ull << 21)
+			snprintf(buf, len, "2M");
+		else if (f->page[i] && v == 1ull << 30)
+			snprintf(buf, len, "1G");
+		else
+			snprintf(buf, len, "0x%" PRIx64, v);
+		break;
+	case K_STAGE: format_word(buf, len, v, WORDS(stage_words)); break;
+	case K_LEVELS: format_word(buf, len, v, WORDS(levels_words)); break;
+	case K_BOOL: format_word(buf, len, v, WORDS(bool_words)); break;
+	case K_XLATE: format_word(buf, len, v, WORDS(xlate_words)); break;
+	case K_ACCESS: format_word(buf, len, v, WORDS(access_words)); break;
+	case K_PERM:
+		if (v & ~(uint64_t)7)
+			snprintf(buf, len, "0x%" PRIx64, v);
+		else
+			snprintf(buf, len, "%s%s%s", v & TRACE_PERM_R ? "r" : "",
+				 v & TRACE_PERM_W ? "w" : "", v & TRACE_PERM_X ? "x" : "");
+		break;
+	case K_BDF: trace_format_bdf(buf, len, (uint16_t)v); break;
+	case K_DESC: {
+		size_t off = 0;
+
+		buf[0] = '\0';
+		for (unsigned w = 0; w < f->desc_words && w < 4 && off < len; w++) {
+			int n = snprintf(buf + off, len - off, "%s0x%" PRIx64, w ? "," : "",
+					 f->desc[w]);
+
+			if (n < 0)
+				break;
+			off += (size_t)n;
+		}
+		break;
+	}
+	case K_GEOM: snprintf(buf, len, "%" PRIu64 "x%" PRIu64, v >> 32, v & 0xffffffffu); break;
+	}
 }

@@ -1,13 +1,14 @@
 /*
- * Trace reader: tokenizer and parser for the text trace format, version 1
- * (traces/format.md).
+ * Trace reader for the trace format, version 1 (traces/format.md): the text
+ * form (tokenizer and parser) and the binary form (zstd-compressed records),
+ * told apart by the first byte.
  *
- * A reader pulls one line at a time from a FILE* or a memory buffer and
- * yields one parsed, range-checked event per call, with its line number and
- * cycle. Events are flavour-neutral (stages and translation types, not VT-d
- * encodings); the driver turns them into table edits and DMA requests.
- * Every malformed line stops the reader with one message of the form
- * "FILE:LINE: <field or op>: <what was wrong>, expected <what>".
+ * A reader pulls one line (or record) at a time from a FILE* or a memory
+ * buffer and yields one parsed, range-checked event per call, with its line
+ * (record) number and cycle; nothing it keeps grows with the trace. Events are flavour-neutral
+ * (stages and translation types, not VT-d encodings); the driver turns them into table edits and
+ * DMA requests. Every malformed line stops the reader with one message of the form "FILE:LINE:
+ * <field or op>: <what was wrong>, expected <what>".
  */
 #ifndef IOMMUSIM_TRACE_H
 #define IOMMUSIM_TRACE_H
@@ -121,7 +122,7 @@ struct trace_dma {
 
 struct trace_event {
 	enum trace_op op;
-	unsigned line;  /* 1-based line in the trace */
+	uint64_t line;  /* 1-based line (record number in a binary trace) */
 	uint64_t cycle; /* absolute cycle stamp */
 	union {
 		struct trace_domain domain;
@@ -136,11 +137,20 @@ struct trace_event {
 
 struct trace_reader;
 
+enum trace_format {
+	TRACE_FORMAT_AUTO, /* not known yet / either */
+	TRACE_FORMAT_TEXT,
+	TRACE_FORMAT_BIN,
+};
+
 /* name is what messages call the trace (usually its path); it is copied.
  * The reader does not own f. Both return NULL when out of memory. */
 struct trace_reader *trace_open_file(FILE *f, const char *name);
 struct trace_reader *trace_open_mem(const char *buf, size_t len, const char *name);
 void trace_close(struct trace_reader *r);
+/* Before the first trace_next: accept only this form (the default,
+ * TRACE_FORMAT_AUTO, takes either). */
+void trace_expect_format(struct trace_reader *r, enum trace_format format);
 
 /* Reads the next event into *ev: 1 when one was read, 0 at the end of the
  * trace, negative -IOMMU_E* on malformed input (trace_error says why) or a
@@ -148,6 +158,14 @@ void trace_close(struct trace_reader *r);
 int trace_next(struct trace_reader *r, struct trace_event *ev);
 const char *trace_error(const struct trace_reader *r);
 const char *trace_name(const struct trace_reader *r);
+/* What comes between "NAME:" and the line number in messages: "" for a
+ * text trace, "record " for a binary one. */
+const char *trace_unit(const struct trace_reader *r);
+/* The form being read (TRACE_FORMAT_AUTO before the first trace_next). */
+enum trace_format trace_format(const struct trace_reader *r);
+const char *trace_format_name(enum trace_format format);
+/* Input bytes consumed so far (compressed bytes for a binary trace). */
+uint64_t trace_input_pos(const struct trace_reader *r);
 
 /* Operation keyword ("map") and short names used in records. */
 const char *trace_op_name(enum trace_op op);
