@@ -113,6 +113,52 @@ static void test_miss_then_hit(void)
 	tfx_fini(&f);
 }
 
+/* Submissions may come out of cycle order (an ATS endpoint's translated
+ * request is submitted from the completion of its translation request):
+ * the engine accepts them by arrival cycle, equal cycles in submission
+ * order; an arrival before the current cycle is refused. */
+static void on_done_chain(void *ctx, const struct iommu_timed *r)
+{
+	on_done(ctx, r);
+	if (r->tag == 1) /* the follow-up arrives 10 cycles after the answer */
+		submit(ctx, r->done + 10, 0, 0, 9);
+}
+
+static void test_arrival_order(void)
+{
+	struct tfx f;
+	struct iommu_tparams p;
+	const struct iommu_timed *a, *b, *c, *z;
+	struct iommu_req r = unit_req(SID, 0, IOMMU_ACC_READ);
+
+	iommu_tparams_default(&p);
+	if (!tfx_init(&f, &p))
+		return;
+	iommu_timing_destroy(f.t);
+	f.t = iommu_timing_create(f.fx.mmu, &p, on_done_chain, &f);
+	if (!UNIT_TRUE(f.t != NULL)) {
+		unit_fx_fini(&f.fx);
+		return;
+	}
+	submit(&f, 0, 0, 0, 1);    /* cold walk, answered at 412 */
+	submit(&f, 2000, 0, 0, 3); /* submitted before 2 but arrives after it */
+	submit(&f, 1000, 0, 0, 2);
+	iommu_timing_drain(f.t);
+	a = find(&f, 1);
+	b = find(&f, 2);
+	c = find(&f, 3);
+	z = find(&f, 9);
+	if (UNIT_TRUE(a && b && c && z)) {
+		UNIT_EQ_HEX(a->done, 412);
+		UNIT_EQ_HEX(z->accept, 422); /* submitted during cycle 412's completion */
+		UNIT_EQ_HEX(z->done, 426);   /* a hit: the walk's fills are in */
+		UNIT_EQ_HEX(b->accept, 1000);
+		UNIT_EQ_HEX(c->accept, 2000);
+	}
+	UNIT_EQ_HEX(iommu_timing_submit(f.t, iommu_timing_now(f.t) - 1, &r, 7), -IOMMU_EINVAL);
+	tfx_fini(&f);
+}
+
 /* Hit-under-miss: a hit accepted after a miss is answered first. The miss
  * (another GiB: the second-level L4 entry is in the PWC) reads 3 entries. */
 static void test_hit_under_miss(void)
@@ -275,6 +321,7 @@ static void test_params(void)
 void unit_register(void)
 {
 	static const struct unit_test tests[] = {
+		{"arrivals out of order, submit from a completion", test_arrival_order},
 		{"cold miss, then a hit", test_miss_then_hit},
 		{"hit under miss", test_hit_under_miss},
 		{"walker slots", test_walker_slots},

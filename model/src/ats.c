@@ -82,54 +82,71 @@ static bool devtlb_allows(unsigned perm, const struct iommu_req *req)
 	}
 }
 
-/* The translated request for a device-TLB translation. */
-static int ats_translated(struct iommu *mmu, const struct iommu_req *req, uint64_t page,
-			  uint64_t size, unsigned perm, struct iommu_resp *resp)
+void ats_dev_translated_req(const struct iommu_req *req, const struct ats_xlate *x,
+			    struct iommu_req *t)
 {
-	struct iommu_req t = *req;
-	int rc;
-
-	t.at = IOMMU_AT_TRANSLATED;
-	t.addr = page | (req->addr & (size - 1));
-	rc = iommu_translate(mmu, &t, resp);
-	if (rc == 0) {
-		resp->page_size = size;
-		resp->perm = perm;
-	}
-	return rc;
+	*t = *req;
+	t->at = IOMMU_AT_TRANSLATED;
+	t->addr = x->page | (req->addr & (x->size - 1));
 }
 
-int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *req,
-		struct iommu_resp *resp)
+void ats_dev_translated_resp(const struct ats_xlate *x, struct iommu_resp *resp, int rc)
 {
-	struct iommu_req tr = *req;
-	struct devtlb_entry e;
-	int rc;
+	if (rc == 0) {
+		resp->page_size = x->size;
+		resp->perm = x->perm;
+	}
+	resp->source = x->source;
+	resp->fill_seq = x->seq;
+	resp->did = x->did;
+	resp->pgtt = x->pgtt;
+	if (x->source != IOMMU_SRC_DEVTLB) {
+		resp->global = x->global;
+		resp->refs = x->refs;
+	}
+}
 
+bool ats_dev_lookup(struct ats_dev *d, const struct iommu_req *req, struct ats_xlate *x)
+{
 	for (unsigned level = 1; level <= 3; level++) {
 		struct cache_key k = devtlb_key(req, level);
 		const struct devtlb_entry *hit = cache_find(&d->tlb, k.w[1], &k);
 
 		if (hit && devtlb_allows(hit->perm, req)) {
 			cache_account(&d->tlb, true);
-			e = *hit;
-			rc = ats_translated(mmu, req, e.page, 1ull << (12 + 9 * (level - 1)),
-					    e.perm, resp);
-			resp->source = IOMMU_SRC_DEVTLB;
-			resp->fill_seq = e.seq;
-			resp->did = e.did;
-			resp->pgtt = e.pgtt;
-			return rc;
+			*x = (struct ats_xlate){
+				.page = hit->page,
+				.size = 1ull << (12 + 9 * (level - 1)),
+				.perm = hit->perm,
+				.global = hit->global,
+				.seq = hit->seq,
+				.did = hit->did,
+				.pgtt = hit->pgtt,
+				.source = IOMMU_SRC_DEVTLB,
+			};
+			return true;
 		}
 	}
 	cache_account(&d->tlb, false);
+	return false;
+}
 
-	/* Miss: translation request; writes ask for write permission (NW = 0). */
-	tr.at = IOMMU_AT_TRANSLATION_REQ;
-	tr.no_write = req->access != IOMMU_ACC_WRITE;
-	rc = iommu_translate(mmu, &tr, resp);
-	if (rc)
-		return rc; /* Unsupported Request, or a request no bus carries */
+void ats_dev_tr_req(const struct iommu_req *req, struct iommu_req *tr)
+{
+	*tr = *req;
+	tr->at = IOMMU_AT_TRANSLATION_REQ;
+	tr->no_write = req->access != IOMMU_ACC_WRITE; /* writes ask for write permission */
+}
+
+int ats_dev_complete(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *req,
+		     struct iommu_resp *resp, struct ats_xlate *x)
+{
+	struct devtlb_entry e;
+	unsigned level;
+	struct cache_key k;
+
+	if (!resp->ok)
+		return 1;
 	if (!devtlb_allows(resp->perm, req)) {
 		/* The completion grants too little: the device cannot do this DMA. */
 		resp->ok = false;
@@ -146,30 +163,55 @@ int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *re
 		.did = resp->did,
 		.pgtt = (uint8_t)resp->pgtt,
 	};
-	{
-		unsigned level = resp->page_size == (1ull << 30)   ? 3
-				 : resp->page_size == (1ull << 21) ? 2
-								   : 1;
-		struct cache_key k = devtlb_key(req, level);
-		uint64_t size = resp->page_size;
+	level = resp->page_size == (1ull << 30) ? 3 : resp->page_size == (1ull << 21) ? 2 : 1;
+	k = devtlb_key(req, level);
+	cache_fill(&d->tlb, k.w[1], &k, &e);
+	/* The DMA's translation came from the IOMMU (walk or IOTLB): the
+	 * translated request keeps that identity and its memory references. */
+	*x = (struct ats_xlate){
+		.page = e.page,
+		.size = resp->page_size,
+		.perm = e.perm,
+		.global = resp->global,
+		.seq = resp->fill_seq,
+		.did = resp->did,
+		.pgtt = (uint8_t)resp->pgtt,
+		.source = resp->source,
+		.refs = resp->refs,
+	};
+	return 0;
+}
 
-		/* The DMA's translation came from the IOMMU (walk or IOTLB): keep
-		 * that identity and its memory references across the translated
-		 * request. */
-		struct iommu_resp tr_resp = *resp;
+/* The translated request for a device-TLB translation. */
+static int ats_translated(struct iommu *mmu, const struct iommu_req *req, const struct ats_xlate *x,
+			  struct iommu_resp *resp)
+{
+	struct iommu_req t;
+	int rc;
 
-		cache_fill(&d->tlb, k.w[1], &k, &e);
-		rc = ats_translated(mmu, req, e.page, size, e.perm, resp);
-		if (rc == 0) {
-			resp->source = tr_resp.source;
-			resp->fill_seq = tr_resp.fill_seq;
-			resp->did = tr_resp.did;
-			resp->pgtt = tr_resp.pgtt;
-			resp->global = tr_resp.global;
-			resp->refs = tr_resp.refs;
-		}
-		return rc;
-	}
+	ats_dev_translated_req(req, x, &t);
+	rc = iommu_translate(mmu, &t, resp);
+	if (rc == 0 || x->source == IOMMU_SRC_DEVTLB)
+		ats_dev_translated_resp(x, resp, rc);
+	return rc;
+}
+
+int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *req,
+		struct iommu_resp *resp)
+{
+	struct iommu_req tr;
+	struct ats_xlate x;
+	int rc;
+
+	if (ats_dev_lookup(d, req, &x))
+		return ats_translated(mmu, req, &x, resp);
+	ats_dev_tr_req(req, &tr);
+	rc = iommu_translate(mmu, &tr, resp);
+	if (rc)
+		return rc; /* Unsupported Request, or a request no bus carries */
+	if (ats_dev_complete(d, mmu, req, resp, &x))
+		return 1;
+	return ats_translated(mmu, req, &x, resp);
 }
 
 struct devtlb_sel {

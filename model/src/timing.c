@@ -103,7 +103,6 @@ struct iommu_timing {
 	uint64_t q_ready;     /* the scan ends at this cycle */
 	uint64_t devtlb_done; /* last device-TLB invalidation completion */
 	uint64_t in_flight;
-	uint64_t last_arrive;
 	struct iommu_timing_stats st;
 };
 
@@ -244,6 +243,11 @@ uint64_t iommu_timing_in_flight(const struct iommu_timing *t)
 	return t->in_flight;
 }
 
+size_t iommu_timing_queue_pending(const struct iommu_timing *t)
+{
+	return t->jobs_n;
+}
+
 const struct iommu_timing_stats *iommu_timing_stats(const struct iommu_timing *t)
 {
 	return &t->st;
@@ -275,9 +279,10 @@ static int pool_get(struct iommu_timing *t)
 int iommu_timing_submit(struct iommu_timing *t, uint64_t cycle, const struct iommu_req *req,
 			uint64_t tag)
 {
+	size_t k;
 	int i;
 
-	if (cycle < t->now || cycle < t->last_arrive)
+	if (cycle < t->now)
 		return -IOMMU_EINVAL;
 	i = pool_get(t);
 	if (i == NONE)
@@ -286,9 +291,11 @@ int iommu_timing_submit(struct iommu_timing *t, uint64_t cycle, const struct iom
 		size_t oc = t->arr_cap;
 		int *na = malloc((oc ? 2 * oc : 64) * sizeof(*na));
 
-		if (!na)
+		if (!na) {
+			t->free_list[t->nfree++] = i;
 			return -IOMMU_ENOMEM;
-		for (size_t k = 0; k < t->arr_n; k++)
+		}
+		for (k = 0; k < t->arr_n; k++)
 			na[k] = t->arr[(t->arr_head + k) % oc];
 		free(t->arr);
 		t->arr = na;
@@ -299,8 +306,17 @@ int iommu_timing_submit(struct iommu_timing *t, uint64_t cycle, const struct iom
 	t->pool[i].req = *req;
 	t->pool[i].tag = tag;
 	t->pool[i].arrive = cycle;
-	t->arr[(t->arr_head + t->arr_n++) % t->arr_cap] = i;
-	t->last_arrive = cycle;
+	/* Arrivals in cycle order, submission order among equal cycles: insert
+	 * from the tail (usually where it belongs). */
+	for (k = t->arr_n; k > 0; k--) {
+		size_t prev = (t->arr_head + k - 1) % t->arr_cap;
+
+		if (t->pool[t->arr[prev]].arrive <= cycle)
+			break;
+		t->arr[(t->arr_head + k) % t->arr_cap] = t->arr[prev];
+	}
+	t->arr[(t->arr_head + k) % t->arr_cap] = i;
+	t->arr_n++;
 	t->in_flight++;
 	t->st.requests++;
 	return 0;
@@ -318,9 +334,13 @@ static void complete(struct iommu_timing *t, int i, bool walked)
 	t->st.completed++;
 	t->st.last_cycle = t->now;
 	t->in_flight--;
-	if (t->cb)
-		t->cb(t->cb_ctx, &r->out);
 	t->free_list[t->nfree++] = i;
+	if (t->cb) {
+		/* A copy: the callback may submit requests (the pool may move). */
+		struct iommu_timed out = r->out;
+
+		t->cb(t->cb_ctx, &out);
+	}
 }
 
 /* --- The cycle --------------------------------------------------------------------- */

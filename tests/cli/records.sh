@@ -4,7 +4,7 @@
 # file. records.sh IOMMUSIM JSONCHECK TRACE [GOLDEN.csv]
 set -u
 bin=$1 jsoncheck=$2 trace=$3 golden=${4:-}
-header='id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,fault_addr,source,oracle'
+header='id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,fault_addr,source,oracle,issue,done,latency'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" run --trace "$trace" --records "$tmp/rec.csv" --json "$tmp/out.json" >/dev/null ||
@@ -21,8 +21,13 @@ if [[ $rows -ne $expected_rows ]]; then
   echo "FAIL rows: expected $expected_rows (dma lines in $trace), actual $rows"; fail=1
 fi
 "$jsoncheck" "$tmp/out.json" requests "$expected_rows" || fail=1
-if awk -F, 'NR > 1 && NF != 18 { exit 1 }' "$tmp/rec.csv"; then :; else
-  echo "FAIL: a row does not have 18 columns"; fail=1
+if awk -F, 'NR > 1 && NF != 21 { exit 1 }' "$tmp/rec.csv"; then :; else
+  echo "FAIL: a row does not have 21 columns"; fail=1
+fi
+# Timing: a request is issued at or after its time stamp, and its latency is
+# done - issue, at least the 4 cycles of an IOTLB hit (docs/uarch.md §4).
+if awk -F, 'NR > 1 && ($19 < $9 || $20 - $19 != $21 || $21 < 4) { exit 1 }' "$tmp/rec.csv"; then :; else
+  echo "FAIL: a row has issue < cycle, latency != done - issue, or latency < 4"; fail=1
 fi
 # source and oracle take known words only.
 if awk -F, 'NR > 1 && ($17 !~ /^(walk|iotlb|devtlb|untranslated)$/ || $18 !~ /^(|stale|missing_flush)$/) { exit 1 }' "$tmp/rec.csv"; then :; else

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum key_type { K_UINT, K_BOOL, K_REPL, K_SAGAW };
+enum key_type { K_UINT, K_BOOL, K_REPL, K_SAGAW, K_SOFTWARE };
 
 struct key {
 	const char *section, *name;
@@ -23,6 +23,8 @@ struct key {
 
 #define MMU(f)     offsetof(struct sim_config, mmu.f)
 #define BLD(f)     offsetof(struct sim_config, builder.f)
+#define TIM(f)     offsetof(struct sim_config, timing.f)
+#define RPL(f)     offsetof(struct sim_config, replay.f)
 #define GEOM(c, f) offsetof(struct sim_config, mmu.c.f)
 #define CACHE_KEYS(sec)                                                                            \
 	{#sec, "sets", K_UINT, GEOM(sec, sets), 1, 1u << 20},                                      \
@@ -58,6 +60,20 @@ static const struct key keys[] = {
 	{"builder", "preset_ad", K_BOOL, BLD(preset_ad), 0, 1},
 	{"builder", "sl_ad", K_BOOL, BLD(sl_ad), 0, 1},
 	{"builder", "flush_on_attach", K_BOOL, BLD(flush_on_attach), 0, 1},
+	{"pipe", "ctx_lat", K_UINT, TIM(ctx_lat), 1, 20},
+	{"pipe", "pasid_lat", K_UINT, TIM(pasid_lat), 1, 20},
+	{"pipe", "iotlb_lat", K_UINT, TIM(iotlb_lat), 1, 20},
+	{"pipe", "pwc_lat", K_UINT, TIM(pwc_lat), 0, 1000},
+	{"walk", "slots", K_UINT, TIM(walk_slots), 1, 64},
+	{"walk", "miss_queue", K_UINT, TIM(miss_queue), 1, 4096},
+	{"mem", "latency", K_UINT, TIM(mem_latency), 1, 1000000},
+	{"mem", "outstanding", K_UINT, TIM(mem_outstanding), 1, 1024},
+	{"mem", "interval", K_UINT, TIM(mem_interval), 1, 1000},
+	{"resp", "queue", K_UINT, TIM(resp_queue), 1, 4096},
+	{"ats", "link_latency", K_UINT, TIM(ats_link_latency), 0, 1000000},
+	{"ats", "devtlb_inv_latency", K_UINT, TIM(devtlb_inv_latency), 0, 1000000},
+	{"replay", "software", K_SOFTWARE, RPL(software), 0, 0},
+	{"replay", "outstanding", K_UINT, RPL(outstanding), 0, 65536},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -68,6 +84,7 @@ void config_default(struct sim_config *c)
 	iommu_config_default(&c->mmu);
 	vtd_builder_config_default(&c->builder);
 	iommu_tparams_default(&c->timing);
+	driver_replay_params_default(&c->replay);
 }
 
 /* The keys of a section, for "expected one of ...". */
@@ -159,6 +176,17 @@ static int set_key(struct sim_config *c, const char *section, const char *name, 
 				return -1;
 			}
 			return 0;
+		case K_SOFTWARE:
+			if (!strcmp(v, "ordered"))
+				*(enum driver_software *)field = DRIVER_SW_ORDERED;
+			else if (!strcmp(v, "stamp"))
+				*(enum driver_software *)field = DRIVER_SW_STAMP;
+			else {
+				snprintf(err, errlen, "%s.%s: '%s', expected ordered or stamp",
+					 section, name, v);
+				return -1;
+			}
+			return 0;
 		case K_SAGAW: {
 			/* A comma-separated list of 39, 48, 57 (address widths). */
 			unsigned mask = 0;
@@ -193,7 +221,8 @@ static int set_key(struct sim_config *c, const char *section, const char *name, 
 	if (!known_section(section))
 		snprintf(err, errlen,
 			 "[%s]: unknown section, expected iommu, context_cache, "
-			 "pasid_cache, iotlb, fl_pwc, sl_pwc, nested_tlb or builder",
+			 "pasid_cache, iotlb, fl_pwc, sl_pwc, nested_tlb, builder, pipe, walk, "
+			 "mem, resp, ats or replay",
 			 section);
 	else {
 		section_keys(section, list, sizeof(list));
@@ -258,18 +287,66 @@ static int config_check(const struct sim_config *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* The INI reader splits lines longer than its buffer: a long comment line
+ * is cut (it carries nothing), any other long line is an error. Returns the
+ * text to parse (malloc'd), or NULL with err set. */
+static char *config_lines(const char *name, const char *text, char *err, size_t errlen)
+{
+	const size_t max = INI_MAX_LINE - 2; /* characters, without the newline */
+	size_t len = strlen(text);
+	char *out = malloc(len + 1), *o = out;
+	unsigned line = 1;
+
+	if (!out) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	for (const char *p = text; *p; line++) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		const char *q = p;
+
+		while (q < p + n && (*q == ' ' || *q == '\t'))
+			q++;
+		if (n > max && q < p + n && (*q == ';' || *q == '#')) {
+			memcpy(o, p, max);
+			o += max;
+		} else if (n > max) {
+			snprintf(err, errlen,
+				 "%s:%u: a line of %zu characters, expected at most %zu", name,
+				 line, n, max);
+			free(out);
+			return NULL;
+		} else {
+			memcpy(o, p, n);
+			o += n;
+		}
+		if (nl)
+			*o++ = '\n';
+		p += n + (nl ? 1 : 0);
+	}
+	*o = 0;
+	return out;
+}
+
 /* Parses INI text (NUL-terminated) named name over c. */
 int config_parse(struct sim_config *c, const char *name, const char *text, char *err, size_t errlen)
 {
-	struct ini_ctx *x = calloc(1, sizeof(*x));
+	struct ini_ctx *x;
+	char *lines = config_lines(name, text, err, errlen);
 	int line;
 
+	if (!lines)
+		return -1;
+	x = calloc(1, sizeof(*x));
 	if (!x) {
+		free(lines);
 		snprintf(err, errlen, "%s: out of memory", name);
 		return -1;
 	}
 	x->c = c;
-	line = ini_parse_string(text, config_ini_line, x);
+	line = ini_parse_string(lines, config_ini_line, x);
+	free(lines);
 	if (line > 0) {
 		if (!x->err[0])
 			snprintf(x->err, sizeof(x->err),

@@ -8,10 +8,13 @@
 #include "iommu/timing.h"
 #include "iommu/vtd_builder.h"
 
+#include "replay.h"
+
 struct sim_config {
 	struct iommu_config mmu;
 	struct vtd_builder_config builder;
 	struct iommu_tparams timing;
+	struct driver_replay_params replay;
 };
 
 /* The documented defaults. */

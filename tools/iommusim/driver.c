@@ -20,6 +20,30 @@
 #include "iommu/vtd_qi.h"
 #include "iommu/vtd_regs.h"
 
+/* A page request of a DMA in flight: one per 4 KiB the DMA touches (a PCIe
+ * request never crosses a 4 KiB boundary). An ATS endpoint's page is a
+ * translation request then a translated request, or only the latter on a
+ * device-TLB hit. */
+enum chunk_phase { CH_UNTRANSLATED, CH_TRANSLATION_REQ, CH_TRANSLATED };
+
+struct chunk {
+	uint64_t dma;         /* sequence number of its DMA request */
+	struct iommu_req req; /* the page's untranslated request */
+	struct ats_dev *ep;
+	enum chunk_phase phase;
+	struct ats_xlate x; /* what the translated request uses */
+};
+
+/* A DMA request in flight; records leave in trace order. */
+struct pend {
+	struct driver_record rec;
+	uint32_t left; /* page requests not answered yet */
+	bool done;
+	bool first_seen;       /* the page at the DMA's address answered */
+	uint64_t flagged_addr; /* lowest oracle-flagged page so far */
+	enum iommu_source flagged_source;
+};
+
 struct driver {
 	struct sparse_mem *sm;
 	struct iommu_mem mem;
@@ -39,19 +63,57 @@ struct driver {
 	struct driver_qerror qerr[DRIVER_MAX_QERRORS];
 	size_t nqerr;
 	struct driver_summary sum;
+	/* timing */
+	struct iommu_timing *tm;
+	struct iommu_tparams tp;
+	struct driver_replay_params rp;
+	struct chunk *chunks;
+	int *chunk_free;
+	size_t nchunks, capchunks, nchunk_free;
+	struct pend *pend; /* ring by DMA sequence number */
+	size_t cappend;
+	uint64_t pend_head, pend_tail; /* oldest unfinished, next to issue */
+	uint32_t *dev_out;             /* closed loop: DMA requests in flight per source ID */
+	const struct trace_reader *cur_r;
+	int async_rc;
+	struct iommu_hist lat_dma, lat_xlate;
+	uint64_t cycles; /* when the replay drained */
 	char err[640];
 };
 
+static void on_timed(void *ctx, const struct iommu_timed *t);
+
 struct driver *driver_create(const struct iommu_config *mmu_cfg,
 			     const struct vtd_builder_config *builder_cfg, const char **why)
+{
+	struct iommu_tparams tp;
+	struct driver_replay_params rp;
+
+	iommu_tparams_default(&tp);
+	driver_replay_params_default(&rp);
+	return driver_create_timed(mmu_cfg, builder_cfg, &tp, &rp, why);
+}
+
+struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
+				   const struct vtd_builder_config *builder_cfg,
+				   const struct iommu_tparams *tp,
+				   const struct driver_replay_params *rp, const char **why)
 {
 	struct driver *d = calloc(1, sizeof(*d));
 
 	*why = "out of memory";
 	if (!d)
 		return NULL;
-	if (iommu_config_check(mmu_cfg, why))
+	if (iommu_config_check(mmu_cfg, why) || iommu_tparams_check(tp, why))
 		goto fail;
+	*why = "out of memory";
+	d->tp = *tp;
+	d->rp = *rp;
+	if (rp->outstanding) {
+		d->dev_out = calloc(1u << 16, sizeof(*d->dev_out));
+		if (!d->dev_out)
+			goto fail;
+	}
 	*why = "out of memory";
 	d->sm = sparse_mem_create(mmu_cfg->haw);
 	if (!d->sm)
@@ -71,6 +133,9 @@ struct driver *driver_create(const struct iommu_config *mmu_cfg,
 		*why = "the table builder could not be created";
 		goto fail;
 	}
+	d->tm = iommu_timing_create(d->mmu, tp, on_timed, d);
+	if (!d->tm)
+		goto fail;
 	*why = NULL;
 	return d;
 fail:
@@ -82,6 +147,7 @@ void driver_destroy(struct driver *d)
 {
 	if (!d)
 		return;
+	iommu_timing_destroy(d->tm); /* first: it observes the IOMMU's queue */
 	if (d->b)
 		vtd_builder_destroy(d->b);
 	if (d->oracle)
@@ -92,6 +158,10 @@ void driver_destroy(struct driver *d)
 	if (d->sm)
 		sparse_mem_destroy(d->sm);
 	free(d->ep);
+	free(d->chunks);
+	free(d->chunk_free);
+	free(d->pend);
+	free(d->dev_out);
 	free(d);
 }
 
@@ -302,34 +372,274 @@ static uint16_t attachment_did(const struct driver *d, const struct iommu_req *r
 	return 0;
 }
 
-/* One page translation: through the device TLB for an ATS endpoint. resp
- * is the model's response; *source says what served the translation. */
-static int translate_page(struct driver *d, struct ats_dev *ep, const struct iommu_req *req,
-			  struct iommu_resp *resp, enum iommu_source *source, uint64_t *reads)
-{
-	const struct iommu_stats *st = iommu_stats(d->mmu);
-	uint64_t reads0 = st->walk_mem_reads;
-	int rc = ep ? ats_dev_dma(ep, d->mmu, req, resp) : iommu_translate(d->mmu, req, resp);
+/* ---- Timed DMA ------------------------------------------------------------ */
 
-	*reads = st->walk_mem_reads - reads0;
-	*source = resp->source;
+/* An error met while the engine runs (in a completion): kept and returned by
+ * the trace event being applied, or by the end of the replay. */
+__attribute__((format(printf, 3, 4))) static void async_fail(struct driver *d, int rc,
+							     const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->async_rc)
+		return;
+	d->async_rc = rc;
+	va_start(ap, fmt);
+	vsnprintf(d->err, sizeof(d->err), fmt, ap);
+	va_end(ap);
+}
+
+static struct pend *pend_of(struct driver *d, uint64_t seq)
+{
+	return &d->pend[seq % d->cappend];
+}
+
+/* Records leave in trace order, as soon as every earlier one has. */
+static void pend_retire(struct driver *d)
+{
+	while (d->pend_head != d->pend_tail && pend_of(d, d->pend_head)->done) {
+		struct pend *p = pend_of(d, d->pend_head);
+
+		if (p->rec.oracle != VTD_ORACLE_OK)
+			p->rec.source = p->flagged_source;
+		if (!p->rec.ok) {
+			p->rec.hpa = 0;
+			p->rec.page_size = 0;
+			p->rec.perm = 0;
+			p->rec.did = 0;
+		}
+		if (finish_record(d, &p->rec))
+			async_fail(d, -IOMMU_EIO,
+				   "%s:%s%" PRIu64 ": dma: the request's record "
+				   "could not be written",
+				   trace_name(d->cur_r), trace_unit(d->cur_r), p->rec.line);
+		d->pend_head++;
+	}
+}
+
+static int pend_push(struct driver *d, const struct driver_record *rec)
+{
+	if (d->pend_tail - d->pend_head == d->cappend) {
+		size_t cap = d->cappend ? 2 * d->cappend : 64;
+		struct pend *np = malloc(cap * sizeof(*np));
+
+		if (!np)
+			return -IOMMU_ENOMEM;
+		for (uint64_t q = d->pend_head; q != d->pend_tail; q++)
+			np[q % cap] = d->pend[q % d->cappend];
+		free(d->pend);
+		d->pend = np;
+		d->cappend = cap;
+	}
+	*pend_of(d, d->pend_tail) = (struct pend){.rec = *rec};
+	d->pend_tail++;
+	return 0;
+}
+
+static int chunk_get(struct driver *d)
+{
+	if (!d->nchunk_free) {
+		size_t cap = d->capchunks ? 2 * d->capchunks : 64;
+		struct chunk *nc = realloc(d->chunks, cap * sizeof(*nc));
+		int *nf;
+
+		if (!nc)
+			return -1;
+		d->chunks = nc;
+		nf = realloc(d->chunk_free, cap * sizeof(*nf));
+		if (!nf)
+			return -1;
+		d->chunk_free = nf;
+		for (size_t i = cap; i > d->capchunks; i--)
+			d->chunk_free[d->nchunk_free++] = (int)(i - 1);
+		d->capchunks = cap;
+	}
+	return d->chunk_free[--d->nchunk_free];
+}
+
+static void chunk_put(struct driver *d, int c)
+{
+	d->chunk_free[d->nchunk_free++] = c;
+}
+
+static uint64_t walk_reads(const struct iommu_refs *f)
+{
+	uint64_t n = 0;
+
+	for (unsigned l = 1; l <= IOMMU_MAX_LEVELS; l++)
+		n += f->fl[l] + f->sl[l];
+	return n;
+}
+
+/* A page's final answer: into its DMA's record. */
+static void chunk_answer(struct driver *d, int c, struct iommu_resp *resp, uint64_t done)
+{
+	struct chunk *ch = &d->chunks[c];
+	struct pend *p = pend_of(d, ch->dma);
+	struct driver_record *rec = &p->rec;
+	uint64_t a = ch->req.addr;
+	enum vtd_oracle_verdict v;
+
 	/* The driver's fault handler: read and clear the fault records, as
 	 * Linux does on the fault event, so that later faults are recorded. */
 	if (resp->fault_recorded)
 		vtd_builder_service_faults(d->b);
-	return rc;
+	v = vtd_oracle_check(d->oracle, &ch->req, resp);
+	rec->mem_reads += walk_reads(&resp->refs);
+	if (a == rec->dma.addr) {
+		rec->hpa = resp->hpa;
+		rec->page_size = resp->page_size;
+		rec->perm = resp->perm;
+		rec->did = ch->ep ? attachment_did(d, &ch->req) : resp->did;
+		rec->source = resp->source;
+		p->first_seen = true;
+	}
+	if (v != VTD_ORACLE_OK) {
+		if (rec->oracle == VTD_ORACLE_OK || a < p->flagged_addr) {
+			p->flagged_addr = a;
+			rec->oracle_addr = a;
+			p->flagged_source = resp->source;
+		}
+		if (v == VTD_ORACLE_STALE || rec->oracle == VTD_ORACLE_OK)
+			rec->oracle = v;
+	}
+	if (!resp->ok && (rec->ok || a < rec->fault_addr)) {
+		rec->ok = false;
+		rec->fault = resp->fault;
+		rec->fault_addr = a;
+	}
+	if (done > rec->done)
+		rec->done = done;
+	chunk_put(d, c);
+	if (--p->left == 0) {
+		p->done = true;
+		rec->latency = rec->done - rec->issue;
+		iommu_hist_add(&d->lat_dma, rec->latency);
+		if (d->dev_out)
+			d->dev_out[rec->dma.ep.sid]--;
+		pend_retire(d);
+	}
+}
+
+static void chunk_submit(struct driver *d, int c, uint64_t cycle, const struct iommu_req *req)
+{
+	int rc = iommu_timing_submit(d->tm, cycle, req, (uint64_t)c);
+
+	if (rc)
+		async_fail(d, rc, "out of memory for the requests in flight");
+}
+
+/* The engine answered a request. */
+static void on_timed(void *ctx, const struct iommu_timed *t)
+{
+	struct driver *d = ctx;
+	int c = (int)t->tag;
+	struct chunk *ch = &d->chunks[c];
+	struct iommu_resp resp = t->resp;
+	int rc = t->rc;
+
+	iommu_hist_add(&d->lat_xlate, t->done - t->accept);
+	if (rc < 0) {
+		async_fail(d, rc,
+			   "%s:%s%" PRIu64 ": dma: the model rejected the request (error %d), "
+			   "expected a request a bus can carry",
+			   trace_name(d->cur_r), trace_unit(d->cur_r),
+			   pend_of(d, ch->dma)->rec.line, rc);
+		resp.ok = false;
+	}
+	switch (ch->phase) {
+	case CH_UNTRANSLATED: break;
+	case CH_TRANSLATION_REQ:
+		if (rc == 0 && !ats_dev_complete(ch->ep, d->mmu, &ch->req, &resp, &ch->x)) {
+			struct iommu_req tr;
+
+			/* The completion crosses the link, the device fills its TLB
+			 * and sends the translated request back across it. */
+			ch->phase = CH_TRANSLATED;
+			ats_dev_translated_req(&ch->req, &ch->x, &tr);
+			chunk_submit(d, c, t->done + 2ull * d->tp.ats_link_latency, &tr);
+			return;
+		}
+		break;
+	case CH_TRANSLATED: ats_dev_translated_resp(&ch->x, &resp, rc); break;
+	}
+	/* An ATS device learns the outcome when the response crosses back. */
+	chunk_answer(d, c, &resp, t->done + (ch->ep ? d->tp.ats_link_latency : 0));
+}
+
+/* One page of a DMA, issued by the device at cycle. */
+static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *req,
+		      struct ats_dev *ep, uint64_t cycle)
+{
+	int c = chunk_get(d);
+	struct chunk *ch;
+	struct iommu_req q;
+
+	if (c < 0)
+		return -IOMMU_ENOMEM;
+	ch = &d->chunks[c];
+	*ch = (struct chunk){.dma = seq, .req = *req, .ep = ep, .phase = CH_UNTRANSLATED};
+	pend_of(d, seq)->left++;
+	if (!ep)
+		return iommu_timing_submit(d->tm, cycle, req, (uint64_t)c);
+	/* Device-TLB lookup (one cycle), then the request crosses the link. */
+	cycle += 1 + d->tp.ats_link_latency;
+	if (ats_dev_lookup(ep, req, &ch->x)) {
+		ch->phase = CH_TRANSLATED;
+		ats_dev_translated_req(req, &ch->x, &q);
+	} else {
+		ch->phase = CH_TRANSLATION_REQ;
+		ats_dev_tr_req(req, &q);
+	}
+	return iommu_timing_submit(d->tm, cycle, &q, (uint64_t)c);
+}
+
+/* Runs the engine one cycle at a time until done(d) holds. */
+static void run_until(struct driver *d, bool (*done)(const struct driver *, const void *),
+		      const void *arg)
+{
+	while (!done(d, arg) && !d->async_rc)
+		iommu_timing_advance(d->tm, iommu_timing_now(d->tm) + 1);
+}
+
+static bool software_may_run(const struct driver *d, const void *arg)
+{
+	(void)arg;
+	return d->pend_head == d->pend_tail && !iommu_timing_queue_pending(d->tm);
+}
+
+static bool device_has_room(const struct driver *d, const void *arg)
+{
+	return d->dev_out[*(const uint16_t *)arg] < d->rp.outstanding;
+}
+
+/* Brings the engine to the cycle ev is applied at. */
+static void reach_event(struct driver *d, const struct trace_event *ev)
+{
+	if (ev->cycle > iommu_timing_now(d->tm))
+		iommu_timing_advance(d->tm, ev->cycle);
+	if (ev->op != TRACE_OP_DMA) {
+		if (d->rp.software == DRIVER_SW_ORDERED)
+			run_until(d, software_may_run, NULL);
+	} else if (d->dev_out) {
+		run_until(d, device_has_room, &ev->u.dma.ep.sid);
+	}
 }
 
 static int apply_dma(struct driver *d, const struct trace_reader *r, const struct trace_event *ev)
 {
 	const struct trace_dma *t = &ev->u.dma;
 	const uint64_t last = t->addr + (t->size - 1); /* the parser keeps this below 2^64 */
+	const uint64_t now = iommu_timing_now(d->tm);
+	const uint64_t seq = d->pend_tail;
 	struct driver_record rec = {
-		.id = d->sum.requests,
+		.id = seq,
 		.cycle = ev->cycle,
 		.line = ev->line,
 		.dma = *t,
 		.ok = true,
+		.issue = now,
+		.done = now,
 	};
 	struct iommu_req req = {
 		.sid = t->ep.sid,
@@ -342,64 +652,27 @@ static int apply_dma(struct driver *d, const struct trace_reader *r, const struc
 	};
 	const struct driver_endpoint *dep = find_endpoint(d, t->ep.sid);
 	struct ats_dev *ep = dep ? dep->dev : NULL;
-	enum iommu_source flagged_source = IOMMU_SRC_WALK;
 	uint64_t a = t->addr;
+	int rc;
 
+	if (pend_push(d, &rec))
+		return fail(d, r, ev, -IOMMU_ENOMEM,
+			    "dma: out of memory for the requests in flight");
+	if (d->dev_out)
+		d->dev_out[t->ep.sid]++;
 	for (;;) {
-		struct iommu_resp resp;
-		enum vtd_oracle_verdict v;
-		enum iommu_source src;
-		uint64_t ps, base, reads;
-		int rc;
+		uint64_t page = a & ~(uint64_t)(IOMMU_PAGE_SIZE - 1);
 
 		req.addr = a;
-		rc = translate_page(d, ep, &req, &resp, &src, &reads);
-		if (rc < 0)
-			return fail(d, r, ev, rc,
-				    "dma: the model rejected the request (error %d), expected a "
-				    "request a bus can carry",
-				    rc);
-		v = vtd_oracle_check(d->oracle, &req, &resp);
-		rec.translations++;
+		rc = issue_page(d, seq, &req, ep, now);
+		if (rc)
+			return fail(d, r, ev, rc, "dma: out of memory for the requests in flight");
+		pend_of(d, seq)->rec.translations++;
 		d->sum.translations++;
-		rec.mem_reads += reads;
-		if (rec.translations == 1) {
-			rec.hpa = resp.hpa;
-			rec.page_size = resp.page_size;
-			rec.perm = resp.perm;
-			rec.did = ep ? attachment_did(d, &req) : resp.did;
-			rec.source = src;
-		}
-		if (v != VTD_ORACLE_OK && rec.oracle == VTD_ORACLE_OK) {
-			rec.oracle_addr = a;
-			flagged_source = src;
-		}
-		if (v == VTD_ORACLE_STALE || (v != VTD_ORACLE_OK && rec.oracle == VTD_ORACLE_OK))
-			rec.oracle = v;
-		if (!resp.ok) {
-			rec.ok = false;
-			rec.fault = resp.fault;
-			rec.fault_addr = a;
+		if (last - page <= IOMMU_PAGE_SIZE - 1)
 			break;
-		}
-		ps = resp.page_size;
-		if (ps < IOMMU_PAGE_SIZE || (ps & (ps - 1)))
-			ps = IOMMU_PAGE_SIZE;
-		base = a & ~(ps - 1);
-		if (last - base <= ps - 1)
-			break;
-		a = base + ps;
+		a = page + IOMMU_PAGE_SIZE;
 	}
-	if (rec.oracle != VTD_ORACLE_OK)
-		rec.source = flagged_source;
-	if (!rec.ok) {
-		rec.hpa = 0;
-		rec.page_size = 0;
-		rec.perm = 0;
-		rec.did = 0;
-	}
-	if (finish_record(d, &rec))
-		return fail(d, r, ev, -IOMMU_EIO, "dma: the request's record could not be written");
 	return 0;
 }
 
@@ -453,9 +726,14 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 	const struct trace_flush *fl = &ev->u.flush;
 	uint64_t qerr0 = vtd_builder_queue_errors(d->b);
 	uint64_t iqe0 = iommu_stats(d->mmu)->qi_errors;
-	uint64_t descs0 = non_wait_descs(d);
+	uint64_t descs0;
 	int rc = 0;
 
+	d->cur_r = r;
+	reach_event(d, ev);
+	if (d->async_rc)
+		return d->async_rc;
+	descs0 = non_wait_descs(d);
 	switch (ev->op) {
 	case TRACE_OP_DOMAIN:
 		rc = vtd_builder_domain(d->b, ev->u.domain.id,
@@ -518,7 +796,14 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 		return rc;
 	d->sum.events++;
 	d->sum.last_cycle = ev->cycle;
-	return 0;
+	return d->async_rc;
+}
+
+int driver_finish(struct driver *d)
+{
+	if (!d->async_rc)
+		d->cycles = iommu_timing_drain(d->tm);
+	return d->async_rc;
 }
 
 int driver_replay(struct driver *d, struct trace_reader *r)
@@ -535,9 +820,11 @@ int driver_replay(struct driver *d, struct trace_reader *r)
 		if (d->tick && ++n % DRIVER_TICK_EVENTS == 0)
 			d->tick(d->tick_ctx, d);
 	}
-	if (rc < 0)
+	if (rc < 0) {
 		snprintf(d->err, sizeof(d->err), "%s", trace_error(r));
-	return rc;
+		return rc;
+	}
+	return driver_finish(d);
 }
 
 const char *driver_error(const struct driver *d)
@@ -613,4 +900,24 @@ uint64_t driver_stale_translations(const struct driver *d)
 uint64_t driver_missing_flushes(const struct driver *d)
 {
 	return vtd_oracle_missing_flush(d->oracle);
+}
+
+const struct iommu_timing_stats *driver_timing_stats(const struct driver *d)
+{
+	return iommu_timing_stats(d->tm);
+}
+
+const struct iommu_hist *driver_latency(const struct driver *d, bool translations)
+{
+	return translations ? &d->lat_xlate : &d->lat_dma;
+}
+
+uint64_t driver_cycles(const struct driver *d)
+{
+	return d->cycles;
+}
+
+const struct iommu_tparams *driver_tparams(const struct driver *d)
+{
+	return &d->tp;
 }

@@ -25,8 +25,10 @@
 
 #include "iommu/ats.h"
 #include "iommu/iommu.h"
+#include "iommu/timing.h"
 #include "iommu/vtd_builder.h"
 #include "iommu/vtd_oracle.h"
+#include "replay.h"
 #include "trace.h"
 
 /* One DMA request and its outcome. */
@@ -48,6 +50,10 @@ struct driver_record {
 	enum iommu_source source;
 	enum vtd_oracle_verdict oracle; /* worst verdict over the pages (stale first) */
 	uint64_t oracle_addr;           /* input address of the first flagged page */
+	/* Timing (docs/uarch.md §10): the device issues every page at `issue`;
+	 * `done` is the last page's response (an ATS device: back across the
+	 * link); latency = done - issue. */
+	uint64_t issue, done, latency;
 };
 
 /* An invalidation queue error met by a trace line: an architectural result
@@ -96,9 +102,14 @@ typedef int (*driver_record_fn)(void *ctx, const struct driver_record *rec);
 typedef void (*driver_tick_fn)(void *ctx, const struct driver *d);
 #define DRIVER_TICK_EVENTS 4096u
 
-/* NULL when a configuration is rejected or memory runs out; *why says which. */
+/* NULL when a configuration is rejected or memory runs out; *why says which.
+ * driver_create uses the default timing and replay parameters. */
 struct driver *driver_create(const struct iommu_config *mmu_cfg,
 			     const struct vtd_builder_config *builder_cfg, const char **why);
+struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
+				   const struct vtd_builder_config *builder_cfg,
+				   const struct iommu_tparams *tp,
+				   const struct driver_replay_params *rp, const char **why);
 void driver_destroy(struct driver *d);
 
 void driver_set_record_sink(struct driver *d, driver_record_fn fn, void *ctx);
@@ -107,7 +118,11 @@ void driver_set_tick(struct driver *d, driver_tick_fn fn, void *ctx);
 /* Applies one event read from r: 0, or -IOMMU_E* with driver_error() set to
  * "NAME:LINE: op: why" ("NAME:record N: ..." for a binary trace). */
 int driver_apply(struct driver *d, const struct trace_reader *r, const struct trace_event *ev);
-/* Reads and applies every event of r: 0, or the first error (driver_error). */
+/* Runs until every request and invalidation has completed (the end of a
+ * replay; driver_replay calls it): 0, or an error met on the way. */
+int driver_finish(struct driver *d);
+/* Reads and applies every event of r, then driver_finish: 0, or the first
+ * error (driver_error). */
 int driver_replay(struct driver *d, struct trace_reader *r);
 const char *driver_error(const struct driver *d);
 
@@ -122,5 +137,13 @@ const struct iommu_cache_stats *driver_cache_stats(const struct driver *d, enum 
 void driver_devtlb_stats(const struct driver *d, struct iommu_cache_stats *sum);
 uint64_t driver_stale_translations(const struct driver *d);
 uint64_t driver_missing_flushes(const struct driver *d);
+
+const struct iommu_timing_stats *driver_timing_stats(const struct driver *d);
+/* Latency distributions in cycles: per DMA request (issue to last page's
+ * answer), or per translation request (accept to response, §10). */
+const struct iommu_hist *driver_latency(const struct driver *d, bool translations);
+/* The cycle the replay drained at (after driver_finish). */
+uint64_t driver_cycles(const struct driver *d);
+const struct iommu_tparams *driver_tparams(const struct driver *d);
 
 #endif

@@ -330,7 +330,7 @@ static int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	d = driver_create(&cfg.mmu, &cfg.builder, &why);
+	d = driver_create_timed(&cfg.mmu, &cfg.builder, &cfg.timing, &cfg.replay, &why);
 	if (!d) {
 		fprintf(stderr, "iommusim run: cannot set up the model: %s\n", why);
 		goto out;
@@ -381,8 +381,8 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (!cmd) {
-		fprintf(stderr,
-			"iommusim: no command given, expected run or gen (see iommusim --help)\n");
+		fprintf(stderr, "iommusim: no command given, expected run, gen, convert or report "
+				"(see iommusim --help)\n");
 		return EXIT_INPUT;
 	}
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
@@ -403,13 +403,14 @@ int main(int argc, char **argv)
 		return report_main(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		fprintf(stderr,
-			"iommusim: %s: unknown option, expected a command (run, gen), --help or "
+			"iommusim: %s: unknown option, expected a command (run, gen, convert, "
+			"report), --help or "
 			"--version\n",
 			cmd);
 	else
 		fprintf(stderr,
-			"iommusim: %s: unknown command, expected run or gen (see iommusim "
-			"--help)\n",
+			"iommusim: %s: unknown command, expected run, gen, convert or report (see "
+			"iommusim --help)\n",
 			cmd);
 	return EXIT_INPUT;
 }

@@ -7,9 +7,8 @@
  * writer and a gnuplot script body. The records are read once into struct
  * records, which keeps per-chart accumulators (a histogram, windows by
  * request id) instead of the rows, so multi-million-row CSVs need little
- * memory. Latency charts (CDF, histogram) become one accumulator and one
- * entry each once the timing model writes a latency column; there is no
- * timing yet, so there are none.
+ * memory. The latency charts (CDF, histogram) come from the run's JSON, which
+ * carries the whole latency distribution (latency.histogram).
  */
 #include "plot.h"
 
@@ -39,13 +38,14 @@
 #define GNUPLOT_PACKAGE "gnuplot-nox"
 #define DEFAULT_METRIC  "iotlb.hit_rate"
 
-#define MAX_METRICS    16
-#define MAX_METRIC_LEN 100
-#define TIME_POINTS    100        /* automatic window: TIME_POINTS..2*TIME_POINTS points */
-#define MAX_READS      (1u << 20) /* largest mem_reads value of one request */
-#define MAX_BUCKETS    (1u << 22) /* windows of the hit rate over time */
-#define MAX_JSON       (1u << 30) /* bytes */
-#define MAX_PLOTS      (3 + MAX_METRICS)
+#define MAX_METRICS     16
+#define MAX_METRIC_LEN  100
+#define TIME_POINTS     100        /* automatic window: TIME_POINTS..2*TIME_POINTS points */
+#define MAX_READS       (1u << 20) /* largest mem_reads value of one request */
+#define MAX_BUCKETS     (1u << 22) /* windows of the hit rate over time */
+#define MAX_JSON        (1u << 30) /* bytes */
+#define MAX_PLOTS       (5 + MAX_METRICS)
+#define MAX_LAT_BUCKETS (1u << 20) /* latency.histogram entries */
 
 static const char report_usage[] =
 	"usage: iommusim report [--records RUN.csv] [--window N] [--plot DIR] RUN.json\n"
@@ -477,6 +477,10 @@ struct run_stats {
 	const char *trace_file; /* NULL: not given */
 	bool builtin;
 	double events, last_cycle;
+	/* timing: NaN when the JSON has no latency object */
+	double cycles, lat_count, lat_min, lat_mean, lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
+	double *lat_lo, *lat_hi, *lat_n; /* latency.histogram, lat_buckets entries */
+	size_t lat_buckets;
 };
 
 static int cache_load(const struct json_doc *d, int k, struct cache_stat *c)
@@ -495,6 +499,75 @@ static int cache_load(const struct json_doc *d, int k, struct cache_stat *c)
 			return rc;
 	}
 	c->present = true;
+	return EXIT_OK;
+}
+
+static void run_free(struct run_stats *s)
+{
+	free(s->lat_lo);
+	s->lat_lo = s->lat_hi = s->lat_n = NULL;
+	s->lat_buckets = 0;
+}
+
+/* latency {count, min, mean, p50, p90, p99, p999, max, histogram [[lo, hi, n]...]} */
+static int latency_load(const struct json_doc *d, struct run_stats *s)
+{
+	static const char *const fields[] = {"count", "min", "mean", "p50",
+					     "p90",   "p99", "p999", "max"};
+	double *dst[] = {&s->lat_count, &s->lat_min, &s->lat_mean, &s->lat_p50,
+			 &s->lat_p90,   &s->lat_p99, &s->lat_p999, &s->lat_max};
+	const cJSON *h, *b;
+	char path[32];
+	size_t n, i = 0;
+	int rc;
+
+	s->cycles = s->lat_count = s->lat_min = s->lat_mean = s->lat_p50 = s->lat_p90 = s->lat_p99 =
+		s->lat_p999 = s->lat_max = NAN;
+	if (!json_at(d->root, "latency"))
+		return EXIT_OK;
+	if ((rc = json_number(d, "cycles", false, &s->cycles)))
+		return rc;
+	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+		snprintf(path, sizeof(path), "latency.%s", fields[f]);
+		if ((rc = json_number(d, path, false, dst[f])))
+			return rc;
+	}
+	h = json_at(d->root, "latency.histogram");
+	n = cJSON_IsArray(h) ? (size_t)cJSON_GetArraySize(h) : 0;
+	if (!cJSON_IsArray(h) || n > MAX_LAT_BUCKETS) {
+		fprintf(stderr, ME "%s: latency.histogram: %s, " JSON_WHAT "\n", d->name,
+			cJSON_IsArray(h) ? "too many buckets" : "not an array");
+		return EXIT_INPUT;
+	}
+	s->lat_lo = malloc((3 * n + 1) * sizeof(double));
+	if (!s->lat_lo) {
+		fprintf(stderr, ME "out of memory\n");
+		return EXIT_FAIL;
+	}
+	s->lat_hi = s->lat_lo + n;
+	s->lat_n = s->lat_hi + n;
+	cJSON_ArrayForEach(b, h)
+	{
+		const cJSON *lo = cJSON_GetArrayItem(b, 0), *hi = cJSON_GetArrayItem(b, 1),
+			    *cnt = cJSON_GetArrayItem(b, 2);
+
+		if (!cJSON_IsArray(b) || cJSON_GetArraySize(b) != 3 || !cJSON_IsNumber(lo) ||
+		    !cJSON_IsNumber(hi) || !cJSON_IsNumber(cnt) || lo->valuedouble < 0 ||
+		    hi->valuedouble < lo->valuedouble || cnt->valuedouble < 0 ||
+		    (i && lo->valuedouble <= s->lat_hi[i - 1])) {
+			fprintf(stderr,
+				ME "%s: latency.histogram[%zu]: expected [lo, hi, count] with 0 <= "
+				   "lo <= hi, above the previous bucket, " JSON_WHAT "\n",
+				d->name, i);
+			run_free(s);
+			return EXIT_INPUT;
+		}
+		s->lat_lo[i] = lo->valuedouble;
+		s->lat_hi[i] = hi->valuedouble;
+		s->lat_n[i] = cnt->valuedouble;
+		i++;
+	}
+	s->lat_buckets = n;
 	return EXIT_OK;
 }
 
@@ -540,6 +613,8 @@ static int run_load(const struct json_doc *d, struct run_stats *s)
 			return rc;
 		s->has_inval = true;
 	}
+	if ((rc = latency_load(d, s)))
+		return rc;
 	t = json_at(d->root, "trace.file");
 	if (cJSON_IsString(t)) {
 		s->trace_file = t->valuestring;
@@ -587,6 +662,15 @@ static void run_print(FILE *f, const struct run_stats *s)
 			fprintf(f, ", %.0f queue errors", s->queue_errors);
 		fputc('\n', f);
 	}
+	if (!isnan(s->lat_count) && s->lat_count > 0)
+		fprintf(f,
+			"DMA latency (cycles)      %12.0f  min %.0f, mean %.1f, p50 %.0f, p90 "
+			"%.0f, "
+			"p99 %.0f, p99.9 %.0f, max %.0f\n",
+			s->lat_count, s->lat_min, s->lat_mean, s->lat_p50, s->lat_p90, s->lat_p99,
+			s->lat_p999, s->lat_max);
+	if (!isnan(s->cycles))
+		fprintf(f, "simulated cycles          %12.0f\n", s->cycles);
 	fprintf(f, "stale_translations        %12.0f  IOMMU bug when not 0\n", s->stale);
 	fprintf(f, "software_missing_flush    %12.0f  driver bug when not 0\n", s->missing_flush);
 	fprintf(f, "\nCache                        lookups         hits       misses  hit rate\n");
@@ -1359,11 +1443,118 @@ static void sweep_script(FILE *f, const struct plot_ctx *c, const char *stem)
 	      f);
 }
 
+/* latency_cdf, latency_hist: the DMA latency distribution of the JSON. */
+static const char *latency_skip(const struct plot_ctx *c)
+{
+	if (!c->run)
+		return plot_na;
+	if (isnan(c->run->lat_count))
+		return "the JSON has no latency (not written by a timed run)";
+	return c->run->lat_buckets ? NULL : "no DMA request completed";
+}
+
+static void cdf_data(FILE *f, const struct plot_ctx *c)
+{
+	const struct run_stats *r = c->run;
+	double seen = 0, total = 0;
+
+	for (size_t i = 0; i < r->lat_buckets; i++)
+		total += r->lat_n[i];
+	fprintf(f, "# latency_cycles\tfraction_at_or_below\n");
+	for (size_t i = 0; i < r->lat_buckets; i++) {
+		seen += r->lat_n[i];
+		fprintf(f, "%.0f\t%.9f\n", r->lat_hi[i] < r->lat_max ? r->lat_hi[i] : r->lat_max,
+			seen / total);
+	}
+}
+
+static void latency_title(FILE *f, const struct plot_ctx *c, const char *what)
+{
+	char title[512];
+
+	snprintf(title, sizeof(title), "%s: %s (%.0f requests, p50 %.0f, p99 %.0f cycles)", what,
+		 base_name(c->run->name), c->run->lat_count, c->run->lat_p50, c->run->lat_p99);
+	fputs("set title ", f);
+	gp_str(f, title);
+	fputc('\n', f);
+}
+
+static void cdf_script(FILE *f, const struct plot_ctx *c, const char *stem)
+{
+	const struct run_stats *r = c->run;
+
+	latency_title(f, c, "DMA latency CDF");
+	fputs("set ylabel \"fraction of requests at or below\"\nset yrange [0:1.02]\n", f);
+	if (r->lat_max >= 100 * (r->lat_min > 1 ? r->lat_min : 1))
+		fputs("set xlabel \"latency (cycles, log scale)\"\nset logscale x\n", f);
+	else
+		fputs("set xlabel \"latency (cycles)\"\n", f);
+	fputs("set grid\nunset key\n", f);
+	fprintf(f, "plot \"%s.dat\" using 1:2 with steps lw 2 lc rgb \"#3a6ea5\"\n", stem);
+}
+
+/* 2^k as a double (no libm). */
+static double ldexp_int(unsigned k)
+{
+	double v = 1;
+
+	while (k--)
+		v *= 2;
+	return v;
+}
+
+/* Power-of-two latency ranges: [0], [1], [2,3], [4,7], ... */
+static unsigned pow2_bin(double v)
+{
+	unsigned k = 0;
+
+	while (v >= 1 && k < 64) {
+		v /= 2;
+		k++;
+	}
+	return k;
+}
+
+static void hist_data(FILE *f, const struct plot_ctx *c)
+{
+	const struct run_stats *r = c->run;
+	double count[66] = {0};
+	unsigned first = 65, last = 0;
+
+	for (size_t i = 0; i < r->lat_buckets; i++) {
+		unsigned k = pow2_bin(r->lat_lo[i]);
+
+		count[k] += r->lat_n[i];
+		first = k < first ? k : first;
+		last = k > last ? k : last;
+	}
+	fprintf(f, "# range\tfrom\tto\trequests\n");
+	for (unsigned k = first; k <= last; k++) {
+		double from = k ? ldexp_int(k - 1) : 0, to = k ? ldexp_int(k) - 1 : 0;
+
+		fprintf(f, "\"%.0f-%.0f\"\t%.0f\t%.0f\t%.0f\n", from, to, from, to, count[k]);
+	}
+}
+
+static void hist_script(FILE *f, const struct plot_ctx *c, const char *stem)
+{
+	latency_title(f, c, "DMA latency histogram");
+	fputs("set xlabel \"latency (cycles, power-of-two ranges)\"\n"
+	      "set ylabel \"requests\"\nset yrange [0:*]\nset boxwidth 0.8\n"
+	      "set style fill solid 0.6\nset xtics rotate by 30 right scale 0\nunset key\n",
+	      f);
+	fprintf(f,
+		"plot \"%s.dat\" using 0:4:xtic(1) with boxes lc rgb \"#3a6ea5\", \\\n"
+		"     \"\" using 0:4:4 with labels offset 0,0.8 font \",9\"\n",
+		stem);
+}
+
 static const struct plot_kind plot_kinds[] = {
 	{"hitrate", "hit rate per cache", hitrate_skip, hitrate_data, hitrate_script},
 	{"mem_reads", "paging-entry reads per request", reads_skip, reads_data, reads_script},
 	{"hitrate_time", "hit rate over time", time_skip, time_data, time_script},
-	/* latency_cdf, latency_hist: with the timing model's per-request latency column */
+	{"latency_cdf", "DMA latency CDF", latency_skip, cdf_data, cdf_script},
+	{"latency_hist", "DMA latency histogram", latency_skip, hist_data, hist_script},
 	{NULL, "sweep", sweep_skip, sweep_data, sweep_script},
 };
 
@@ -1582,7 +1773,7 @@ static int plots_make(const char *dir, const struct plot_ctx *base)
 static int report_run(const struct report_opts *o)
 {
 	struct json_doc doc = {0};
-	struct run_stats s;
+	struct run_stats s = {0};
 	struct records rec = {0};
 	struct plot_ctx c = {0};
 	int rc;
@@ -1615,6 +1806,7 @@ static int report_run(const struct report_opts *o)
 		rc = EXIT_FAIL;
 	}
 	records_free(&rec);
+	run_free(&s);
 	cJSON_Delete(doc.root);
 	return rc;
 }

@@ -17,7 +17,7 @@
 
 const char report_csv_header[] =
 	"id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,"
-	"fault_addr,source,oracle";
+	"fault_addr,source,oracle,issue,done,latency";
 
 /* Oracle-flagged requests listed in the text summary. */
 #define TEXT_FLAGGED_MAX DRIVER_MAX_FLAGGED
@@ -147,6 +147,110 @@ static void text_queue(FILE *out, const struct driver *d)
 		fprintf(out, "    ... %" PRIu64 " more\n", sum->queue_errors - nq);
 }
 
+/* The histogram's non-empty buckets, in order: [lo, hi] inclusive. */
+struct hist_iter {
+	unsigned v, p, b;
+};
+
+static bool hist_next(const struct iommu_hist *h, struct hist_iter *it, uint64_t *lo, uint64_t *hi,
+		      uint64_t *n)
+{
+	for (; it->v < 1024; it->v++) {
+		if (h->exact[it->v]) {
+			*lo = *hi = it->v;
+			*n = h->exact[it->v++];
+			return true;
+		}
+	}
+	for (; it->p < 54; it->p++, it->b = 0) {
+		for (; it->b < 64; it->b++) {
+			unsigned p = it->p + 10;
+
+			if (!h->log[it->p][it->b])
+				continue;
+			*lo = (1ull << p) | ((uint64_t)it->b << (p - 6));
+			*hi = *lo + ((1ull << (p - 6)) - 1);
+			*n = h->log[it->p][it->b++];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void latency_line(FILE *out, const char *what, const struct iommu_hist *h)
+{
+	if (!h->count) {
+		fprintf(out, "  %-26s %8s\n", what, "-");
+		return;
+	}
+	fprintf(out,
+		"  %-26s %8" PRIu64 " %9.1f %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+		" %8" PRIu64 "\n",
+		what, h->min, (double)h->sum / (double)h->count, iommu_hist_quantile(h, 0.5),
+		iommu_hist_quantile(h, 0.9), iommu_hist_quantile(h, 0.99),
+		iommu_hist_quantile(h, 0.999), h->max);
+}
+
+/* DMA latency over power-of-two ranges, as a bar chart. */
+static void text_histogram(FILE *out, const struct iommu_hist *h)
+{
+	uint64_t count[65] = {0}, most = 0;
+	struct hist_iter it = {0};
+	uint64_t lo, hi, n;
+	unsigned first = 64, last = 0;
+
+	while (hist_next(h, &it, &lo, &hi, &n)) {
+		unsigned k = lo ? 64 - (unsigned)__builtin_clzll(lo) : 0; /* [2^(k-1), 2^k) */
+
+		count[k] += n;
+		first = k < first ? k : first;
+		last = k > last ? k : last;
+	}
+	for (unsigned k = first; k <= last && first <= last; k++)
+		most = count[k] > most ? count[k] : most;
+	if (!most)
+		return;
+	fprintf(out, "  DMA request latency distribution (cycles)\n");
+	for (unsigned k = first; k <= last; k++) {
+		uint64_t from = k ? 1ull << (k - 1) : 0, to = k ? (1ull << k) - 1 : 0;
+		unsigned bar = (unsigned)((count[k] * 40 + most - 1) / most);
+
+		fprintf(out, "    %7" PRIu64 " .. %-7" PRIu64 " %8" PRIu64 "  ", from, to,
+			count[k]);
+		for (unsigned i = 0; i < bar; i++)
+			fputc('#', out);
+		fputc('\n', out);
+	}
+}
+
+static void text_timing(FILE *out, const struct driver *d)
+{
+	const struct iommu_timing_stats *ts = driver_timing_stats(d);
+	const struct iommu_tparams *tp = driver_tparams(d);
+
+	fprintf(out,
+		"\nTiming (docs/uarch.md): %" PRIu64 " cycles; %u walker slots, memory "
+		"latency %u, %u outstanding\n",
+		driver_cycles(d), tp->walk_slots, tp->mem_latency, tp->mem_outstanding);
+	fprintf(out, "  latency (cycles)                min      mean      p50      p90      p99 "
+		     "   p99.9      max\n");
+	latency_line(out, "DMA request", driver_latency(d, false));
+	latency_line(out, "translation request", driver_latency(d, true));
+	if (ts->qi_waits)
+		fprintf(out,
+			"  invalidation wait          %8s %9.1f %8s %8s %8s %8s %8" PRIu64
+			"  (%" PRIu64 " waits)\n",
+			"", (double)ts->wait_latency_sum / (double)ts->qi_waits, "", "", "", "",
+			ts->wait_latency_max, ts->qi_waits);
+	fprintf(out,
+		"  memory port: %" PRIu64 " reads, %" PRIu64 " writes; walks %" PRIu64 " (%" PRIu64
+		" fills dropped by an invalidation in flight); pipeline stalled %" PRIu64
+		" cycles\n",
+		ts->mem_reads, ts->mem_writes, ts->walks, ts->walk_fills_dropped,
+		ts->pipeline_stall_cycles);
+	text_histogram(out, driver_latency(d, false));
+}
+
 static void text_oracle(FILE *out, const struct driver *d)
 {
 	size_t n;
@@ -197,9 +301,7 @@ int report_text(FILE *out, const struct driver *d, const struct report_trace *t)
 	fprintf(out, "DMA requests              %10" PRIu64 "\n", sum->requests);
 	fprintf(out, "  translated              %10" PRIu64 "\n", sum->completed);
 	fprintf(out, "  faulted                 %10" PRIu64 "\n", sum->faults);
-	fprintf(out,
-		"page translations         %10" PRIu64
-		"  (one per 4K/2M/1G page a request touches)\n",
+	fprintf(out, "page translations         %10" PRIu64 "  (one per 4 KiB a request touches)\n",
 		sum->translations);
 
 	if (sum->faults) {
@@ -231,6 +333,7 @@ int report_text(FILE *out, const struct driver *d, const struct report_trace *t)
 	fprintf(out, "A/D bit updates written   %10" PRIu32 "\n", st->refs.ad_writes);
 	text_caches(out, d);
 	text_queue(out, d);
+	text_timing(out, d);
 	text_oracle(out, d);
 	return finish(out);
 }
@@ -323,8 +426,9 @@ static bool json_invalidations(cJSON *root, const struct driver *d)
 {
 	const struct driver_summary *sum = driver_summary(d);
 	const struct iommu_stats *st = driver_stats(d);
+	const struct iommu_timing_stats *ts = driver_timing_stats(d);
 	cJSON *o = cJSON_AddObjectToObject(root, "invalidations");
-	cJSON *bt, *ev;
+	cJSON *bt, *ev, *w;
 	size_t nq;
 	const struct driver_qerror *q = driver_queue_errors(d, &nq);
 	bool ok = o && add_num(o, "descriptors", (double)st->qi_descriptors) &&
@@ -344,6 +448,11 @@ static bool json_invalidations(cJSON *root, const struct driver *d)
 	     add_num(o, "flush_descriptors", (double)sum->flush_descs) &&
 	     add_num(o, "raw_descriptors", (double)sum->raw_descs) &&
 	     add_num(o, "wait_events", (double)sum->wait_events);
+	w = ok ? cJSON_AddObjectToObject(o, "wait_latency") : NULL;
+	ok = w && add_num(w, "count", (double)ts->qi_waits) &&
+	     add_num(w, "mean",
+		     ts->qi_waits ? (double)ts->wait_latency_sum / (double)ts->qi_waits : 0) &&
+	     add_num(w, "max", (double)ts->wait_latency_max);
 	ev = ok ? cJSON_AddArrayToObject(o, "error_events") : NULL;
 	ok = ev != NULL;
 	for (size_t i = 0; ok && i < nq; i++) {
@@ -360,6 +469,71 @@ static bool json_invalidations(cJSON *root, const struct driver *d)
 	return ok;
 }
 
+/* {count, min, mean, p50, p90, p99, p999, max, histogram: [[lo, hi, n], ...]} */
+static cJSON *latency_obj(const struct iommu_hist *h)
+{
+	static const struct {
+		const char *key;
+		double q;
+	} qs[] = {{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}, {"p999", 0.999}};
+	cJSON *o = cJSON_CreateObject(), *hist;
+	struct hist_iter it = {0};
+	uint64_t lo, hi, n;
+	bool ok = o && add_num(o, "count", (double)h->count) && add_num(o, "min", (double)h->min) &&
+		  add_num(o, "mean", h->count ? (double)h->sum / (double)h->count : 0);
+
+	for (size_t i = 0; ok && i < sizeof(qs) / sizeof(qs[0]); i++)
+		ok = add_num(o, qs[i].key, (double)iommu_hist_quantile(h, qs[i].q));
+	ok = ok && add_num(o, "max", (double)h->max);
+	hist = ok ? cJSON_AddArrayToObject(o, "histogram") : NULL;
+	ok = hist != NULL;
+	while (ok && hist_next(h, &it, &lo, &hi, &n)) {
+		double v[3] = {(double)lo, (double)hi, (double)n};
+		cJSON *b = cJSON_CreateDoubleArray(v, 3);
+
+		ok = b && cJSON_AddItemToArray(hist, b);
+		if (!ok)
+			cJSON_Delete(b);
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static bool json_timing(cJSON *root, const struct driver *d)
+{
+	const struct iommu_timing_stats *ts = driver_timing_stats(d);
+	const struct iommu_tparams *tp = driver_tparams(d);
+	cJSON *o, *p;
+	bool ok = add_num(root, "cycles", (double)driver_cycles(d)) &&
+		  add_obj(root, "latency", latency_obj(driver_latency(d, false))) &&
+		  add_obj(root, "translation_latency", latency_obj(driver_latency(d, true)));
+
+	o = ok ? cJSON_AddObjectToObject(root, "timing") : NULL;
+	ok = o && add_num(o, "requests", (double)ts->requests) &&
+	     add_num(o, "walks", (double)ts->walks) &&
+	     add_num(o, "mem_reads", (double)ts->mem_reads) &&
+	     add_num(o, "mem_writes", (double)ts->mem_writes) &&
+	     add_num(o, "walk_fills_dropped", (double)ts->walk_fills_dropped) &&
+	     add_num(o, "pipeline_stall_cycles", (double)ts->pipeline_stall_cycles) &&
+	     add_num(o, "qi_descriptors", (double)ts->qi_descriptors);
+	p = ok ? cJSON_AddObjectToObject(o, "params") : NULL;
+	ok = p && add_num(p, "pipe.ctx_lat", tp->ctx_lat) &&
+	     add_num(p, "pipe.pasid_lat", tp->pasid_lat) &&
+	     add_num(p, "pipe.iotlb_lat", tp->iotlb_lat) &&
+	     add_num(p, "pipe.pwc_lat", tp->pwc_lat) && add_num(p, "walk.slots", tp->walk_slots) &&
+	     add_num(p, "walk.miss_queue", tp->miss_queue) &&
+	     add_num(p, "mem.latency", tp->mem_latency) &&
+	     add_num(p, "mem.outstanding", tp->mem_outstanding) &&
+	     add_num(p, "mem.interval", tp->mem_interval) &&
+	     add_num(p, "resp.queue", tp->resp_queue) &&
+	     add_num(p, "ats.link_latency", tp->ats_link_latency) &&
+	     add_num(p, "ats.devtlb_inv_latency", tp->devtlb_inv_latency);
+	return ok;
+}
+
 static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 {
 	const struct driver_summary *sum = driver_summary(d);
@@ -373,6 +547,7 @@ static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 	ok = ok && add_num(root, "completed", (double)sum->completed);
 	ok = ok && add_num(root, "faults", (double)sum->faults);
 	ok = ok && add_num(root, "translations", (double)sum->translations);
+	ok = ok && json_timing(root, d);
 
 	o = ok ? cJSON_AddObjectToObject(root, "walks") : NULL;
 	ok = o && add_num(o, "count", (double)st->walks) &&
@@ -473,10 +648,10 @@ int report_csv_row(FILE *out, const struct driver_record *r)
 	}
 	fprintf(out,
 		"%" PRIu64 ",%s,%s,0x%" PRIx64 ",%s,%s,%s,%s,%" PRIu64 ",%" PRIu64
-		",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s\n",
+		",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
 		r->id, dev, pasid, r->dma.addr, trace_access_name(r->dma.op),
 		r->ok ? "ok" : "fault", hpa, fr, r->cycle, r->dma.size, ps, perm, did, r->mem_reads,
-		r->dma.priv ? 1 : 0, fa, source_name(r->source),
-		vtd_oracle_verdict_name(r->oracle));
+		r->dma.priv ? 1 : 0, fa, source_name(r->source), vtd_oracle_verdict_name(r->oracle),
+		r->issue, r->done, r->latency);
 	return ferror(out) ? -IOMMU_EIO : 0;
 }

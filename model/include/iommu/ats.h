@@ -27,6 +27,34 @@ const struct iommu_cache_stats *ats_dev_stats(const struct ats_dev *d);
 int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *req,
 		struct iommu_resp *resp);
 
+/* The same DMA in steps, for a timed endpoint: the device-TLB lookup; on a
+ * miss the translation request and its completion (which fills the device
+ * TLB); then the translated request the IOMMU checks. */
+struct ats_xlate {
+	uint64_t page, size; /* the translation the DMA uses */
+	unsigned perm;
+	bool global;
+	enum iommu_source source; /* IOMMU_SRC_DEVTLB on a hit, else the IOMMU's */
+	uint64_t seq;             /* fill sequence (oracle) */
+	uint16_t did;
+	uint8_t pgtt;
+	struct iommu_refs refs; /* the translation request's memory references */
+};
+
+/* Device-TLB lookup (counted): true on a hit that allows req. */
+bool ats_dev_lookup(struct ats_dev *d, const struct iommu_req *req, struct ats_xlate *x);
+/* The translation request a miss sends. */
+void ats_dev_tr_req(const struct iommu_req *req, struct iommu_req *tr);
+/* The completion resp of that request: 0 when it allows req (the device TLB
+ * is filled, *x set), 1 when it does not (resp then holds the fault). */
+int ats_dev_complete(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *req,
+		     struct iommu_resp *resp, struct ats_xlate *x);
+/* The translated request for x, and its response (rc as iommu_translate)
+ * completed with x's page size, permissions and identity. */
+void ats_dev_translated_req(const struct iommu_req *req, const struct ats_xlate *x,
+			    struct iommu_req *t);
+void ats_dev_translated_resp(const struct ats_xlate *x, struct iommu_resp *resp, int rc);
+
 /* An invalidation request: entries of pasid (pasid_valid), of every PASID
  * (global), or without PASID, overlapping [addr, addr+size) (size 0: all).
  * Returns whether the endpoint answers; an unresponsive one keeps its TLB. */

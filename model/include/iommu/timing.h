@@ -6,7 +6,8 @@
  * The engine is time-stepped: iommu_timing_advance() simulates every cycle
  * up to the one given, in the fixed order docs/uarch.md states, and reports
  * each completed request through the callback. Requests are submitted with
- * their arrival cycle, in non-decreasing order. Functional effects happen at
+ * their arrival cycle (not before the current cycle; the callback may submit
+ * more); equal arrival cycles keep submission order. Functional effects happen at
  * defined cycles: the cache-only lookup when a request is in the last IOTLB
  * stage, the translation (its table reads) when a walker takes the request,
  * the cache fills when the walk completes (dropped if an invalidation ran
@@ -16,6 +17,7 @@
 #define IOMMU_TIMING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "iommu/iommu.h"
@@ -66,7 +68,7 @@ struct iommu_timing *iommu_timing_create(struct iommu *mmu, const struct iommu_t
 					 iommu_timed_fn done, void *ctx);
 void iommu_timing_destroy(struct iommu_timing *t);
 
-/* A request arriving at cycle (>= the previous arrival and >= now). */
+/* A request arriving at cycle (>= now). */
 int iommu_timing_submit(struct iommu_timing *t, uint64_t cycle, const struct iommu_req *req,
 			uint64_t tag);
 /* Simulates every cycle before `cycle`; afterwards now == cycle. Software
@@ -77,6 +79,9 @@ uint64_t iommu_timing_drain(struct iommu_timing *t);
 uint64_t iommu_timing_now(const struct iommu_timing *t);
 /* Requests submitted and not yet completed. */
 uint64_t iommu_timing_in_flight(const struct iommu_timing *t);
+/* Invalidation descriptors submitted and not yet completed by the queue
+ * engine (a wait completes when its status is written). */
+size_t iommu_timing_queue_pending(const struct iommu_timing *t);
 const struct iommu_timing_stats *iommu_timing_stats(const struct iommu_timing *t);
 
 /* Latency distribution: exact below 1024 cycles, then 64 sub-buckets per

@@ -1,0 +1,24 @@
+/* How a trace is issued: the replay parameters (docs/config.md, [replay]). */
+#ifndef IOMMUSIM_REPLAY_H
+#define IOMMUSIM_REPLAY_H
+
+/* When software events run (replay.software). ORDERED: a software event
+ * (anything but dma) waits until every earlier DMA request has been answered
+ * and the invalidation queue is idle (a driver unmaps after the device is
+ * done and spins on its waits). STAMP: at its time stamp, DMA in flight or
+ * not (races between DMA and unmap become visible). */
+enum driver_software { DRIVER_SW_ORDERED = 0, DRIVER_SW_STAMP = 1 };
+
+struct driver_replay_params {
+	enum driver_software software;
+	/* Closed loop: at most this many DMA requests in flight per device (a
+	 * later one waits for the oldest); 0 = open loop (time stamps only). */
+	unsigned outstanding;
+};
+
+static inline void driver_replay_params_default(struct driver_replay_params *p)
+{
+	*p = (struct driver_replay_params){.software = DRIVER_SW_ORDERED, .outstanding = 0};
+}
+
+#endif
