@@ -64,8 +64,8 @@ cp good.bin corrupt.bin
 printf '\xff\x00\xff\x00' | dd of=corrupt.bin bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 expect zstd-corrupt "~^corrupt\.bin:record [0-9]+: zstd: .+, expected an intact zstd stream$" \
   "$bin" run --trace corrupt.bin
-mk type.bin 1 "09 $head_hex 0000" "0b"
-expect record-type "type.bin:record 2: type: 0x0b is not a record type, expected 1..9 (domain, map, unmap, attach, detach, flush, qi, wait or dma)" \
+mk type.bin 1 "09 $head_hex 0000" "0c"
+expect record-type "type.bin:record 2: type: 0x0c is not a record type, expected 1..11 (domain, map, unmap, attach, detach, flush, qi, wait, dma, ats or device)" \
   "$bin" run --trace type.bin
 mk cut.bin 1 "06 $head_hex 2100 0800"
 expect record-cut "cut.bin:record 1: dma: record cut off after 13 of 35 bytes, expected a whole record (truncated trace?)" \

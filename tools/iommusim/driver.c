@@ -24,7 +24,7 @@
  * request never crosses a 4 KiB boundary). An ATS endpoint's page is a
  * translation request then a translated request, or only the latter on a
  * device-TLB hit. */
-enum chunk_phase { CH_UNTRANSLATED, CH_TRANSLATION_REQ, CH_TRANSLATED };
+enum chunk_phase { CH_UNTRANSLATED, CH_TRANSLATION_REQ, CH_TRANSLATED, CH_PREFETCH };
 
 struct chunk {
 	uint64_t dma;         /* sequence number of its DMA request */
@@ -39,6 +39,7 @@ struct pend {
 	struct driver_record rec;
 	uint32_t left; /* page requests not answered yet */
 	bool done;
+	bool prefetch;         /* an ats event: no record */
 	bool first_seen;       /* the page at the DMA's address answered */
 	uint64_t flagged_addr; /* lowest oracle-flagged page so far */
 	enum iommu_source flagged_source;
@@ -73,10 +74,20 @@ struct driver {
 	struct pend *pend; /* ring by DMA sequence number */
 	size_t cappend;
 	uint64_t pend_head, pend_tail; /* oldest unfinished, next to issue */
-	uint32_t *dev_out;             /* closed loop: DMA requests in flight per source ID */
+	uint32_t *dev_out;             /* DMA requests in flight per source ID */
+	uint32_t *dev_limit; /* closed loop per source ID (device events), else rp.outstanding */
+	uint64_t ndma;       /* DMA requests issued */
+	/* DMA requests answered by the IOMMU whose answer is still crossing the
+	 * link to the device: the device's slot frees when it arrives. */
+	struct release {
+		uint64_t cycle;
+		uint16_t sid;
+	} * rel;
+	size_t nrel, caprel;
+	uint64_t max_done; /* latest answer at a device so far */
 	const struct trace_reader *cur_r;
 	int async_rc;
-	struct iommu_hist lat_dma, lat_xlate;
+	struct iommu_hist lat_dma, lat_xlate, lat_ats;
 	uint64_t cycles; /* when the replay drained */
 	char err[640];
 };
@@ -109,11 +120,9 @@ struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
 	*why = "out of memory";
 	d->tp = *tp;
 	d->rp = *rp;
-	if (rp->outstanding) {
-		d->dev_out = calloc(1u << 16, sizeof(*d->dev_out));
-		if (!d->dev_out)
-			goto fail;
-	}
+	d->dev_out = calloc(1u << 16, sizeof(*d->dev_out));
+	if (!d->dev_out)
+		goto fail;
 	*why = "out of memory";
 	d->sm = sparse_mem_create(mmu_cfg->haw);
 	if (!d->sm)
@@ -162,6 +171,8 @@ void driver_destroy(struct driver *d)
 	free(d->chunk_free);
 	free(d->pend);
 	free(d->dev_out);
+	free(d->dev_limit);
+	free(d->rel);
 	free(d);
 }
 
@@ -197,6 +208,8 @@ static const char *builder_expect(enum trace_op op, int rc)
 		return rc == -IOMMU_ENOENT ? "a device and PASID attached before" : NULL;
 	case TRACE_OP_FLUSH: return rc == -IOMMU_ENOENT ? "an existing domain" : NULL;
 	case TRACE_OP_DMA:
+	case TRACE_OP_ATS:
+	case TRACE_OP_DEVICE:
 	case TRACE_OP_QI:
 	case TRACE_OP_WAIT: break;
 	}
@@ -400,6 +413,10 @@ static void pend_retire(struct driver *d)
 	while (d->pend_head != d->pend_tail && pend_of(d, d->pend_head)->done) {
 		struct pend *p = pend_of(d, d->pend_head);
 
+		if (p->prefetch) {
+			d->pend_head++;
+			continue;
+		}
 		if (p->rec.oracle != VTD_ORACLE_OK)
 			p->rec.source = p->flagged_source;
 		if (!p->rec.ok) {
@@ -471,6 +488,45 @@ static uint64_t walk_reads(const struct iommu_refs *f)
 	return n;
 }
 
+static void pend_put(struct driver *d, struct pend *p);
+
+/* The device's DMA slot frees at cycle (closed loop). */
+static void release_later(struct driver *d, uint64_t cycle, uint16_t sid)
+{
+	if (cycle <= iommu_timing_now(d->tm)) {
+		d->dev_out[sid]--;
+		return;
+	}
+	if (d->nrel == d->caprel) {
+		size_t cap = d->caprel ? 2 * d->caprel : 16;
+		struct release *n = realloc(d->rel, cap * sizeof(*n));
+
+		if (!n) {
+			d->dev_out[sid]--; /* early rather than never */
+			async_fail(d, -IOMMU_ENOMEM, "out of memory for the requests in flight");
+			return;
+		}
+		d->rel = n;
+		d->caprel = cap;
+	}
+	d->rel[d->nrel++] = (struct release){cycle, sid};
+}
+
+/* Frees the slots whose answers have reached their devices by now. */
+static void release_due(struct driver *d)
+{
+	uint64_t now = iommu_timing_now(d->tm);
+
+	for (size_t i = 0; i < d->nrel;) {
+		if (d->rel[i].cycle <= now) {
+			d->dev_out[d->rel[i].sid]--;
+			d->rel[i] = d->rel[--d->nrel];
+		} else {
+			i++;
+		}
+	}
+}
+
 /* A page's final answer: into its DMA's record. */
 static void chunk_answer(struct driver *d, int c, struct iommu_resp *resp, uint64_t done)
 {
@@ -511,12 +567,27 @@ static void chunk_answer(struct driver *d, int c, struct iommu_resp *resp, uint6
 	if (done > rec->done)
 		rec->done = done;
 	chunk_put(d, c);
+	pend_put(d, p);
+}
+
+/* Drops one reference (a page in flight, or the issuing event's own) from
+ * p; the last one completes the request. */
+static void pend_put(struct driver *d, struct pend *p)
+{
+	struct driver_record *rec = &p->rec;
+
 	if (--p->left == 0) {
 		p->done = true;
 		rec->latency = rec->done - rec->issue;
-		iommu_hist_add(&d->lat_dma, rec->latency);
-		if (d->dev_out)
-			d->dev_out[rec->dma.ep.sid]--;
+		if (rec->done > d->max_done)
+			d->max_done = rec->done;
+		if (p->prefetch) {
+			iommu_hist_add(&d->lat_ats, rec->latency);
+			d->sum.ats_faults += !rec->ok;
+		} else {
+			iommu_hist_add(&d->lat_dma, rec->latency);
+			release_later(d, rec->done, rec->dma.ep.sid);
+		}
 		pend_retire(d);
 	}
 }
@@ -562,14 +633,21 @@ static void on_timed(void *ctx, const struct iommu_timed *t)
 		}
 		break;
 	case CH_TRANSLATED: ats_dev_translated_resp(&ch->x, &resp, rc); break;
+	case CH_PREFETCH:
+		/* The endpoint caches what the completion allows; a fault is
+		 * its answer. */
+		if (rc == 0)
+			ats_dev_complete(ch->ep, d->mmu, &ch->req, &resp, &ch->x);
+		break;
 	}
 	/* An ATS device learns the outcome when the response crosses back. */
 	chunk_answer(d, c, &resp, t->done + (ch->ep ? d->tp.ats_link_latency : 0));
 }
 
-/* One page of a DMA, issued by the device at cycle. */
+/* One page of a DMA (or of an ats event: prefetch), issued by the device
+ * at cycle. */
 static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *req,
-		      struct ats_dev *ep, uint64_t cycle)
+		      struct ats_dev *ep, bool prefetch, uint64_t cycle)
 {
 	int c = chunk_get(d);
 	struct chunk *ch;
@@ -583,6 +661,26 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 	if (!ep)
 		return iommu_timing_submit(d->tm, cycle, req, (uint64_t)c);
 	/* Device-TLB lookup (one cycle), then the request crosses the link. */
+	if (prefetch) {
+		if (ats_dev_lookup(ep, req, &ch->x)) {
+			/* Already cached: nothing to send. */
+			struct iommu_resp resp = {.ok = true,
+						  .hpa = ch->x.page |
+							 (req->addr & (ch->x.size - 1)),
+						  .page_size = ch->x.size,
+						  .perm = ch->x.perm,
+						  .source = IOMMU_SRC_DEVTLB,
+						  .fill_seq = ch->x.seq,
+						  .did = ch->x.did};
+
+			chunk_answer(d, c, &resp, cycle + 1);
+			return 0;
+		}
+		ch->phase = CH_PREFETCH;
+		ats_dev_tr_req(req, &q);
+		return iommu_timing_submit(d->tm, cycle + 1 + d->tp.ats_link_latency, &q,
+					   (uint64_t)c);
+	}
 	cycle += 1 + d->tp.ats_link_latency;
 	if (ats_dev_lookup(ep, req, &ch->x)) {
 		ch->phase = CH_TRANSLATED;
@@ -595,35 +693,63 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 }
 
 /* Runs the engine one cycle at a time until done(d) holds. */
-static void run_until(struct driver *d, bool (*done)(const struct driver *, const void *),
+static void run_until(struct driver *d, bool (*done)(struct driver *, const void *),
 		      const void *arg)
 {
 	while (!done(d, arg) && !d->async_rc)
 		iommu_timing_advance(d->tm, iommu_timing_now(d->tm) + 1);
 }
 
-static bool software_may_run(const struct driver *d, const void *arg)
+static bool software_may_run(struct driver *d, const void *arg)
 {
 	(void)arg;
-	return d->pend_head == d->pend_tail && !iommu_timing_queue_pending(d->tm);
+	return d->pend_head == d->pend_tail && !iommu_timing_queue_pending(d->tm) &&
+	       iommu_timing_now(d->tm) >= d->max_done;
 }
 
-static bool device_has_room(const struct driver *d, const void *arg)
+static unsigned device_limit(const struct driver *d, uint16_t sid)
 {
-	return d->dev_out[*(const uint16_t *)arg] < d->rp.outstanding;
+	return d->dev_limit ? d->dev_limit[sid] : d->rp.outstanding;
 }
 
-/* Brings the engine to the cycle ev is applied at. */
+static bool device_has_room(struct driver *d, const void *arg)
+{
+	uint16_t sid = *(const uint16_t *)arg;
+	unsigned limit = device_limit(d, sid);
+
+	release_due(d);
+	return !limit || d->dev_out[sid] < limit;
+}
+
+/* Brings the engine to the cycle ev is applied at: its time stamp, or later
+ * when the replay holds it (docs/config.md [replay]). */
 static void reach_event(struct driver *d, const struct trace_event *ev)
 {
 	if (ev->cycle > iommu_timing_now(d->tm))
 		iommu_timing_advance(d->tm, ev->cycle);
-	if (ev->op != TRACE_OP_DMA) {
+	switch (ev->op) {
+	case TRACE_OP_DMA: run_until(d, device_has_room, &ev->u.dma.ep.sid); break;
+	case TRACE_OP_ATS:
+	case TRACE_OP_DEVICE: break; /* device operations */
+	default:
 		if (d->rp.software == DRIVER_SW_ORDERED)
 			run_until(d, software_may_run, NULL);
-	} else if (d->dev_out) {
-		run_until(d, device_has_room, &ev->u.dma.ep.sid);
+		break;
 	}
+}
+
+static int apply_device(struct driver *d, const struct trace_reader *r,
+			const struct trace_event *ev)
+{
+	if (!d->dev_limit) {
+		d->dev_limit = malloc((1u << 16) * sizeof(*d->dev_limit));
+		if (!d->dev_limit)
+			return fail(d, r, ev, -IOMMU_ENOMEM, "device: out of memory");
+		for (size_t i = 0; i < 1u << 16; i++)
+			d->dev_limit[i] = d->rp.outstanding;
+	}
+	d->dev_limit[ev->u.device.sid] = ev->u.device.outstanding;
+	return 0;
 }
 
 static int apply_dma(struct driver *d, const struct trace_reader *r, const struct trace_event *ev)
@@ -632,8 +758,9 @@ static int apply_dma(struct driver *d, const struct trace_reader *r, const struc
 	const uint64_t last = t->addr + (t->size - 1); /* the parser keeps this below 2^64 */
 	const uint64_t now = iommu_timing_now(d->tm);
 	const uint64_t seq = d->pend_tail;
+	const bool prefetch = ev->op == TRACE_OP_ATS;
 	struct driver_record rec = {
-		.id = seq,
+		.id = prefetch ? 0 : d->ndma,
 		.cycle = ev->cycle,
 		.line = ev->line,
 		.dma = *t,
@@ -652,27 +779,49 @@ static int apply_dma(struct driver *d, const struct trace_reader *r, const struc
 	};
 	const struct driver_endpoint *dep = find_endpoint(d, t->ep.sid);
 	struct ats_dev *ep = dep ? dep->dev : NULL;
+	const char *op = trace_op_name(ev->op);
 	uint64_t a = t->addr;
 	int rc;
 
+	if (prefetch && !ep) {
+		char bdf[16];
+
+		trace_format_bdf(bdf, sizeof(bdf), t->ep.sid);
+		return fail(d, r, ev, -IOMMU_EINVAL,
+			    "ats: device %s has no ATS endpoint, expected an earlier attach of "
+			    "it with ats=1",
+			    bdf);
+	}
 	if (pend_push(d, &rec))
-		return fail(d, r, ev, -IOMMU_ENOMEM,
-			    "dma: out of memory for the requests in flight");
-	if (d->dev_out)
+		return fail(d, r, ev, -IOMMU_ENOMEM, "%s: out of memory for the requests in flight",
+			    op);
+	pend_of(d, seq)->prefetch = prefetch;
+	pend_of(d, seq)->left = 1; /* until every page is issued */
+	if (prefetch) {
+		d->sum.ats_events++;
+	} else {
+		d->ndma++;
 		d->dev_out[t->ep.sid]++;
+	}
 	for (;;) {
 		uint64_t page = a & ~(uint64_t)(IOMMU_PAGE_SIZE - 1);
 
 		req.addr = a;
-		rc = issue_page(d, seq, &req, ep, now);
+		rc = issue_page(d, seq, &req, ep, prefetch, now);
 		if (rc)
-			return fail(d, r, ev, rc, "dma: out of memory for the requests in flight");
-		pend_of(d, seq)->rec.translations++;
-		d->sum.translations++;
+			return fail(d, r, ev, rc, "%s: out of memory for the requests in flight",
+				    op);
+		if (!prefetch) {
+			pend_of(d, seq)->rec.translations++;
+			d->sum.translations++;
+		} else {
+			d->sum.ats_pages++;
+		}
 		if (last - page <= IOMMU_PAGE_SIZE - 1)
 			break;
 		a = page + IOMMU_PAGE_SIZE;
 	}
+	pend_put(d, pend_of(d, seq));
 	return 0;
 }
 
@@ -762,7 +911,13 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 					ev->u.detach.pasid);
 		break;
 	case TRACE_OP_DMA:
+	case TRACE_OP_ATS:
 		rc = apply_dma(d, r, ev);
+		if (rc)
+			return rc;
+		break;
+	case TRACE_OP_DEVICE:
+		rc = apply_device(d, r, ev);
 		if (rc)
 			return rc;
 		break;
@@ -801,8 +956,11 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 
 int driver_finish(struct driver *d)
 {
-	if (!d->async_rc)
+	if (!d->async_rc) {
 		d->cycles = iommu_timing_drain(d->tm);
+		if (d->max_done + 1 > d->cycles) /* answers still crossing the link */
+			d->cycles = d->max_done + 1;
+	}
 	return d->async_rc;
 }
 
@@ -910,6 +1068,11 @@ const struct iommu_timing_stats *driver_timing_stats(const struct driver *d)
 const struct iommu_hist *driver_latency(const struct driver *d, bool translations)
 {
 	return translations ? &d->lat_xlate : &d->lat_dma;
+}
+
+const struct iommu_hist *driver_ats_latency(const struct driver *d)
+{
+	return &d->lat_ats;
 }
 
 uint64_t driver_cycles(const struct driver *d)

@@ -89,6 +89,9 @@ struct driver_summary {
 	uint64_t raw_descs;          /* qi events */
 	uint64_t wait_events;        /* wait events */
 	uint64_t queue_errors;       /* events that met IQE or ITE */
+	uint64_t ats_events;         /* ats events (device-TLB prefetches) */
+	uint64_t ats_pages;          /* their 4 KiB pages */
+	uint64_t ats_faults;         /* ats events whose completion denied a page */
 	uint64_t flagged;            /* DMA events the oracle flagged */
 	uint64_t fault_reasons[256]; /* faulted DMA events by VT-d fault reason */
 };
@@ -142,6 +145,8 @@ const struct iommu_timing_stats *driver_timing_stats(const struct driver *d);
 /* Latency distributions in cycles: per DMA request (issue to last page's
  * answer), or per translation request (accept to response, §10). */
 const struct iommu_hist *driver_latency(const struct driver *d, bool translations);
+/* ats events: issue to the last page's completion back at the device. */
+const struct iommu_hist *driver_ats_latency(const struct driver *d);
 /* The cycle the replay drained at (after driver_finish). */
 uint64_t driver_cycles(const struct driver *d);
 const struct iommu_tparams *driver_tparams(const struct driver *d);

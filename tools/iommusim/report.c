@@ -236,6 +236,8 @@ static void text_timing(FILE *out, const struct driver *d)
 		     "   p99.9      max\n");
 	latency_line(out, "DMA request", driver_latency(d, false));
 	latency_line(out, "translation request", driver_latency(d, true));
+	if (driver_summary(d)->ats_events)
+		latency_line(out, "ats event (prefetch)", driver_ats_latency(d));
 	if (ts->qi_waits)
 		fprintf(out,
 			"  invalidation wait          %8s %9.1f %8s %8s %8s %8s %8" PRIu64
@@ -590,7 +592,11 @@ static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 	ok = ok && json_caches(root, d) && json_invalidations(root, d);
 	o = ok ? cJSON_AddObjectToObject(root, "ats") : NULL;
 	ok = o && add_num(o, "translation_requests", (double)st->translation_reqs) &&
-	     add_num(o, "translated_requests", (double)st->translated_reqs);
+	     add_num(o, "translated_requests", (double)st->translated_reqs) &&
+	     add_num(o, "events", (double)sum->ats_events) &&
+	     add_num(o, "pages", (double)sum->ats_pages) &&
+	     add_num(o, "faults", (double)sum->ats_faults) &&
+	     add_obj(o, "latency", latency_obj(driver_ats_latency(d)));
 
 	o = ok ? cJSON_AddObjectToObject(root, "trace") : NULL;
 	ok = o && cJSON_AddStringToObject(o, "file", t->file) &&

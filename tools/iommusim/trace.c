@@ -49,7 +49,7 @@ struct trace_reader {
 
 /* "expected ..." text for each kind of value. */
 
-#define OPS_EXPECT    "domain, map, unmap, attach, detach, flush, qi, wait or dma"
+#define OPS_EXPECT    "domain, map, unmap, attach, detach, flush, qi, wait, dma, ats or device"
 #define DESC_WORD     "0x followed by hex digits, as the qi_submit tracepoint prints them"
 #define DESC_WORDS    "4 hex words Q0,Q1,Q2,Q3 (or 2, Q0,Q1, for a 128-bit descriptor)"
 #define GEOM_MAX_SETS (1u << 20)
@@ -73,6 +73,7 @@ static const char *const kind_expect[] = {
 	[K_ACCESS] = "r, w or x",
 	[K_DESC] = DESC_WORDS,
 	[K_GEOM] = "SETSxWAYS in decimal: SETS a power of two 1..1048576, WAYS 1..64",
+	[K_COUNT] = "a number 0..65535",
 };
 
 static const struct trace_op_spec op_specs[] = {
@@ -136,6 +137,19 @@ static const struct trace_op_spec op_specs[] = {
 	  {"leaf", K_BOOL, false}}},
 	{"qi", TRACE_OP_QI, "desc=Q0,Q1,Q2,Q3", {{"desc", K_DESC, true}}},
 	{"wait", TRACE_OP_WAIT, "no fields after wait", {{NULL, K_BOOL, false}}},
+	{"ats",
+	 TRACE_OP_ATS,
+	 "dev=BB:DD.F [pasid=P] [priv=1] addr=ADDR size=BYTES op=r|w|x",
+	 {{"dev", K_BDF, true},
+	  {"pasid", K_PASID, false},
+	  {"priv", K_BOOL, false},
+	  {"addr", K_ADDR, true},
+	  {"size", K_BYTES, true},
+	  {"op", K_ACCESS, true}}},
+	{"device",
+	 TRACE_OP_DEVICE,
+	 "dev=BB:DD.F outstanding=N",
+	 {{"dev", K_BDF, true}, {"outstanding", K_COUNT, true}}},
 };
 
 #define N_OPS (sizeof(op_specs) / sizeof(op_specs[0]))
@@ -434,6 +448,7 @@ static int check_value(struct trace_reader *r, const struct trace_fields *f, uns
 				    shown(f, i, tok).s, expect);
 		break;
 	case K_DID:
+	case K_COUNT:
 		if (v > 0xffff)
 			return fail(r, "%s: %s is out of range, expected %s", k->name,
 				    shown(f, i, tok).s, expect);
@@ -557,6 +572,7 @@ static int parse_value(struct trace_reader *r, struct trace_fields *f, unsigned 
 	switch (k->kind) {
 	case K_DOMID:
 	case K_DID:
+	case K_COUNT:
 	case K_PASID:
 	case K_PAGE_ADDR:
 	case K_ADDR:
@@ -886,7 +902,12 @@ static int finish_event(struct trace_reader *r, const struct trace_fields *f,
 	case TRACE_OP_UNMAP: rc = build_map(r, f, ev->op == TRACE_OP_MAP, &ev->u.map); break;
 	case TRACE_OP_ATTACH: rc = build_attach(r, f, &ev->u.attach); break;
 	case TRACE_OP_DETACH: get_endpoint(f, &ev->u.detach); break;
-	case TRACE_OP_DMA: rc = build_dma(r, f, &ev->u.dma); break;
+	case TRACE_OP_DMA:
+	case TRACE_OP_ATS: rc = build_dma(r, f, &ev->u.dma); break;
+	case TRACE_OP_DEVICE:
+		ev->u.device.sid = (uint16_t)get(f, "dev");
+		ev->u.device.outstanding = (unsigned)get(f, "outstanding");
+		break;
 	case TRACE_OP_FLUSH: rc = build_flush(r, f, &ev->u.flush); break;
 	case TRACE_OP_QI: build_qi(f, &ev->u.qi); break;
 	case TRACE_OP_WAIT: break;
@@ -1175,7 +1196,7 @@ static int bin_next(struct trace_reader *r, struct trace_event *ev)
 		return 0;
 	}
 	if (trace_bin_op(rec[0], &op))
-		return fail(r, "type: 0x%02x is not a record type, expected 1..9 (" OPS_EXPECT ")",
+		return fail(r, "type: 0x%02x is not a record type, expected 1..11 (" OPS_EXPECT ")",
 			    rec[0]);
 	memset(&f, 0, sizeof(f));
 	f.spec = trace_op_spec(op);
@@ -1368,8 +1389,9 @@ unsigned trace_op_nkeys(const struct trace_op_spec *spec)
 
 /* Binary record types, in the order of enum trace_op (format.md). */
 static const enum trace_op bin_ops[] = {
-	TRACE_OP_DOMAIN, TRACE_OP_MAP,   TRACE_OP_UNMAP, TRACE_OP_ATTACH, TRACE_OP_DETACH,
-	TRACE_OP_DMA,    TRACE_OP_FLUSH, TRACE_OP_QI,    TRACE_OP_WAIT,
+	TRACE_OP_DOMAIN, TRACE_OP_MAP, TRACE_OP_UNMAP,  TRACE_OP_ATTACH,
+	TRACE_OP_DETACH, TRACE_OP_DMA, TRACE_OP_FLUSH,  TRACE_OP_QI,
+	TRACE_OP_WAIT,   TRACE_OP_ATS, TRACE_OP_DEVICE,
 };
 
 unsigned trace_bin_type(enum trace_op op)
@@ -1393,6 +1415,7 @@ unsigned trace_bin_width(enum trace_kind kind)
 	switch (kind) {
 	case K_DOMID:
 	case K_DID:
+	case K_COUNT:
 	case K_BDF: return 2;
 	case K_STAGE:
 	case K_LEVELS:
@@ -1534,7 +1557,12 @@ void trace_event_fields(const struct trace_event *ev, struct trace_fields *f)
 		break;
 	}
 	case TRACE_OP_DETACH: put_endpoint(f, &ev->u.detach); break;
-	case TRACE_OP_DMA: {
+	case TRACE_OP_DEVICE:
+		put(f, "dev", ev->u.device.sid);
+		put(f, "outstanding", ev->u.device.outstanding);
+		break;
+	case TRACE_OP_DMA:
+	case TRACE_OP_ATS: {
 		const struct trace_dma *d = &ev->u.dma;
 
 		put_endpoint(f, &d->ep);
@@ -1585,6 +1613,7 @@ void trace_format_value(const struct trace_fields *f, unsigned i, char *buf, siz
 	switch (f->spec->keys[i].kind) {
 	case K_DOMID:
 	case K_DID:
+	case K_COUNT:
 	case K_PASID:
 	case K_BYTES: snprintf(buf, len, "%" PRIu64, v); break;
 	case K_PAGE_ADDR:

@@ -27,9 +27,11 @@ enum trace_op {
 	TRACE_OP_ATTACH,
 	TRACE_OP_DETACH,
 	TRACE_OP_DMA,
-	TRACE_OP_FLUSH, /* what a driver sends after a table change */
-	TRACE_OP_QI,    /* one raw invalidation descriptor */
-	TRACE_OP_WAIT,  /* an invalidation wait */
+	TRACE_OP_FLUSH,  /* what a driver sends after a table change */
+	TRACE_OP_QI,     /* one raw invalidation descriptor */
+	TRACE_OP_WAIT,   /* an invalidation wait */
+	TRACE_OP_ATS,    /* ATS translation requests (device-TLB prefetch) */
+	TRACE_OP_DEVICE, /* per-device replay settings (closed loop) */
 };
 
 enum trace_stage {
@@ -120,6 +122,12 @@ struct trace_dma {
 	enum trace_access op;
 };
 
+/* device: at most `outstanding` DMA requests in flight (0: open loop). */
+struct trace_device {
+	uint16_t sid;
+	unsigned outstanding;
+};
+
 struct trace_event {
 	enum trace_op op;
 	uint64_t line;  /* 1-based line (record number in a binary trace) */
@@ -129,7 +137,8 @@ struct trace_event {
 		struct trace_map map; /* map, unmap */
 		struct trace_attach attach;
 		struct trace_endpoint detach;
-		struct trace_dma dma;
+		struct trace_dma dma; /* dma, ats */
+		struct trace_device device;
 		struct trace_flush flush;
 		struct trace_qi qi;
 	} u;

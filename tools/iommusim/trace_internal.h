@@ -38,6 +38,7 @@ enum trace_kind {
 	K_ACCESS,    /* r | w | x */
 	K_DESC,      /* Q0,Q1,Q2,Q3: 0x hex words (or Q0,Q1) */
 	K_GEOM,      /* SETSxWAYS */
+	K_COUNT,     /* a number 0..65535 */
 };
 
 struct trace_key_spec {
