@@ -20,6 +20,7 @@
 /* Options every workload takes, and the workload-specific ones. */
 struct gen_opts {
 	uint64_t seed, count, gap;
+	uint64_t outstanding; /* closed loop: a device line, 0 = open loop */
 	const char *out;
 	/* nic */
 	uint64_t ring, pkt, batch;
@@ -281,21 +282,24 @@ struct workload {
 	void (*run)(struct gen *g);
 	const char *opts; /* space-separated option names it takes */
 	const char *help;
+	const char *dev; /* the device it drives */
 };
 
 static const struct workload workloads[] = {
-	{"nic", gen_nic, "ring pkt flush batch", "NIC receive ring, map/unmap per packet"},
-	{"nvme", gen_nvme, "qd min max", "NVMe-like queue, 4K..128K transfers"},
-	{"sva", gen_sva, "pasids buffer churn", "accelerator with SVA PASIDs and ATS"},
-	{"window", gen_window, "window page", "64-byte random reads over a window"},
-	{"vm", gen_vm, "pasids buffer churn", "VM with nested translation, PASID bind/unbind"},
+	{"nic", gen_nic, "ring pkt flush batch", "NIC receive ring, map/unmap per packet",
+	 "00:03.0"},
+	{"nvme", gen_nvme, "qd min max", "NVMe-like queue, 4K..128K transfers", "00:04.0"},
+	{"sva", gen_sva, "pasids buffer churn", "accelerator with SVA PASIDs and ATS", "00:05.0"},
+	{"window", gen_window, "window page", "64-byte random reads over a window", "00:06.0"},
+	{"vm", gen_vm, "pasids buffer churn", "VM with nested translation, PASID bind/unbind",
+	 "00:07.0"},
 };
 
 static void gen_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: iommusim gen WORKLOAD [--seed N] [--count N] [--gap CYCLES] [--out FILE]\n"
-		"                    [workload options]\n\nworkloads:\n");
+		"                    [--outstanding N] [workload options]\n\nworkloads:\n");
 	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
 		fprintf(f, "  %-7s %s (options: %s)\n", workloads[i].name, workloads[i].help,
 			workloads[i].opts);
@@ -303,6 +307,8 @@ static void gen_usage(FILE *f)
 		   "  --batch N (32) --qd N (32) --min SIZE (4K) --max SIZE (128K) --pasids N (4)\n"
 		   "  --buffer SIZE (2M) --churn N (0: none; vm 100) --window SIZE (1M)\n"
 		   "  --page SIZE (4K; 0: largest pages)\n"
+		   "  --outstanding N: closed loop, at most N DMA requests of the device in\n"
+		   "  flight (a device line; 0, the default: open loop, time stamps only)\n"
 		   "Sizes take K/M/G suffixes. Defaults: --seed 1 --count 1000 --gap 10.\n");
 }
 
@@ -347,6 +353,8 @@ static int gen_check(const struct workload *w, const struct gen_opts *o)
 
 	if (!o->count)
 		why = "--count: expected at least 1";
+	else if (o->outstanding > 65535)
+		why = "--outstanding: expected 0..65535";
 	else if (!strcmp(w->name, "nic") &&
 		 (!o->ring || o->ring > 65536 || !o->pkt || o->pkt > 4096))
 		why = "--ring 1..65536 and --pkt 1..4096 bytes expected";
@@ -436,6 +444,8 @@ int gen_main(int argc, char **argv)
 			num = &o.seed;
 		else if (!strcmp(opt, "--count"))
 			num = &o.count;
+		else if (!strcmp(opt, "--outstanding"))
+			num = &o.outstanding;
 		else if (!strcmp(opt, "--gap"))
 			num = &o.gap;
 		else if (takes(w, opt + 2)) {
@@ -486,6 +496,8 @@ int gen_main(int argc, char **argv)
 	     "iommusim-trace v1\n# iommusim gen %s --seed %" PRIu64 " --count %" PRIu64
 	     " --gap %" PRIu64 "\n",
 	     w->name, o.seed, o.count, o.gap);
+	if (o.outstanding)
+		emit(&g, "device dev=%s outstanding=%" PRIu64 "\n", w->dev, o.outstanding);
 	w->run(&g);
 	rc = ferror(g.f) ? 1 : 0;
 	if (o.out && fclose(g.f))
