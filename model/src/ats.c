@@ -244,7 +244,8 @@ static struct ats_prg *prg_find(struct ats_dev *d, const struct iommu_req *req, 
 		struct ats_prg *g = &d->prg[i];
 
 		if (g->state != ATS_PRG_FREE && g->page == page &&
-		    g->pasid_valid == req->pasid_valid && (!g->pasid_valid || g->pasid == req->pasid)) {
+		    g->pasid_valid == req->pasid_valid &&
+		    (!g->pasid_valid || g->pasid == req->pasid)) {
 			*prgi = i;
 			return g;
 		}

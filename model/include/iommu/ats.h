@@ -51,8 +51,8 @@ enum ats_prg_state {
 #define ATS_PRG_COUNT 512 /* 9-bit PRG index */
 
 struct ats_pri_stats {
-	uint64_t page_reqs;  /* page request messages sent */
-	uint64_t responses;  /* page group responses received */
+	uint64_t page_reqs; /* page request messages sent */
+	uint64_t responses; /* page group responses received */
 	uint64_t success, invalid, failure;
 	uint64_t unexpected; /* responses for a PRG index not outstanding */
 	uint64_t retries;    /* DMAs retried after Success */

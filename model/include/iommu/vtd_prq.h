@@ -45,17 +45,17 @@ struct iommu_page_req {
 };
 
 /* --- Page request descriptor (256 bits) as the IOMMU writes it ----------- */
-#define VTD_PRD0_TYPE  GENMASK64(7, 0)
-#define VTD_PRD0_PP    BIT64(8) /* PASID present */
-#define VTD_PRD0_RID   GENMASK64(31, 16)
-#define VTD_PRD0_PASID GENMASK64(51, 32)
-#define VTD_PRD0_EXE   BIT64(52)
-#define VTD_PRD0_PRIV  BIT64(53)
-#define VTD_PRD1_RD    BIT64(0)
-#define VTD_PRD1_WR    BIT64(1)
-#define VTD_PRD1_LPIG  BIT64(2)
-#define VTD_PRD1_PRGI  GENMASK64(11, 3)
-#define VTD_PRD1_ADDR  GENMASK64(63, 12)
+#define VTD_PRD0_TYPE         GENMASK64(7, 0)
+#define VTD_PRD0_PP           BIT64(8) /* PASID present */
+#define VTD_PRD0_RID          GENMASK64(31, 16)
+#define VTD_PRD0_PASID        GENMASK64(51, 32)
+#define VTD_PRD0_EXE          BIT64(52)
+#define VTD_PRD0_PRIV         BIT64(53)
+#define VTD_PRD1_RD           BIT64(0)
+#define VTD_PRD1_WR           BIT64(1)
+#define VTD_PRD1_LPIG         BIT64(2)
+#define VTD_PRD1_PRGI         GENMASK64(11, 3)
+#define VTD_PRD1_ADDR         GENMASK64(63, 12)
 #define VTD_PRD_TYPE_PAGE_REQ 0x1
 
 void vtd_prd_encode(uint64_t qw[4], const struct iommu_page_req *pr);

@@ -9,14 +9,14 @@
 #include <stdint.h>
 
 enum vtd_desc_type {
-	VTD_DESC_CC = 0x1,      /* context-cache invalidate */
-	VTD_DESC_IOTLB = 0x2,   /* IOTLB invalidate (second-level, pass-through, nested) */
-	VTD_DESC_DEVTLB = 0x3,  /* device-TLB invalidate */
-	VTD_DESC_IEC = 0x4,     /* interrupt entry cache (not modelled) */
-	VTD_DESC_WAIT = 0x5,    /* invalidation wait */
-	VTD_DESC_PIOTLB = 0x6,  /* PASID-based IOTLB invalidate */
-	VTD_DESC_PC = 0x7,      /* PASID-cache invalidate */
-	VTD_DESC_PDEVTLB = 0x8, /* PASID-based device-TLB invalidate */
+	VTD_DESC_CC = 0x1,        /* context-cache invalidate */
+	VTD_DESC_IOTLB = 0x2,     /* IOTLB invalidate (second-level, pass-through, nested) */
+	VTD_DESC_DEVTLB = 0x3,    /* device-TLB invalidate */
+	VTD_DESC_IEC = 0x4,       /* interrupt entry cache (not modelled) */
+	VTD_DESC_WAIT = 0x5,      /* invalidation wait */
+	VTD_DESC_PIOTLB = 0x6,    /* PASID-based IOTLB invalidate */
+	VTD_DESC_PC = 0x7,        /* PASID-cache invalidate */
+	VTD_DESC_PDEVTLB = 0x8,   /* PASID-based device-TLB invalidate */
 	VTD_DESC_PGRP_RESP = 0x9, /* page group response (ECAP.PRS) */
 };
 

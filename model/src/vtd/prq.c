@@ -124,7 +124,9 @@ bool vtd_prq_reg_write32(struct iommu *mmu, uint32_t off, uint32_t val)
 	switch (off) {
 	case VTD_REG_PQH:
 	case VTD_REG_PQT: vtd_reg_set32(mmu, off, val & (uint32_t)VTD_PQ_QH); break;
-	case VTD_REG_PQA: vtd_reg_set32(mmu, off, val & (uint32_t)(VTD_PQA_PQA | VTD_PQA_PQS)); break;
+	case VTD_REG_PQA:
+		vtd_reg_set32(mmu, off, val & (uint32_t)(VTD_PQA_PQA | VTD_PQA_PQS));
+		break;
 	case VTD_REG_PQA + 4:
 	case VTD_REG_PEDATA:
 	case VTD_REG_PEUADDR: vtd_reg_set32(mmu, off, val); break;
@@ -335,8 +337,8 @@ static bool drain_selects(const struct vtd_drain_wait *w, const struct vtd_prg *
 
 		if (s->sid != g->sid)
 			continue;
-		if (s->all_pasids || (s->pasid_valid == g->pasid_valid &&
-				      (!g->pasid_valid || s->pasid == g->pasid)))
+		if (s->all_pasids ||
+		    (s->pasid_valid == g->pasid_valid && (!g->pasid_valid || s->pasid == g->pasid)))
 			return true;
 	}
 	return false;

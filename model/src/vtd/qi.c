@@ -134,8 +134,8 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 		return VTD_IQEI_TYPE;
 	/* SPEC(VT-d QI): PASID-granular types and page group responses need
 	 * 256-bit descriptors → IQEI 5 */
-	if (!wide && (type == VTD_DESC_PIOTLB || type == VTD_DESC_PC ||
-		      type == VTD_DESC_PDEVTLB || type == VTD_DESC_PGRP_RESP))
+	if (!wide && (type == VTD_DESC_PIOTLB || type == VTD_DESC_PC || type == VTD_DESC_PDEVTLB ||
+		      type == VTD_DESC_PGRP_RESP))
 		return VTD_IQEI_WIDTH;
 	/* SPEC(VT-d QI): reserved fields set → IQE, IQEI 4 */
 	if ((qw[0] & qi_rsvd[type][0]) || (qw[1] & qi_rsvd[type][1]) || (wide && (qw[2] || qw[3])))
