@@ -1359,6 +1359,7 @@ static int b_drain(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t
 		rc = vtd_builder_prq_fetch(b);
 		if (rc < 0)
 			return rc;
+		rc = 0;
 		/* The PASID is going away: its groups are refused. */
 		for (size_t i = 0; i < b->npend;) {
 			const struct iommu_page_req p = b->pend[i];
