@@ -6,6 +6,8 @@
  * clears IQE. A device-TLB invalidation the endpoint never answers sets
  * FSTS.ITE with IQER.ITESID; the waits behind it are aborted (IQH moves to
  * IQT without executing them) and fetching stops until ITE is cleared.
+ * Page group responses (0x9) and the page-request drain of waits (PD) are
+ * handed to src/vtd/prq.c.
  */
 #include "iommu/vtd_qi.h"
 #include "vtd.h"
