@@ -6,6 +6,7 @@
 #include "iommu/ats.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "cache.h"
 
@@ -18,10 +19,22 @@ struct devtlb_entry {
 	uint8_t pgtt;
 };
 
+/* One page request group of the endpoint (PRI). */
+struct ats_prg {
+	uint8_t state; /* enum ats_prg_state */
+	bool pasid_valid;
+	uint32_t pasid;
+	uint64_t page;
+};
+
 struct ats_dev {
 	uint16_t sid;
 	bool answers;
 	struct cache tlb;
+	bool pri, pri_stopped;
+	uint16_t next_prgi;
+	struct ats_prg prg[ATS_PRG_COUNT];
+	struct ats_pri_stats pst;
 };
 
 struct ats_dev *ats_dev_create(uint16_t sid, const struct iommu_cache_geom *g, uint64_t seed)
@@ -214,6 +227,152 @@ int ats_dev_dma(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *re
 	return ats_translated(mmu, req, &x, resp);
 }
 
+/* --- PRI ---------------------------------------------------------------------- */
+
+void ats_dev_set_pri(struct ats_dev *d, bool enabled)
+{
+	d->pri = enabled;
+	d->pri_stopped = false;
+}
+
+bool ats_dev_pri_enabled(const struct ats_dev *d)
+{
+	return d->pri && !d->pri_stopped;
+}
+
+const struct ats_pri_stats *ats_dev_pri_stats(const struct ats_dev *d)
+{
+	return &d->pst;
+}
+
+enum ats_prg_state ats_dev_prg_state(const struct ats_dev *d, uint16_t prgi)
+{
+	return prgi < ATS_PRG_COUNT ? (enum ats_prg_state)d->prg[prgi].state : ATS_PRG_FREE;
+}
+
+void ats_dev_prg_response(struct ats_dev *d, uint16_t prgi, unsigned code)
+{
+	struct ats_prg *g = prgi < ATS_PRG_COUNT ? &d->prg[prgi] : NULL;
+
+	d->pst.responses++;
+	if (!g || g->state != ATS_PRG_PENDING) {
+		d->pst.unexpected++;
+		return;
+	}
+	switch (code) {
+	case VTD_PRG_SUCCESS:
+		g->state = ATS_PRG_SUCCESS;
+		d->pst.success++;
+		break;
+	case VTD_PRG_INVALID:
+		g->state = ATS_PRG_INVALID;
+		d->pst.invalid++;
+		break;
+	default:
+		/* PCIe PRI: Response Failure (and reserved codes) stop page
+		 * requests until software re-enables PRI. */
+		g->state = ATS_PRG_FAILURE;
+		d->pst.failure++;
+		d->pri_stopped = true;
+		break;
+	}
+}
+
+static struct ats_prg *prg_find(struct ats_dev *d, const struct iommu_req *req, uint16_t *prgi)
+{
+	uint64_t page = req->addr & ~(IOMMU_PAGE_SIZE - 1);
+
+	for (uint16_t i = 0; i < ATS_PRG_COUNT; i++) {
+		struct ats_prg *g = &d->prg[i];
+
+		if (g->state != ATS_PRG_FREE && g->page == page &&
+		    g->pasid_valid == req->pasid_valid &&
+		    (!g->pasid_valid || g->pasid == req->pasid)) {
+			*prgi = i;
+			return g;
+		}
+	}
+	return NULL;
+}
+
+/* Whether a failed DMA is one a page request can fix: the completion came
+ * back (no Unsupported Request) and granted too little. */
+static bool pri_fixable(const struct iommu_resp *resp)
+{
+	return !resp->unsupported && resp->fault != VTD_FR_NONE;
+}
+
+int ats_dev_dma_pri(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *req,
+		    struct iommu_resp *resp, uint16_t *prgi, struct iommu_pr_result *pr_res)
+{
+	struct iommu_pr_result local;
+	struct iommu_page_req pr;
+	struct ats_prg *g = prg_find(d, req, prgi);
+	int rc;
+
+	if (!pr_res)
+		pr_res = &local;
+	memset(pr_res, 0, sizeof(*pr_res));
+	if (g && g->state == ATS_PRG_PENDING) {
+		memset(resp, 0, sizeof(*resp));
+		return ATS_DMA_PAGE_REQ;
+	}
+	if (g && g->state == ATS_PRG_INVALID) {
+		/* The request cannot be granted: this DMA fails, no retry. */
+		g->state = ATS_PRG_FREE;
+		memset(resp, 0, sizeof(*resp));
+		resp->fault = req->access == IOMMU_ACC_WRITE ? VTD_FR_NO_WRITE : VTD_FR_NO_READ;
+		return 1;
+	}
+	if (g) {
+		if (g->state == ATS_PRG_SUCCESS)
+			d->pst.retries++;
+		g->state = ATS_PRG_FREE;
+	}
+	rc = ats_dev_dma(d, mmu, req, resp);
+	if (rc != 1 || !ats_dev_pri_enabled(d) || !pri_fixable(resp))
+		return rc;
+
+	/* A PRG index: the next free one after the last used. */
+	for (unsigned n = 0; n < ATS_PRG_COUNT; n++) {
+		uint16_t i = (uint16_t)((d->next_prgi + n) % ATS_PRG_COUNT);
+
+		if (d->prg[i].state == ATS_PRG_FREE) {
+			*prgi = i;
+			break;
+		}
+		if (n == ATS_PRG_COUNT - 1)
+			return -IOMMU_EBUSY;
+	}
+	d->next_prgi = (uint16_t)((*prgi + 1) % ATS_PRG_COUNT);
+	g = &d->prg[*prgi];
+	*g = (struct ats_prg){
+		.state = ATS_PRG_PENDING,
+		.pasid_valid = req->pasid_valid,
+		.pasid = req->pasid_valid ? req->pasid : 0,
+		.page = req->addr & ~(IOMMU_PAGE_SIZE - 1),
+	};
+	pr = (struct iommu_page_req){
+		.sid = d->sid,
+		.pasid_valid = req->pasid_valid,
+		.pasid = req->pasid,
+		.addr = g->page,
+		.read = req->access != IOMMU_ACC_WRITE,
+		.write = req->access == IOMMU_ACC_WRITE,
+		.exec = req->pasid_valid && req->access == IOMMU_ACC_EXEC,
+		.priv = req->pasid_valid && req->priv,
+		.prgi = *prgi,
+		.lpig = true,
+	};
+	d->pst.page_reqs++;
+	rc = iommu_page_request(mmu, &pr, pr_res);
+	if (rc) {
+		g->state = ATS_PRG_FREE;
+		return rc;
+	}
+	return ATS_DMA_PAGE_REQ;
+}
+
 struct devtlb_sel {
 	bool pasid_valid, global;
 	uint32_t pasid;
@@ -310,9 +469,23 @@ static bool bus_invalidate(void *ctx, uint16_t sid, bool pasid_valid, uint32_t p
 
 static const struct iommu_ats_ops bus_ops = {.invalidate = bus_invalidate};
 
+static void bus_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid,
+			     uint16_t prgi, unsigned code)
+{
+	struct ats_dev *d = ats_bus_find(ctx, sid);
+
+	(void)pasid_valid;
+	(void)pasid;
+	if (d) /* no endpoint there: the message goes nowhere */
+		ats_dev_prg_response(d, prgi, code);
+}
+
+static const struct iommu_pri_ops bus_pri_ops = {.response = bus_prg_response};
+
 void ats_bus_connect(struct ats_bus *bus, struct iommu *mmu)
 {
 	iommu_set_ats(mmu, &bus_ops, bus);
+	iommu_set_pri(mmu, &bus_pri_ops, bus);
 }
 
 /* --- Completion entries ---------------------------------------------------------- */

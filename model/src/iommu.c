@@ -133,6 +133,7 @@ void iommu_destroy(struct iommu *mmu)
 		return;
 	for (int id = 0; id < IOMMU_CACHE_COUNT; id++)
 		cache_fini(&mmu->caches[id]);
+	vtd_prq_fini(mmu);
 	free(mmu);
 }
 

@@ -7,6 +7,7 @@
 
 #include "cache.h"
 #include "iommu/iommu.h"
+#include "iommu/vtd_prq.h"
 #include "iommu/vtd_regs.h"
 
 /* A walk-cache fill waiting for its request to complete. */
@@ -17,6 +18,34 @@ struct iommu_fill {
 	uint8_t data[80];
 };
 #define IOMMU_MAX_FILLS 64
+
+/* A page request group queued and not yet answered (iommu/vtd_prq.h). */
+struct vtd_prg {
+	uint16_t sid;
+	bool pasid_valid;
+	uint32_t pasid;
+	uint16_t prgi;
+	uint64_t seq; /* when the IOMMU received its last request */
+};
+
+/* Which groups a page-request drain waits for: the endpoints and PASIDs of
+ * the device-TLB invalidations executed since the previous wait. */
+struct vtd_drain_sel {
+	uint16_t sid;
+	bool pasid_valid, all_pasids;
+	uint32_t pasid;
+};
+#define VTD_DRAIN_SEL_MAX 8
+
+/* An invalidation wait with PD whose completion waits for responses. */
+struct vtd_drain_wait {
+	uint64_t qw[4];
+	uint64_t seq; /* groups received before this are drained */
+	bool pd;      /* a plain wait only waits for the waits before it */
+	struct vtd_drain_sel sel[VTD_DRAIN_SEL_MAX];
+	unsigned nsel; /* 0: every group */
+};
+#define VTD_MAX_DRAIN_WAITS 32
 
 struct iommu {
 	struct iommu_config cfg;
@@ -41,6 +70,16 @@ struct iommu {
 	bool quiet;           /* cache-only lookup: no memory, writes, records, fills */
 	bool hold_fills;      /* a timed walk: fills are handed to the timing engine */
 	struct cache nocache; /* what iommu_cache() gives while probing */
+	/* Page requests (src/vtd/prq.c) */
+	const struct iommu_pri_ops *pri;
+	void *pri_ctx;
+	struct vtd_prg *prgs; /* groups in flight, in arrival order */
+	size_t nprgs, cprgs;
+	struct vtd_drain_sel drain_sel[VTD_DRAIN_SEL_MAX];
+	unsigned ndrain_sel;
+	bool drain_all; /* more device-TLB invalidations than drain_sel holds */
+	struct vtd_drain_wait drains[VTD_MAX_DRAIN_WAITS];
+	unsigned ndrains;
 };
 
 /* Queue a walk-cache fill for the end of the current request. */

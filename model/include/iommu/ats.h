@@ -12,6 +12,7 @@
 
 #include "iommu/cache.h"
 #include "iommu/iommu.h"
+#include "iommu/vtd_prq.h"
 
 struct ats_dev;
 
@@ -61,6 +62,54 @@ void ats_dev_translated_resp(const struct ats_xlate *x, struct iommu_resp *resp,
 bool ats_dev_invalidate(struct ats_dev *d, bool pasid_valid, uint32_t pasid, bool global,
 			uint64_t addr, uint64_t size);
 
+/* --- PRI: page requests of an endpoint --------------------------------------
+ * With PRI enabled, a DMA whose translation completion grants too little
+ * (page not present, or not writable for a write) sends a page request
+ * group of one page (LPIG = 1) with a PRG index the endpoint allocates, and
+ * waits for the page group response: Success → the next DMA to that page
+ * retries the translation; Invalid Request → that DMA fails without
+ * retrying; Response Failure → the endpoint stops using PRI. */
+enum ats_prg_state {
+	ATS_PRG_FREE = 0,
+	ATS_PRG_PENDING = 1, /* page request sent, no response yet */
+	ATS_PRG_SUCCESS = 2, /* answered Success: retry */
+	ATS_PRG_INVALID = 3, /* answered Invalid Request */
+	ATS_PRG_FAILURE = 4, /* answered Response Failure */
+};
+#define ATS_PRG_COUNT 512 /* 9-bit PRG index */
+
+struct ats_pri_stats {
+	uint64_t page_reqs; /* page request messages sent */
+	uint64_t responses; /* page group responses received */
+	uint64_t success, invalid, failure;
+	uint64_t unexpected; /* responses for a PRG index not outstanding */
+	uint64_t retries;    /* DMAs retried after Success */
+};
+
+/* ats_dev_dma_pri(): the DMA is waiting for a page group response. */
+#define ATS_DMA_PAGE_REQ 2
+
+void ats_dev_set_pri(struct ats_dev *d, bool enabled);
+/* PRI enabled and not stopped by a Response Failure. */
+bool ats_dev_pri_enabled(const struct ats_dev *d);
+const struct ats_pri_stats *ats_dev_pri_stats(const struct ats_dev *d);
+enum ats_prg_state ats_dev_prg_state(const struct ats_dev *d, uint16_t prgi);
+
+/* One DMA with PRI: as ats_dev_dma(), except that when the completion
+ * grants too little and PRI is enabled, a page request is sent and the call
+ * returns ATS_DMA_PAGE_REQ with *prgi (resp describes the failed
+ * translation; *pr_res what the IOMMU did with the request, may be NULL).
+ * While that group waits, the same DMA returns ATS_DMA_PAGE_REQ again
+ * without a new request; after Success it retries the translation; after
+ * Invalid Request it fails (1) once without asking again. Returns
+ * -IOMMU_EBUSY when all 512 PRG indexes are outstanding. */
+int ats_dev_dma_pri(struct ats_dev *d, struct iommu *mmu, const struct iommu_req *req,
+		    struct iommu_resp *resp, uint16_t *prgi, struct iommu_pr_result *pr_res);
+
+/* A page group response reaches the endpoint (the bus routes the IOMMU's
+ * responses here). */
+void ats_dev_prg_response(struct ats_dev *d, uint16_t prgi, unsigned code);
+
 /* The endpoints behind one IOMMU, by source ID. */
 struct ats_bus;
 
@@ -68,7 +117,8 @@ struct ats_bus *ats_bus_create(void);
 void ats_bus_destroy(struct ats_bus *bus); /* and its devices */
 int ats_bus_add(struct ats_bus *bus, struct ats_dev *d);
 struct ats_dev *ats_bus_find(const struct ats_bus *bus, uint16_t sid);
-/* Route mmu's device-TLB invalidations to the bus's endpoints. */
+/* Route mmu's device-TLB invalidations and page group responses to the
+ * bus's endpoints. */
 void ats_bus_connect(struct ats_bus *bus, struct iommu *mmu);
 
 /* Translation completion data entry (8 bytes): R 0, W 1, U 2, Exe 3, Priv 4,

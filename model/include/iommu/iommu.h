@@ -33,6 +33,7 @@ struct iommu_config {
 	bool exec_req;       /* ECAP.ERS */
 	bool super_req;      /* ECAP.SRS */
 	bool rid_pasid;      /* ECAP.RPS: RID_PASID honoured (else PASID 0) */
+	bool page_req;       /* ECAP.PRS: page requests (PRI) and their queue */
 
 	/* Cache geometries (ways = 0 disables a cache). The paging-structure
 	 * geometries apply to each level's cache (levels 2..5). */
@@ -158,6 +159,15 @@ struct iommu_stats {
 	uint64_t qi_errors;       /* IQE raised */
 	uint64_t devtlb_invs;     /* ATS invalidation requests sent */
 	uint64_t devtlb_timeouts; /* ... that got no answer (ITE) */
+	/* Page requests (iommu/vtd_prq.h) */
+	uint64_t page_reqs;          /* page request messages received */
+	uint64_t prq_queued;         /* ... written to the page request queue */
+	uint64_t prq_overflows;      /* ... dropped: queue full or PRS.PRO set */
+	uint64_t prq_auto_responses; /* page group responses the IOMMU sent itself */
+	uint64_t prq_responses;      /* page group response descriptors (0x9) executed */
+	uint64_t prq_events;         /* page request event interrupts sent */
+	uint64_t prq_drain_waits;    /* invalidation waits with PD */
+	uint64_t prq_drain_deferred; /* ... that had to wait for page group responses */
 };
 
 /* Endpoints that receive ATS invalidation requests (device TLBs). */

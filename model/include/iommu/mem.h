@@ -22,6 +22,7 @@ enum iommu_err {
 	IOMMU_EOK = 0,
 	IOMMU_EIO = 5, /* memory access error (unbacked, injected) */
 	IOMMU_ENOMEM = 12,
+	IOMMU_EBUSY = 16,   /* in use: bound elsewhere, or work still outstanding */
 	IOMMU_EEXIST = 17,  /* mapping or object already present */
 	IOMMU_EINVAL = 22,  /* argument out of range or malformed */
 	IOMMU_ENOENT = 2,   /* no such domain / mapping / attachment */

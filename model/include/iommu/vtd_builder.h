@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "iommu/iommu.h"
+#include "iommu/vtd_prq.h"
 #include "iommu/vtd_tables.h"
 
 struct vtd_builder_config {
@@ -34,6 +35,7 @@ struct vtd_builder_config {
 	bool preset_ad;       /* set A (and D on writable leaves) when mapping, as Linux does */
 	bool sl_ad;           /* set SSADE in second-level/nested PASID entries */
 	bool flush_on_attach; /* invalidate on detach / re-attach / context change */
+	unsigned prq_order;   /* page request queue of 2^prq_order pages (0..7), with ECAP.PRS */
 };
 
 void vtd_builder_config_default(struct vtd_builder_config *cfg);
@@ -138,6 +140,114 @@ unsigned vtd_builder_service_faults(struct vtd_builder *b);
 
 /* Queue statistics of the builder: errors it recovered from. */
 uint64_t vtd_builder_queue_errors(const struct vtd_builder *b);
+
+/* --- Devices: PCIe capabilities the driver enabled -------------------------- */
+
+#define VTD_DEV_PASID 0x1u /* PASID capability: guest PASID binds need it */
+#define VTD_DEV_PRI   0x2u /* page requests: sets the context entry's PRE */
+
+/* Records the device's enabled capabilities and programs its context entry
+ * (created when absent): PASIDE with VTD_DEV_PASID, PRE = VTD_DEV_PRI (needs
+ * ECAP.PRS). A change to a present entry is flushed (device-selective
+ * context-cache invalidation). */
+int vtd_builder_set_dev_caps(struct vtd_builder *b, uint16_t sid, unsigned caps);
+unsigned vtd_builder_dev_caps(const struct vtd_builder *b, uint16_t sid);
+
+/* --- Page requests: the driver's side of the page request queue -------------
+ * With ECAP.PRS the builder allocates a page request queue of 2^prq_order
+ * pages at create, programs PQA/PQH/PQT and unmasks the event (PECTL). */
+
+/* Reads the queue from PQH to PQT into the pending list (stop markers are
+ * dropped), as Linux's handler does: clears PRS.PPR first, writes PQH = PQT,
+ * and clears PRS.PRO once the queue is empty. Returns the requests read. */
+int vtd_builder_prq_fetch(struct vtd_builder *b);
+/* Requests read and not yet answered, in queue order. */
+size_t vtd_builder_prq_pending(const struct vtd_builder *b, const struct iommu_page_req **list);
+/* Answers one group with code (enum vtd_prg_code): a page group response
+ * descriptor (0x9) and a wait; the group's requests leave the pending list.
+ * -IOMMU_ENOENT when no pending request belongs to that group. */
+int vtd_builder_page_response(struct vtd_builder *b, uint16_t sid, bool pasid_valid, uint32_t pasid,
+			      uint16_t prgi, unsigned code);
+/* Services the queue: fetch, then handler(ctx, pr) for every pending
+ * request; the handler maps the page and returns a response code, or a
+ * negative value to leave the request pending. A group is answered at its
+ * last request (LPIG) with the first code other than Success among its
+ * requests. Returns the responses sent, or -IOMMU_E*. */
+typedef int (*vtd_prq_handler)(void *ctx, const struct iommu_page_req *pr);
+int vtd_builder_prq_service(struct vtd_builder *b, vtd_prq_handler handler, void *ctx);
+/* Drains the page requests of one device PASID (Linux's
+ * intel_iommu_drain_pasid_prq): pending groups of it are answered with
+ * Invalid Request, then P_IOTLB (or IOTLB for RID_PASID), the device-TLB
+ * invalidation and a wait with PD. -IOMMU_EBUSY when the drain wait did not
+ * complete (a group of that PASID is still unanswered). Detach and unbind
+ * call it for devices with VTD_DEV_PRI. */
+int vtd_builder_drain_pasid(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid);
+/* A wait with the given VTD_WAIT_* flags (SW is always added); 0 when its
+ * status arrived, -IOMMU_EBUSY when a PD drain deferred it. */
+int vtd_builder_wait_flags(struct vtd_builder *b, unsigned flags);
+
+/* --- Guest PASID bind (nested translation for a guest's vIOMMU, vSVA) ------
+ * A guest's PASID-cache flush for a PASID entry it programmed becomes a bind:
+ * the host writes a nested PASID entry for (device, host PASID) whose first
+ * level is the guest's table (gcr3, guest-physical) and whose second level
+ * is the device's default domain: the second-level domain attached at the
+ * device's RID_PASID, whose DID tags the entry. */
+
+#define VTD_BIND_SRE  0x1u /* supervisor requests allowed (PASID entry SRE) */
+#define VTD_BIND_EXEC 0x2u /* execute requests allowed (ERE) */
+#define VTD_BIND_WPE  0x4u /* supervisor writes honour R/W (WPE) */
+
+struct vtd_gpasid_bind {
+	uint16_t sid;
+	uint32_t hpasid; /* host PASID: the one the device's requests carry */
+	bool has_gpasid; /* the guest's PASID, recorded (it may differ) */
+	uint32_t gpasid;
+	uint64_t gcr3;       /* guest first-level root, guest-physical, 4 KiB aligned */
+	unsigned addr_width; /* 48 (4-level) or 57 (5-level, needs CAP.FL5LP) */
+	unsigned flags;      /* VTD_BIND_* */
+	unsigned vm;         /* the guest's PASID set */
+};
+
+/* One bind as the builder keeps it. */
+struct vtd_gpasid_record {
+	struct vtd_gpasid_bind bind;
+	unsigned users; /* binds of the same (device, host PASID) not yet unbound */
+	uint16_t did;   /* the default domain's DID tagging the entry */
+};
+
+/* Binds; binding the same (device, host PASID) again with the same
+ * parameters counts one more user. Errors, each with vtd_builder_error():
+ * -IOMMU_EINVAL address width not 48/57, PASID 0 (RID_PASID), unaligned
+ * gcr3, device without VTD_DEV_PASID; -IOMMU_ENOTSUP 5-level without
+ * CAP.FL5LP, no nested translation; -IOMMU_ERANGE PASID beyond the PASID
+ * width or the device's PASID directory, gcr3 beyond the default domain's
+ * width; -IOMMU_ENOENT no second-level default domain; -IOMMU_EBUSY the
+ * PASID is bound differently, attached otherwise, or belongs to another
+ * guest's PASID set. The same host PASID may be bound on several devices. */
+int vtd_builder_bind_gpasid(struct vtd_builder *b, const struct vtd_gpasid_bind *bind);
+/* Drops one user; the last one tears the entry down: PASID entry cleared,
+ * PASID-cache, P_IOTLB and device-TLB invalidations, a wait, then the page
+ * request drain for devices with VTD_DEV_PRI. -IOMMU_ENOENT when not bound. */
+int vtd_builder_unbind_gpasid(struct vtd_builder *b, uint16_t sid, uint32_t hpasid);
+/* The guest's PASID set is freed (the VM dies): every bind of vm is torn
+ * down as the last unbind does, whatever its users. Returns the binds torn
+ * down; later unbinds of them fail with -IOMMU_ENOENT. */
+int vtd_builder_free_pasid_set(struct vtd_builder *b, unsigned vm);
+/* The guest's IOTLB invalidation for its PASID, passed through: P_IOTLB of
+ * (default domain DID, host PASID) over [addr, addr+size) (size 0: all),
+ * the PASID device-TLB invalidation when the device has ATS, and a wait.
+ * Returns the descriptors sent (wait excluded) or -IOMMU_E*. */
+int vtd_builder_gpasid_flush(struct vtd_builder *b, uint16_t sid, uint32_t hpasid, uint64_t addr,
+			     uint64_t size);
+size_t vtd_builder_gpasid_binds(const struct vtd_builder *b, const struct vtd_gpasid_record **list);
+
+/* --- Shared virtual addressing across IOMMUs ---------------------------------
+ * A first-level domain over a table that already exists (a process address
+ * space): several builders, one per IOMMU, each wrap the same table in a
+ * domain of their own and attach it (VTD_PGTT_FL, with a PASID). Map/unmap
+ * through any of them edit the one table; each IOMMU's caches need their own
+ * vtd_builder_flush(). levels: 4 or 5 (5 needs CAP.FL5LP). */
+int vtd_builder_domain_shared(struct vtd_builder *b, unsigned id, unsigned levels, uint64_t root);
 
 /* Host page allocator over [alloc_base, alloc_limit), for callers that need
  * data pages that never collide with tables. */

@@ -9,14 +9,15 @@
 #include <stdint.h>
 
 enum vtd_desc_type {
-	VTD_DESC_CC = 0x1,      /* context-cache invalidate */
-	VTD_DESC_IOTLB = 0x2,   /* IOTLB invalidate (second-level, pass-through, nested) */
-	VTD_DESC_DEVTLB = 0x3,  /* device-TLB invalidate */
-	VTD_DESC_IEC = 0x4,     /* interrupt entry cache (not modelled) */
-	VTD_DESC_WAIT = 0x5,    /* invalidation wait */
-	VTD_DESC_PIOTLB = 0x6,  /* PASID-based IOTLB invalidate */
-	VTD_DESC_PC = 0x7,      /* PASID-cache invalidate */
-	VTD_DESC_PDEVTLB = 0x8, /* PASID-based device-TLB invalidate */
+	VTD_DESC_CC = 0x1,        /* context-cache invalidate */
+	VTD_DESC_IOTLB = 0x2,     /* IOTLB invalidate (second-level, pass-through, nested) */
+	VTD_DESC_DEVTLB = 0x3,    /* device-TLB invalidate */
+	VTD_DESC_IEC = 0x4,       /* interrupt entry cache (not modelled) */
+	VTD_DESC_WAIT = 0x5,      /* invalidation wait */
+	VTD_DESC_PIOTLB = 0x6,    /* PASID-based IOTLB invalidate */
+	VTD_DESC_PC = 0x7,        /* PASID-cache invalidate */
+	VTD_DESC_PDEVTLB = 0x8,   /* PASID-based device-TLB invalidate */
+	VTD_DESC_PGRP_RESP = 0x9, /* page group response (ECAP.PRS) */
 };
 
 /* Granularities. */
@@ -50,6 +51,12 @@ void vtd_desc_devtlb(uint64_t qw[4], uint16_t sid, uint64_t addr, uint64_t size)
 void vtd_desc_pdevtlb(uint64_t qw[4], uint16_t sid, uint32_t pasid, bool global, uint64_t addr,
 		      uint64_t size);
 void vtd_desc_wait(uint64_t qw[4], unsigned flags, uint64_t status_addr, uint32_t data);
+
+/* Page group response: answers group prgi of endpoint sid (with PASID when
+ * pasid_valid) with code (enum vtd_prg_code). QW0: PASID-present 4, code
+ * [15:12], RID [31:16], PASID [51:32]; QW1: LPIG 2, PRG index [11:3]. */
+void vtd_desc_pgrp_resp(uint64_t qw[4], uint16_t sid, bool pasid_valid, uint32_t pasid,
+			uint16_t prgi, unsigned code);
 
 /* AM covering [addr, addr+size): log2 of the power-of-two page count, and
  * the aligned start (as Linux computes it). */

@@ -30,6 +30,14 @@
 #define VTD_REG_IQA     0x090
 #define VTD_REG_ICS     0x09C
 #define VTD_REG_IQER    0x0B0
+#define VTD_REG_PQH     0x0C0 /* page request queue head */
+#define VTD_REG_PQT     0x0C8 /* page request queue tail */
+#define VTD_REG_PQA     0x0D0 /* page request queue address */
+#define VTD_REG_PRS     0x0DC /* page request status */
+#define VTD_REG_PECTL   0x0E0 /* page request event control */
+#define VTD_REG_PEDATA  0x0E4
+#define VTD_REG_PEADDR  0x0E8
+#define VTD_REG_PEUADDR 0x0EC
 #define VTD_REG_SIZE    0x2000 /* two 4 KiB register pages (room for 256 fault records) */
 
 /* Where the model places its fault recording registers (CAP.FRO x 16). */
@@ -128,6 +136,18 @@ enum vtd_iqei {
 	VTD_IQEI_TAIL_MISALIGN = 6, /* IQT not 256-bit aligned with DW = 1 */
 	VTD_IQEI_TTM = 7,           /* invalid TTM */
 };
+
+/* PQH / PQT / PQA / PRS / PECTL (page request queue, ECAP.PRS). PQH and PQT
+ * are byte offsets of 256-bit descriptors into the queue; PQA.PQS = X gives
+ * 2^X 4 KiB pages, 2^(X+7) descriptors. */
+#define VTD_PQ_QH         GENMASK64(18, 5)
+#define VTD_PQA_PQA       GENMASK64(63, 12)
+#define VTD_PQA_PQS       GENMASK64(2, 0)
+#define VTD_PRS_PPR       BIT64(0) /* pending page request (RW1C) */
+#define VTD_PRS_PRO       BIT64(1) /* page request overflow (RW1C) */
+#define VTD_PECTL_IM      BIT64(31)
+#define VTD_PECTL_IP      BIT64(30)
+#define VTD_PRQ_DESC_SIZE 32
 
 /* FECTL */
 #define VTD_FECTL_IM BIT64(31)

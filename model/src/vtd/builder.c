@@ -43,6 +43,13 @@ struct vtd_builder {
 	uint64_t iq_errors;
 	struct vtd_attachment *att;
 	size_t natt, catt;
+	uint8_t devcaps[65536]; /* VTD_DEV_* by source ID */
+	/* Page request queue (ECAP.PRS) and the requests read from it. */
+	uint64_t prq, prq_bytes;
+	struct iommu_page_req *pend;
+	size_t npend, cpend;
+	struct vtd_gpasid_record *binds;
+	size_t nbinds, cbinds;
 };
 
 void vtd_builder_config_default(struct vtd_builder_config *cfg)
@@ -54,6 +61,7 @@ void vtd_builder_config_default(struct vtd_builder_config *cfg)
 		.preset_ad = true,
 		.sl_ad = false,
 		.flush_on_attach = true,
+		.prq_order = 0,
 	};
 }
 
@@ -687,24 +695,34 @@ int vtd_builder_submit(struct vtd_builder *b, const uint64_t qw[4])
 	return 0;
 }
 
-int vtd_builder_wait(struct vtd_builder *b)
+int vtd_builder_wait_flags(struct vtd_builder *b, unsigned flags)
 {
 	uint64_t qw[4], status;
 	uint32_t seq = ++b->wait_seq;
 	int rc;
 
-	vtd_desc_wait(qw, VTD_WAIT_SW | VTD_WAIT_FN, b->iq_status, seq);
+	vtd_desc_wait(qw, flags | VTD_WAIT_SW, b->iq_status, seq);
 	rc = vtd_builder_submit(b, qw);
 	if (rc)
 		return rc;
 	rc = b_rd(b, b->iq_status, &status);
 	if (rc)
 		return rc;
-	if ((uint32_t)status != seq)
-		return b_fail(b, IOMMU_EIO,
-			      "invalidation wait did not complete (status 0x%x, expected 0x%x)",
-			      (uint32_t)status, seq);
-	return 0;
+	if ((uint32_t)status == seq)
+		return 0;
+	if (iommu_prq_drains_pending(b->mmu))
+		return b_fail(b, IOMMU_EBUSY,
+			      "invalidation wait deferred: a page-request drain waits for "
+			      "responses to %zu page request group(s)",
+			      iommu_prq_in_flight(b->mmu));
+	return b_fail(b, IOMMU_EIO,
+		      "invalidation wait did not complete (status 0x%x, expected 0x%x)",
+		      (uint32_t)status, seq);
+}
+
+int vtd_builder_wait(struct vtd_builder *b)
+{
+	return vtd_builder_wait_flags(b, VTD_WAIT_FN);
 }
 
 /* Descriptors of one flush, without repeats. */
@@ -879,6 +897,10 @@ static int b_context_changed(struct vtd_builder *b, uint16_t sid)
 	rc = vtd_builder_submit(b, qw);
 	return rc ? rc : vtd_builder_wait(b);
 }
+
+static void bind_forget(struct vtd_builder *b, uint16_t sid, uint32_t hpasid);
+static int b_drain(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid,
+		   uint16_t did, bool dte);
 
 /* --- Devices: root, context, PASID structures ------------------------------------- */
 
@@ -1109,7 +1131,12 @@ int vtd_builder_detach(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint
 			return rc;
 	}
 	att_remove(b, sid, pasid);
-	return b_pasid_teardown(b, sid, has_pasid, pasid, pe, (ce0 & VTD_CE0_DTE) != 0);
+	bind_forget(b, sid, pasid);
+	rc = b_pasid_teardown(b, sid, has_pasid, pasid, pe, (ce0 & VTD_CE0_DTE) != 0);
+	if (!rc)
+		rc = b_drain(b, sid, has_pasid, pasid, (uint16_t)FIELD_GET64(VTD_PE1_DID, pe[1]),
+			     (ce0 & VTD_CE0_DTE) != 0);
+	return rc;
 absent:
 	return b_fail(b, IOMMU_ENOENT, "device %02x:%02x.%x PASID 0x%x is not attached", sid >> 8,
 		      (sid >> 3) & 0x1F, sid & 7, pasid);
@@ -1130,6 +1157,574 @@ int vtd_builder_pasid_entry_pa(const struct vtd_builder *b, uint16_t sid, uint32
 	return rc ? rc : b_pasid_entry(mb, ce_pa, pasid, false, pa);
 }
 
+/* --- Devices: capabilities ------------------------------------------------------------ */
+
+static void b_sid_name(char buf[16], uint16_t sid)
+{
+	snprintf(buf, 16, "%02x:%02x.%x", sid >> 8, (sid >> 3) & 0x1F, sid & 7);
+}
+
+unsigned vtd_builder_dev_caps(const struct vtd_builder *b, uint16_t sid)
+{
+	return b->devcaps[sid];
+}
+
+int vtd_builder_set_dev_caps(struct vtd_builder *b, uint16_t sid, unsigned caps)
+{
+	uint64_t ce_pa, ce0, want;
+	bool created;
+	int rc;
+
+	if (caps & ~(VTD_DEV_PASID | VTD_DEV_PRI))
+		return b_fail(b, IOMMU_EINVAL, "unknown device capability bits 0x%x", caps);
+	if ((caps & VTD_DEV_PRI) && !iommu_cfg(b->mmu)->page_req)
+		return b_fail(b, IOMMU_ENOTSUP,
+			      "page requests not supported by the hardware (ECAP.PRS = 0)");
+	rc = b_context(b, sid, true, &ce_pa, &created);
+	if (!rc)
+		rc = b_rd(b, ce_pa, &ce0);
+	if (rc)
+		return rc;
+	want = ce0 | ((caps & VTD_DEV_PASID) ? VTD_CE0_PASIDE : 0);
+	want = (caps & VTD_DEV_PRI) ? want | VTD_CE0_PRE : want & ~VTD_CE0_PRE;
+	b->devcaps[sid] = (uint8_t)caps;
+	if (want == ce0)
+		return 0;
+	rc = b_wr(b, ce_pa, want);
+	if (!rc && !created)
+		rc = b_context_changed(b, sid);
+	return rc;
+}
+
+/* --- Page requests ---------------------------------------------------------------------- */
+
+static int pend_push(struct vtd_builder *b, const struct iommu_page_req *pr)
+{
+	if (b->npend == b->cpend) {
+		size_t n = b->cpend ? 2 * b->cpend : 64;
+		struct iommu_page_req *p = realloc(b->pend, n * sizeof(*p));
+
+		if (!p)
+			return b_fail(b, IOMMU_ENOMEM, "out of memory");
+		b->pend = p;
+		b->cpend = n;
+	}
+	b->pend[b->npend++] = *pr;
+	return 0;
+}
+
+static bool pend_in_group(const struct iommu_page_req *p, uint16_t sid, bool pv, uint32_t pasid,
+			  uint16_t prgi)
+{
+	return p->sid == sid && p->pasid_valid == pv && (!pv || p->pasid == pasid) &&
+	       p->prgi == prgi;
+}
+
+/* Removes the pending requests of one group; returns how many. */
+static size_t pend_remove_group(struct vtd_builder *b, uint16_t sid, bool pv, uint32_t pasid,
+				uint16_t prgi)
+{
+	size_t n = 0, j = 0;
+
+	for (size_t i = 0; i < b->npend; i++) {
+		if (pend_in_group(&b->pend[i], sid, pv, pasid, prgi))
+			n++;
+		else
+			b->pend[j++] = b->pend[i];
+	}
+	b->npend = j;
+	return n;
+}
+
+size_t vtd_builder_prq_pending(const struct vtd_builder *b, const struct iommu_page_req **list)
+{
+	*list = b->pend;
+	return b->npend;
+}
+
+int vtd_builder_prq_fetch(struct vtd_builder *b)
+{
+	uint64_t head, tail;
+	int n = 0, rc;
+
+	if (!b->prq)
+		return b_fail(b, IOMMU_ENOTSUP, "no page request queue (ECAP.PRS = 0)");
+	/* Clear PPR before reading head and tail, so that a request queued
+	 * meanwhile raises a new event. */
+	iommu_reg_write(b->mmu, VTD_REG_PRS, 4, VTD_PRS_PPR);
+	tail = iommu_reg_read(b->mmu, VTD_REG_PQT, 8) & VTD_PQ_QH;
+	head = iommu_reg_read(b->mmu, VTD_REG_PQH, 8) & VTD_PQ_QH;
+	while (head != tail) {
+		uint64_t qw[4];
+		struct iommu_page_req pr;
+
+		if (iommu_mem_read_qw(&b->mem, b->prq + head, qw, 4))
+			return b_fail(b, IOMMU_EIO, "cannot read the page request queue at 0x%llx",
+				      (unsigned long long)(b->prq + head));
+		/* Stop markers need no response; other types are not ours. */
+		if (!vtd_prd_decode(qw, &pr) && (pr.read || pr.write || !pr.lpig)) {
+			rc = pend_push(b, &pr);
+			if (rc)
+				return rc;
+		}
+		head = (head + VTD_PRQ_DESC_SIZE) % b->prq_bytes;
+		n++;
+	}
+	iommu_reg_write(b->mmu, VTD_REG_PQH, 8, tail);
+	/* Overflow: cleared once software has emptied the queue. */
+	if ((iommu_reg_read(b->mmu, VTD_REG_PRS, 4) & VTD_PRS_PRO) &&
+	    (iommu_reg_read(b->mmu, VTD_REG_PQH, 8) & VTD_PQ_QH) ==
+		    (iommu_reg_read(b->mmu, VTD_REG_PQT, 8) & VTD_PQ_QH))
+		iommu_reg_write(b->mmu, VTD_REG_PRS, 4, VTD_PRS_PRO);
+	return n;
+}
+
+int vtd_builder_page_response(struct vtd_builder *b, uint16_t sid, bool pasid_valid, uint32_t pasid,
+			      uint16_t prgi, unsigned code)
+{
+	uint64_t qw[4];
+	char name[16];
+
+	if (code > 0xF)
+		return b_fail(b, IOMMU_EINVAL, "response code 0x%x, expected 0..0xf", code);
+	if (!pend_remove_group(b, sid, pasid_valid, pasid, prgi)) {
+		b_sid_name(name, sid);
+		return b_fail(b, IOMMU_ENOENT,
+			      "no pending page request group %u of %s%s (PASID 0x%x)", prgi, name,
+			      pasid_valid ? "" : " without PASID", pasid);
+	}
+	vtd_desc_pgrp_resp(qw, sid, pasid_valid, pasid, prgi, code);
+	return vtd_builder_submit(b, qw);
+}
+
+int vtd_builder_prq_service(struct vtd_builder *b, vtd_prq_handler handler, void *ctx)
+{
+	struct iommu_page_req *last;
+	size_t nlast = 0;
+	int sent = 0, rc = vtd_builder_prq_fetch(b);
+
+	if (rc < 0)
+		return rc;
+	/* The groups complete in the pending list: their last requests. */
+	last = malloc((b->npend ? b->npend : 1) * sizeof(*last));
+	if (!last)
+		return b_fail(b, IOMMU_ENOMEM, "out of memory");
+	for (size_t i = 0; i < b->npend; i++) {
+		if (b->pend[i].lpig)
+			last[nlast++] = b->pend[i];
+	}
+	for (size_t g = 0; g < nlast && rc >= 0; g++) {
+		const struct iommu_page_req *l = &last[g];
+		int code = VTD_PRG_SUCCESS;
+		bool defer = false;
+
+		for (size_t i = 0; i < b->npend && !defer; i++) {
+			int c;
+
+			if (!pend_in_group(&b->pend[i], l->sid, l->pasid_valid, l->pasid, l->prgi))
+				continue;
+			c = handler(ctx, &b->pend[i]);
+			if (c < 0)
+				defer = true;
+			else if (code == VTD_PRG_SUCCESS)
+				code = c;
+		}
+		if (defer)
+			continue;
+		rc = vtd_builder_page_response(b, l->sid, l->pasid_valid, l->pasid, l->prgi,
+					       (unsigned)code);
+		sent += rc == 0;
+	}
+	free(last);
+	return rc < 0 ? rc : sent;
+}
+
+/* The page-request drain of one device PASID, after its entry is gone and
+ * its caches flushed (Linux's intel_iommu_drain_pasid_prq). */
+static int b_drain(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid,
+		   uint16_t did, bool dte)
+{
+	char name[16];
+	int rc = 0;
+
+	if (!b->prq || !(b->devcaps[sid] & VTD_DEV_PRI) || !b->cfg.flush_on_attach)
+		return 0;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		static struct b_batch zero;
+		struct b_batch bt = zero;
+		struct vtd_attachment a = {
+			.sid = sid, .has_pasid = has_pasid, .pasid = pasid, .dte = dte};
+		uint64_t qw[4];
+
+		rc = vtd_builder_prq_fetch(b);
+		if (rc < 0)
+			return rc;
+		rc = 0;
+		/* The PASID is going away: its groups are refused. */
+		for (size_t i = 0; i < b->npend;) {
+			const struct iommu_page_req p = b->pend[i];
+
+			if (p.sid != sid || p.pasid_valid != has_pasid ||
+			    (has_pasid && p.pasid != pasid)) {
+				i++;
+				continue;
+			}
+			if (!p.lpig) {
+				pend_remove_group(b, sid, has_pasid, pasid, p.prgi);
+				continue;
+			}
+			rc = vtd_builder_page_response(b, sid, has_pasid, pasid, p.prgi,
+						       VTD_PRG_INVALID);
+			if (rc)
+				return rc;
+		}
+		if (has_pasid)
+			vtd_desc_piotlb(qw, VTD_PIOTLB_ALL, did, pasid, 0, 0, false);
+		else
+			vtd_desc_iotlb(qw, VTD_IOTLB_DOMAIN, did, 0, 0, false);
+		batch_add(&bt, qw);
+		batch_devtlb(&bt, &a, 0, 0);
+		for (unsigned i = 0; i < bt.n && !rc; i++)
+			rc = vtd_builder_submit(b, bt.qw[i]);
+		if (!rc)
+			rc = vtd_builder_wait_flags(b, VTD_WAIT_FN | VTD_WAIT_PD);
+		if (rc == -IOMMU_EBUSY) {
+			b_sid_name(name, sid);
+			return b_fail(b, IOMMU_EBUSY,
+				      "page-request drain of %s PASID 0x%x did not complete: %zu "
+				      "page request group(s) unanswered",
+				      name, pasid, iommu_prq_in_flight(b->mmu));
+		}
+		if (rc)
+			return rc;
+		/* Requests may have been dropped meanwhile: drain again. */
+		if (!(iommu_reg_read(b->mmu, VTD_REG_PRS, 4) & VTD_PRS_PRO))
+			break;
+	}
+	return rc;
+}
+
+int vtd_builder_drain_pasid(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid)
+{
+	uint64_t ce_pa, ce1;
+	const struct vtd_attachment *a;
+	char name[16];
+	int rc;
+
+	if (!has_pasid) {
+		rc = b_context(b, sid, false, &ce_pa, NULL);
+		if (!rc)
+			rc = b_rd(b, ce_pa + 8, &ce1);
+		if (rc)
+			goto absent;
+		pasid = (uint32_t)FIELD_GET64(VTD_CE1_RID_PASID, ce1);
+	}
+	a = att_find(b, sid, pasid);
+	if (!a)
+		goto absent;
+	return b_drain(b, sid, has_pasid, pasid, a->did, a->dte);
+absent:
+	b_sid_name(name, sid);
+	return b_fail(b, IOMMU_ENOENT, "device %s PASID 0x%x is not attached", name, pasid);
+}
+
+/* --- Guest PASID binds ------------------------------------------------------------------ */
+
+size_t vtd_builder_gpasid_binds(const struct vtd_builder *b, const struct vtd_gpasid_record **list)
+{
+	*list = b->binds;
+	return b->nbinds;
+}
+
+static struct vtd_gpasid_record *bind_find(struct vtd_builder *b, uint16_t sid, uint32_t hpasid)
+{
+	for (size_t i = 0; i < b->nbinds; i++) {
+		if (b->binds[i].bind.sid == sid && b->binds[i].bind.hpasid == hpasid)
+			return &b->binds[i];
+	}
+	return NULL;
+}
+
+static void bind_forget(struct vtd_builder *b, uint16_t sid, uint32_t hpasid)
+{
+	struct vtd_gpasid_record *r = bind_find(b, sid, hpasid);
+
+	if (r) {
+		size_t i = (size_t)(r - b->binds);
+
+		memmove(r, r + 1, (b->nbinds - i - 1) * sizeof(*r));
+		b->nbinds--;
+	}
+}
+
+static bool bind_same(const struct vtd_gpasid_bind *x, const struct vtd_gpasid_bind *y)
+{
+	return x->gcr3 == y->gcr3 && x->addr_width == y->addr_width && x->flags == y->flags &&
+	       x->vm == y->vm && x->has_gpasid == y->has_gpasid &&
+	       (!x->has_gpasid || x->gpasid == y->gpasid);
+}
+
+static int bind_check(struct vtd_builder *b, const struct vtd_gpasid_bind *g, struct bdom **s2)
+{
+	const struct iommu_config *c = iommu_cfg(b->mmu);
+	const struct vtd_attachment *def;
+	uint64_t ce_pa, ce1;
+	char name[16];
+	int rc;
+
+	b_sid_name(name, g->sid);
+	if (g->addr_width != 48 && g->addr_width != 57)
+		return b_fail(b, IOMMU_EINVAL, "bind %s: address width %u, expected 48 or 57", name,
+			      g->addr_width);
+	if (g->addr_width == 57 && !c->fl_5level)
+		return b_fail(b, IOMMU_ENOTSUP,
+			      "bind %s: address width 57 (5-level) not supported by the hardware "
+			      "(CAP.FL5LP = 0)",
+			      name);
+	if (!c->nested)
+		return b_fail(b, IOMMU_ENOTSUP,
+			      "bind %s: nested translation not supported (ECAP.NEST = 0)", name);
+	if (g->flags & ~(VTD_BIND_SRE | VTD_BIND_EXEC | VTD_BIND_WPE))
+		return b_fail(b, IOMMU_EINVAL, "bind %s: unknown flags 0x%x", name, g->flags);
+	if (g->hpasid > 0xFFFFF || (g->hpasid >> c->pasid_bits))
+		return b_fail(b, IOMMU_ERANGE,
+			      "bind %s: host PASID 0x%x beyond the %u-bit PASID width", name,
+			      g->hpasid, c->pasid_bits);
+	if (g->has_gpasid && g->gpasid > 0xFFFFF)
+		return b_fail(b, IOMMU_ERANGE, "bind %s: guest PASID 0x%x beyond 20 bits", name,
+			      g->gpasid);
+	if (g->gcr3 % IOMMU_PAGE_SIZE)
+		return b_fail(b, IOMMU_EINVAL, "bind %s: guest table 0x%llx not 4K-aligned", name,
+			      (unsigned long long)g->gcr3);
+	if (!(b->devcaps[g->sid] & VTD_DEV_PASID))
+		return b_fail(b, IOMMU_EINVAL, "bind %s: the device does not have PASID enabled",
+			      name);
+	rc = b_context(b, g->sid, false, &ce_pa, NULL);
+	if (!rc)
+		rc = b_rd(b, ce_pa + 8, &ce1);
+	if (rc)
+		return b_fail(b, IOMMU_ENOENT, "bind %s: the device has no default domain", name);
+	if (g->hpasid == FIELD_GET64(VTD_CE1_RID_PASID, ce1))
+		return b_fail(b, IOMMU_EINVAL,
+			      "bind %s: PASID 0x%x is the device's RID_PASID (its default domain)",
+			      name, g->hpasid);
+	def = att_find(b, g->sid, (uint32_t)FIELD_GET64(VTD_CE1_RID_PASID, ce1));
+	if (!def || def->type != VTD_PGTT_SL)
+		return b_fail(
+			b, IOMMU_ENOENT,
+			"bind %s: the device has no second-level default domain to nest under",
+			name);
+	*s2 = b_dom(b, (unsigned)def->s2);
+	if (g->gcr3 >> b_width(*s2))
+		return b_fail(b, IOMMU_ERANGE,
+			      "bind %s: guest table 0x%llx beyond the default domain's %u-bit "
+			      "guest-physical space",
+			      name, (unsigned long long)g->gcr3, b_width(*s2));
+	/* One host PASID belongs to one guest's PASID set. */
+	for (size_t i = 0; i < b->nbinds; i++) {
+		const struct vtd_gpasid_bind *o = &b->binds[i].bind;
+
+		if (o->hpasid == g->hpasid && o->vm != g->vm)
+			return b_fail(b, IOMMU_EBUSY,
+				      "bind %s: host PASID 0x%x belongs to guest PASID set %u",
+				      name, g->hpasid, o->vm);
+	}
+	return 0;
+}
+
+int vtd_builder_bind_gpasid(struct vtd_builder *b, const struct vtd_gpasid_bind *g)
+{
+	struct vtd_pasid_entry pe = {{0}};
+	struct vtd_gpasid_record *r;
+	struct vtd_attachment rec;
+	struct bdom *s2 = NULL;
+	uint64_t ce_pa, ce0, pe_pa;
+	char name[16];
+	int rc = bind_check(b, g, &s2);
+
+	if (rc)
+		return rc;
+	b_sid_name(name, g->sid);
+	r = bind_find(b, g->sid, g->hpasid);
+	if (r) {
+		if (!bind_same(&r->bind, g))
+			return b_fail(b, IOMMU_EBUSY,
+				      "bind %s: PASID 0x%x is already bound to another guest table",
+				      name, g->hpasid);
+		r->users++;
+		return 0;
+	}
+	if (att_find(b, g->sid, g->hpasid))
+		return b_fail(b, IOMMU_EBUSY, "bind %s: PASID 0x%x is attached to a host domain",
+			      name, g->hpasid);
+	rc = b_context(b, g->sid, false, &ce_pa, NULL);
+	if (!rc)
+		rc = b_rd(b, ce_pa, &ce0);
+	if (!rc)
+		rc = b_pasid_entry(b, ce_pa, g->hpasid, true, &pe_pa);
+	if (rc)
+		return rc;
+	/* SPEC(VT-d PASID entry): nested (PGTT 3): the guest's table as first
+	 * level, the default domain as second level, tagged with its DID. */
+	pe.qw[0] = VTD_PE0_P | FIELD_PREP64(VTD_PE0_PGTT, VTD_PGTT_NESTED) |
+		   FIELD_PREP64(VTD_PE0_AW, s2->levels - 2) | VTD_PE0_SSEE | s2->root;
+	if (b->cfg.sl_ad)
+		pe.qw[0] |= VTD_PE0_SSADE;
+	pe.qw[1] = FIELD_PREP64(VTD_PE1_DID, s2->id);
+	pe.qw[2] = g->gcr3 | FIELD_PREP64(VTD_PE2_FLPM, g->addr_width == 57) | VTD_PE2_NXE;
+	pe.qw[2] |= (g->flags & VTD_BIND_SRE) ? VTD_PE2_SRE : 0;
+	pe.qw[2] |= (g->flags & VTD_BIND_EXEC) ? VTD_PE2_ERE : 0;
+	pe.qw[2] |= (g->flags & VTD_BIND_WPE) ? VTD_PE2_WPE : 0;
+	for (int i = 7; i >= 0; i--) {
+		rc = b_wr(b, pe_pa + 8 * (unsigned)i, pe.qw[i]);
+		if (rc)
+			return rc;
+	}
+	rec = (struct vtd_attachment){
+		.sid = g->sid,
+		.has_pasid = true,
+		.pasid = g->hpasid,
+		.type = VTD_PGTT_NESTED,
+		.s1 = -1,
+		.s2 = (int)s2->id,
+		.did = (uint16_t)s2->id,
+		.dte = (ce0 & VTD_CE0_DTE) != 0,
+	};
+	rc = att_set(b, &rec);
+	if (rc)
+		return rc;
+	if (b->nbinds == b->cbinds) {
+		size_t n = b->cbinds ? 2 * b->cbinds : 16;
+		struct vtd_gpasid_record *p = realloc(b->binds, n * sizeof(*p));
+
+		if (!p)
+			return b_fail(b, IOMMU_ENOMEM, "out of memory");
+		b->binds = p;
+		b->cbinds = n;
+	}
+	b->binds[b->nbinds++] = (struct vtd_gpasid_record){.bind = *g, .users = 1, .did = rec.did};
+	return 0;
+}
+
+/* The last unbind: entry cleared, caches flushed, page requests drained. */
+static int bind_teardown(struct vtd_builder *b, size_t idx)
+{
+	const struct vtd_gpasid_record r = b->binds[idx];
+	const struct vtd_attachment *a = att_find(b, r.bind.sid, r.bind.hpasid);
+	bool dte = a && a->dte;
+	uint64_t ce_pa, pe_pa, pe[2] = {0, 0};
+	int rc, rc2;
+
+	memmove(&b->binds[idx], &b->binds[idx + 1], (b->nbinds - idx - 1) * sizeof(b->binds[0]));
+	b->nbinds--;
+	rc = b_context(b, r.bind.sid, false, &ce_pa, NULL);
+	if (!rc)
+		rc = b_pasid_entry(b, ce_pa, r.bind.hpasid, false, &pe_pa);
+	if (!rc)
+		rc = b_rd(b, pe_pa, &pe[0]);
+	if (!rc)
+		rc = b_rd(b, pe_pa + 8, &pe[1]);
+	for (unsigned i = 0; i < 8 && !rc; i++)
+		rc = b_wr(b, pe_pa + 8 * i, 0);
+	att_remove(b, r.bind.sid, r.bind.hpasid);
+	if (rc)
+		return rc;
+	rc = b_pasid_teardown(b, r.bind.sid, true, r.bind.hpasid, pe, dte);
+	rc2 = b_drain(b, r.bind.sid, true, r.bind.hpasid, r.did, dte);
+	return rc ? rc : rc2;
+}
+
+int vtd_builder_unbind_gpasid(struct vtd_builder *b, uint16_t sid, uint32_t hpasid)
+{
+	struct vtd_gpasid_record *r = bind_find(b, sid, hpasid);
+	char name[16];
+
+	if (!r) {
+		b_sid_name(name, sid);
+		return b_fail(b, IOMMU_ENOENT, "unbind %s: PASID 0x%x is not bound", name, hpasid);
+	}
+	if (--r->users)
+		return 0;
+	return bind_teardown(b, (size_t)(r - b->binds));
+}
+
+int vtd_builder_free_pasid_set(struct vtd_builder *b, unsigned vm)
+{
+	int n = 0, rc = 0;
+
+	for (size_t i = 0; i < b->nbinds;) {
+		int r;
+
+		if (b->binds[i].bind.vm != vm) {
+			i++;
+			continue;
+		}
+		r = bind_teardown(b, i);
+		rc = rc ? rc : r;
+		n++;
+	}
+	return rc ? rc : n;
+}
+
+int vtd_builder_gpasid_flush(struct vtd_builder *b, uint16_t sid, uint32_t hpasid, uint64_t addr,
+			     uint64_t size)
+{
+	static struct b_batch zero;
+	struct b_batch bt = zero;
+	const struct vtd_gpasid_record *r = bind_find(b, sid, hpasid);
+	const struct vtd_attachment *a = att_find(b, sid, hpasid);
+	uint64_t aligned = 0, qw[4];
+	unsigned am = 0;
+	bool psi = size != 0;
+	char name[16];
+	int rc;
+
+	if (!r || !a) {
+		b_sid_name(name, sid);
+		return b_fail(b, IOMMU_ENOENT, "flush %s: PASID 0x%x is not bound", name, hpasid);
+	}
+	if (psi) {
+		am = vtd_desc_am(addr, size, &aligned);
+		psi = am <= VTD_MAMV;
+	}
+	vtd_desc_piotlb(qw, psi ? VTD_PIOTLB_PSI : VTD_PIOTLB_ALL, r->did, hpasid, aligned, am,
+			false);
+	batch_add(&bt, qw);
+	batch_devtlb(&bt, a, aligned, psi ? IOMMU_PAGE_SIZE << am : 0);
+	rc = batch_send(b, &bt);
+	return rc ? rc : (int)bt.n;
+}
+
+/* --- Shared first-level tables (SVA over several IOMMUs) ------------------------------ */
+
+int vtd_builder_domain_shared(struct vtd_builder *b, unsigned id, unsigned levels, uint64_t root)
+{
+	const struct iommu_config *c = iommu_cfg(b->mmu);
+	struct bdom *d;
+
+	if (id == 0 || id >= B_MAX_DOMAINS)
+		return b_fail(b, IOMMU_EINVAL, "domain id %u out of range, expected 1..65535", id);
+	if (b->dom[id])
+		return b_fail(b, IOMMU_EEXIST, "domain %u already exists", id);
+	if (levels != 4 && levels != 5)
+		return b_fail(b, IOMMU_EINVAL, "shared domain %u: levels %u, expected 4 or 5", id,
+			      levels);
+	if (levels == 5 && !c->fl_5level)
+		return b_fail(b, IOMMU_ENOTSUP,
+			      "shared domain %u: 5-level paging not supported (CAP.FL5LP = 0)", id);
+	if (root % IOMMU_PAGE_SIZE || (root >> c->haw))
+		return b_fail(b, IOMMU_EINVAL,
+			      "shared domain %u: table 0x%llx not a 4K-aligned address below HAW",
+			      id, (unsigned long long)root);
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return b_fail(b, IOMMU_ENOMEM, "out of memory");
+	*d = (struct bdom){
+		.id = id, .stage = VTD_STAGE_S1, .levels = levels, .parent = -1, .root = root};
+	b->dom[id] = d;
+	return 0;
+}
+
 /* --- Lifetime ------------------------------------------------------------------------- */
 
 struct vtd_builder *vtd_builder_create(struct iommu *mmu, struct iommu_mem mem,
@@ -1137,7 +1732,7 @@ struct vtd_builder *vtd_builder_create(struct iommu *mmu, struct iommu_mem mem,
 {
 	struct vtd_builder *b;
 
-	if (cfg->pdts > 7 || cfg->alloc_base % IOMMU_PAGE_SIZE ||
+	if (cfg->pdts > 7 || cfg->prq_order > 7 || cfg->alloc_base % IOMMU_PAGE_SIZE ||
 	    cfg->alloc_limit <= cfg->alloc_base)
 		return NULL;
 	b = calloc(1, sizeof(*b));
@@ -1164,6 +1759,19 @@ struct vtd_builder *vtd_builder_create(struct iommu *mmu, struct iommu_mem mem,
 	iommu_reg_write(mmu, VTD_REG_IQT, 8, 0);
 	iommu_reg_write(mmu, VTD_REG_IQA, 8, b->iq | VTD_IQA_DW);
 	iommu_reg_write(mmu, VTD_REG_GCMD, 4, VTD_GCMD_TE | VTD_GCMD_QIE);
+	/* Page request queue, as Linux's intel_iommu_enable_prq programs it,
+	 * with the event unmasked. */
+	if (iommu_cfg(mmu)->page_req) {
+		if (b_alloc(b, 1u << cfg->prq_order, &b->prq)) {
+			free(b);
+			return NULL;
+		}
+		b->prq_bytes = IOMMU_PAGE_SIZE << cfg->prq_order;
+		iommu_reg_write(mmu, VTD_REG_PQH, 8, 0);
+		iommu_reg_write(mmu, VTD_REG_PQT, 8, 0);
+		iommu_reg_write(mmu, VTD_REG_PQA, 8, b->prq | cfg->prq_order);
+		iommu_reg_write(mmu, VTD_REG_PECTL, 4, 0);
+	}
 	return b;
 }
 
@@ -1174,5 +1782,7 @@ void vtd_builder_destroy(struct vtd_builder *b)
 	for (unsigned i = 0; i < B_MAX_DOMAINS; i++)
 		free(b->dom[i]);
 	free(b->att);
+	free(b->pend);
+	free(b->binds);
 	free(b);
 }

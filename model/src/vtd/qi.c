@@ -6,6 +6,8 @@
  * clears IQE. A device-TLB invalidation the endpoint never answers sets
  * FSTS.ITE with IQER.ITESID; the waits behind it are aborted (IQH moves to
  * IQT without executing them) and fetching stops until ITE is cleared.
+ * Page group responses (0x9) and the page-request drain of waits (PD) are
+ * handed to src/vtd/prq.c.
  */
 #include "iommu/vtd_qi.h"
 #include "vtd.h"
@@ -34,7 +36,7 @@
 #define QI1_WAIT_ADDR GENMASK64(63, 2)
 
 /* Reserved bits per type: {QW0, QW1}; QW2/QW3 are reserved for all. */
-static const uint64_t qi_rsvd[9][2] = {
+static const uint64_t qi_rsvd[10][2] = {
 	[VTD_DESC_CC] = {0xFFFC00000000F1C0ull, ~0ull},
 	[VTD_DESC_IOTLB] = {0xFFFFFFFF0000F100ull, 0xF80ull},
 	[VTD_DESC_DEVTLB] = {0x000F0000FFE001F0ull, 0xFFEull},
@@ -42,6 +44,9 @@ static const uint64_t qi_rsvd[9][2] = {
 	[VTD_DESC_PIOTLB] = {0xFFF000000000F1C0ull, 0xF80ull},
 	[VTD_DESC_PC] = {0xFFF000000000F1C0ull, ~0ull},
 	[VTD_DESC_PDEVTLB] = {0, 0x7FEull},
+	/* Page group response: QW0 [8:5] (private data present included) and
+	 * [63:52]; QW1 [1:0] and [63:12]. */
+	[VTD_DESC_PGRP_RESP] = {0xFFF00000000001E0ull, 0xFFFFFFFFFFFFF003ull},
 };
 
 /* SPEC(VT-d device-TLB inv): S = 0 → one 4 KiB page; S = 1 → the lowest 0
@@ -77,8 +82,7 @@ static bool qi_devtlb(struct iommu *mmu, uint16_t sid, bool pv, uint32_t pasid, 
 	return mmu->ats->invalidate(mmu->ats_ctx, sid, pv, pasid, global, base, size);
 }
 
-/* Invalidation wait: status write and completion flag. */
-static void qi_wait(struct iommu *mmu, const uint64_t *qw)
+void vtd_qi_wait_complete(struct iommu *mmu, const uint64_t qw[4])
 {
 	/* SPEC(VT-d inv wait): SW → write status data to the status address. */
 	if (qw[0] & QI_WAIT_SW) {
@@ -95,12 +99,20 @@ static void qi_wait(struct iommu *mmu, const uint64_t *qw)
 		vtd_reg_set32(mmu, VTD_REG_IECTL,
 			      vtd_reg_get32(mmu, VTD_REG_IECTL) | (uint32_t)VTD_IECTL_IP);
 	}
-	/* FN (fence) and PD (page-request drain) order work in time; this
-	 * functional queue executes in order and has no page requests. */
 	mmu->stats.qi_waits++;
 	for (unsigned i = 0; i < mmu->nqi_obs; i++)
 		if (mmu->qi_obs[i].wait)
 			mmu->qi_obs[i].wait(mmu->qi_obs_ctx[i], qw);
+}
+
+/* Invalidation wait. FN (fence) orders work in time; this functional queue
+ * executes in order. PD (page-request drain) may defer the completion until
+ * software has answered the page requests received before the wait
+ * (src/vtd/prq.c); the queue goes on meanwhile. */
+static void qi_wait(struct iommu *mmu, const uint64_t *qw)
+{
+	if (vtd_prq_wait(mmu, qw))
+		vtd_qi_wait_complete(mmu, qw);
 }
 
 enum qi_result {
@@ -117,11 +129,15 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 	uint16_t did = (uint16_t)FIELD_GET64(QI_DID, qw[0]);
 	uint32_t pasid = (uint32_t)FIELD_GET64(QI_PASID, qw[0]);
 
-	/* SPEC(VT-d QI): unknown or unsupported type → IQE, IQEI 3 */
-	if (type > VTD_DESC_PDEVTLB || type == 0 || type == VTD_DESC_IEC)
+	/* SPEC(VT-d QI): unknown or unsupported type → IQE, IQEI 3; page group
+	 * responses only with ECAP.PRS */
+	if (type > VTD_DESC_PGRP_RESP || type == 0 || type == VTD_DESC_IEC ||
+	    (type == VTD_DESC_PGRP_RESP && !mmu->cfg.page_req))
 		return VTD_IQEI_TYPE;
-	/* SPEC(VT-d QI): PASID-granular types need 256-bit descriptors → IQEI 5 */
-	if (!wide && (type == VTD_DESC_PIOTLB || type == VTD_DESC_PC || type == VTD_DESC_PDEVTLB))
+	/* SPEC(VT-d QI): PASID-granular types and page group responses need
+	 * 256-bit descriptors → IQEI 5 */
+	if (!wide && (type == VTD_DESC_PIOTLB || type == VTD_DESC_PC || type == VTD_DESC_PDEVTLB ||
+		      type == VTD_DESC_PGRP_RESP))
 		return VTD_IQEI_WIDTH;
 	/* SPEC(VT-d QI): reserved fields set → IQE, IQEI 4 */
 	if ((qw[0] & qi_rsvd[type][0]) || (qw[1] & qi_rsvd[type][1]) || (wide && (qw[2] || qw[3])))
@@ -156,16 +172,19 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 		break;
 	case VTD_DESC_DEVTLB:
 		*ite_sid = (uint16_t)FIELD_GET64(QI_DEV_SID, qw[0]);
+		vtd_prq_note_devtlb(mmu, *ite_sid, false, 0, false);
 		if (!qi_devtlb(mmu, *ite_sid, false, 0, false, qw[1] & QI1_ADDR, qw[1] & QI1_DEV_S))
 			return QI_TIMEOUT;
 		break;
 	case VTD_DESC_PDEVTLB:
 		*ite_sid = (uint16_t)FIELD_GET64(QI_PDEV_SID, qw[0]);
+		vtd_prq_note_devtlb(mmu, *ite_sid, true, pasid, qw[1] & QI1_PDEV_G);
 		if (!qi_devtlb(mmu, *ite_sid, true, pasid, qw[1] & QI1_PDEV_G, qw[1] & QI1_ADDR,
 			       qw[1] & QI1_PDEV_S))
 			return QI_TIMEOUT;
 		break;
 	case VTD_DESC_WAIT: qi_wait(mmu, qw); break;
+	case VTD_DESC_PGRP_RESP: vtd_prq_response(mmu, qw); break;
 	case VTD_DESC_IEC: break;
 	}
 	mmu->stats.qi_descriptors++;

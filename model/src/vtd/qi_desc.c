@@ -84,6 +84,16 @@ void vtd_desc_wait(uint64_t qw[4], unsigned flags, uint64_t status_addr, uint32_
 	qw[1] = status_addr & ~3ull;
 }
 
+void vtd_desc_pgrp_resp(uint64_t qw[4], uint16_t sid, bool pasid_valid, uint32_t pasid,
+			uint16_t prgi, unsigned code)
+{
+	desc_clear(qw);
+	qw[0] = VTD_DESC_PGRP_RESP | (pasid_valid ? 1ull << 4 : 0) | (uint64_t)(code & 0xF) << 12 |
+		(uint64_t)sid << 16 | (uint64_t)(pasid & 0xFFFFF) << 32;
+	/* LPIG: a response always answers a whole group (its last page). */
+	qw[1] = 1ull << 2 | (uint64_t)(prgi & 0x1FF) << 3;
+}
+
 unsigned vtd_desc_am(uint64_t addr, uint64_t size, uint64_t *aligned)
 {
 	uint64_t first = addr >> 12, last = (addr + size - 1) >> 12;

@@ -71,6 +71,8 @@ static uint64_t vtd_ecap_value(const struct iommu_config *c)
 		ecap |= VTD_ECAP_SLADS;
 	if (c->rid_pasid)
 		ecap |= VTD_ECAP_RPS;
+	if (c->page_req)
+		ecap |= VTD_ECAP_PRS;
 	return ecap;
 }
 
@@ -82,6 +84,7 @@ void vtd_regs_reset(struct iommu *mmu)
 	vtd_reg_set64(mmu, VTD_REG_ECAP, vtd_ecap_value(&mmu->cfg));
 	mmu->root_active = 0;
 	mmu->fr_next = 0;
+	vtd_prq_reset(mmu);
 }
 
 /* SPEC(VT-d GCMD): TE/QIE are levels, SRTP is one-shot; GSTS reflects them. */
@@ -120,6 +123,8 @@ static void vtd_reg_write32(struct iommu *mmu, uint32_t off, uint32_t val)
 {
 	unsigned rec;
 
+	if (vtd_prq_reg_write32(mmu, off, val))
+		return;
 	switch (off) {
 	case VTD_REG_GCMD: vtd_gcmd_write(mmu, val); return;
 	case VTD_REG_RTADDR:

@@ -125,6 +125,25 @@ void vtd_inv_piotlb(struct iommu *mmu, unsigned gran, uint16_t did, uint32_t pas
  * when software writes IQT, enables QIE or clears IQE/ITE. */
 void vtd_qi_run(struct iommu *mmu);
 
+/* Completes an invalidation wait: status write (SW), ICS.IWC (IF), the
+ * wait statistics and observers. */
+void vtd_qi_wait_complete(struct iommu *mmu, const uint64_t qw[4]);
+
+/* prq.c: page request queue registers, page group responses, drains. */
+void vtd_prq_reset(struct iommu *mmu);
+void vtd_prq_fini(struct iommu *mmu);
+/* Handles a 32-bit write to a page-request register; false for other
+ * offsets. */
+bool vtd_prq_reg_write32(struct iommu *mmu, uint32_t off, uint32_t val);
+/* A page group response descriptor (fields already checked). */
+void vtd_prq_response(struct iommu *mmu, const uint64_t qw[4]);
+/* A device-TLB invalidation executed: what the next PD wait drains. */
+void vtd_prq_note_devtlb(struct iommu *mmu, uint16_t sid, bool pasid_valid, uint32_t pasid,
+			 bool all_pasids);
+/* An invalidation wait: true when it completes now, false when its page
+ * request drain (PD) defers it until responses arrive. */
+bool vtd_prq_wait(struct iommu *mmu, const uint64_t qw[4]);
+
 /* translate.c */
 int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
 
