@@ -64,8 +64,8 @@ cp good.bin corrupt.bin
 printf '\xff\x00\xff\x00' | dd of=corrupt.bin bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 expect zstd-corrupt "~^corrupt\.bin:record [0-9]+: zstd: .+, expected an intact zstd stream$" \
   "$bin" run --trace corrupt.bin
-mk type.bin 1 "09 $head_hex 0000" "0c"
-expect record-type "type.bin:record 2: type: 0x0c is not a record type, expected 1..11 (domain, map, unmap, attach, detach, flush, qi, wait, dma, ats or device)" \
+mk type.bin 1 "09 $head_hex 0000" "10"
+expect record-type "type.bin:record 2: type: 0x10 is not a record type, expected 1..15 (domain, map, unmap, attach, detach, flush, qi, wait, dma, ats, device, bind, unbind, free or gflush)" \
   "$bin" run --trace type.bin
 mk cut.bin 1 "06 $head_hex 2100 0800"
 expect record-cut "cut.bin:record 1: dma: record cut off after 13 of 35 bytes, expected a whole record (truncated trace?)" \
@@ -83,13 +83,13 @@ mk stage.bin 1 "01 $head_hex 0700 0100 03 04 0000"
 expect bad-value "stage.bin:record 1: stage: '3' is not a stage, expected s1 or s2" "$bin" run --trace stage.bin
 mk rule.bin 1 "01 $head_hex 0700 0100 01 03 0000"
 expect key-rule "rule.bin:record 1: levels: 3 is not valid for stage=s1, expected 4 or 5" "$bin" run --trace rule.bin
-mk page.bin 1 "02 $head_hex 1f00 0100 0000100000000000 0000200000000000 003000000000000001 03 00"
+mk page.bin 1 "02 $head_hex 1f00 0100 0000100000000000 0000200000000000 003000000000000001 03 00 00"
 expect one-page "page.bin:record 1: size: 0x3000 is marked one page, expected 4K, 2M or 1G with the one-page flag" \
   "$bin" run --trace page.bin
 mk time.bin 1 "09 ffffffffffffffff 0000" "09 0100000000000000 0000"
 expect time-overflow "time.bin:record 2: time: '+1' takes the cycle past 2^64, expected a smaller step" \
   "$bin" run --trace time.bin
-mk nodomain.bin 1 "02 $head_hex 1f00 0100 0000100000000000 0000200000000000 001000000000000000 03 00"
+mk nodomain.bin 1 "02 $head_hex 1f00 0100 0000100000000000 0000200000000000 001000000000000000 03 00 00"
 expect replay-error "nodomain.bin:record 1: map: domain 1 does not exist, expected an existing domain" \
   "$bin" run --trace nodomain.bin
 exit $fail

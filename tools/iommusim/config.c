@@ -49,6 +49,7 @@ static const struct key keys[] = {
 	{"iommu", "exec_req", K_BOOL, MMU(exec_req), 0, 1},
 	{"iommu", "super_req", K_BOOL, MMU(super_req), 0, 1},
 	{"iommu", "rid_pasid", K_BOOL, MMU(rid_pasid), 0, 1},
+	{"iommu", "page_req", K_BOOL, MMU(page_req), 0, 1},
 	{"iommu", "seed", K_UINT, MMU(seed), 0, ~0u},
 	CACHE_KEYS(context_cache),
 	CACHE_KEYS(pasid_cache),
@@ -60,6 +61,7 @@ static const struct key keys[] = {
 	{"builder", "preset_ad", K_BOOL, BLD(preset_ad), 0, 1},
 	{"builder", "sl_ad", K_BOOL, BLD(sl_ad), 0, 1},
 	{"builder", "flush_on_attach", K_BOOL, BLD(flush_on_attach), 0, 1},
+	{"builder", "prq_order", K_UINT, BLD(prq_order), 0, 7},
 	{"pipe", "ctx_lat", K_UINT, TIM(ctx_lat), 1, 20},
 	{"pipe", "pasid_lat", K_UINT, TIM(pasid_lat), 1, 20},
 	{"pipe", "iotlb_lat", K_UINT, TIM(iotlb_lat), 1, 20},
@@ -74,6 +76,7 @@ static const struct key keys[] = {
 	{"ats", "devtlb_inv_latency", K_UINT, TIM(devtlb_inv_latency), 0, 1000000},
 	{"replay", "software", K_SOFTWARE, RPL(software), 0, 0},
 	{"replay", "outstanding", K_UINT, RPL(outstanding), 0, 65536},
+	{"replay", "pri_service", K_UINT, RPL(pri_service), 0, 100000000},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -82,6 +85,7 @@ void config_default(struct sim_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	iommu_config_default(&c->mmu);
+	c->mmu.page_req = true; /* ECAP.PRS: the simulated hardware takes page requests */
 	vtd_builder_config_default(&c->builder);
 	iommu_tparams_default(&c->timing);
 	driver_replay_params_default(&c->replay);

@@ -32,6 +32,42 @@ struct chunk {
 	struct ats_dev *ep;
 	enum chunk_phase phase;
 	struct ats_xlate x; /* what the translated request uses */
+	/* PRI: the fault the device saw, waiting for its page group response */
+	struct iommu_resp fault;
+	uint64_t pri_start; /* the device saw the fault (0: no page request) */
+	uint16_t prgi;
+	unsigned retries;
+	unsigned code; /* page group response code */
+};
+
+/* Timed actions outside the request path (the driver's agenda). */
+enum agenda_kind {
+	AG_PAGE_REQ, /* a page request message reaches the IOMMU (arg: chunk) */
+	AG_SERVICE,  /* software services the page request queue */
+	AG_RESPONSE, /* a page group response waits for the queue engine (arg: chunk) */
+	AG_RETRY,    /* the response reached the device: retry or fail (arg: chunk) */
+	AG_SW_COST,  /* a software operation waits for its invalidations (arg: kind) */
+};
+
+struct agenda_item {
+	uint64_t cycle, seq;
+	enum agenda_kind kind;
+	int arg;
+	uint64_t start;
+};
+
+/* A lazy mapping: installed page by page on page requests. */
+struct lazy_map {
+	unsigned dom;
+	uint64_t iova, pa, size;
+	unsigned perm;
+	bool user;
+};
+
+/* A page request waiting for its response, by (device, PRG index). */
+struct pri_wait {
+	uint16_t sid, prgi;
+	int chunk;
 };
 
 /* A DMA request in flight; records leave in trace order. */
@@ -85,6 +121,27 @@ struct driver {
 	} * rel;
 	size_t nrel, caprel;
 	uint64_t max_done; /* latest answer at a device so far */
+	/* agenda: a min-heap by (cycle, seq) */
+	struct agenda_item *ag;
+	size_t nag, capag;
+	uint64_t agseq;
+	bool service_scheduled;
+	/* PRI */
+	struct lazy_map *lazy;
+	size_t nlazy, caplazy;
+	struct pri_wait *pw;
+	size_t npw, cappw;
+	uint16_t next_prgi; /* PRG indexes round-robin (512 outstanding at most) */
+	struct iommu_hist lat_pri;
+	/* guest PASID binds: host PASID -> the guest table's s1 domain */
+	struct bind_dom {
+		uint64_t gcr3;
+		unsigned s1;
+	} * bd;
+	size_t nbd, capbd;
+	struct iommu_hist sw_cost[DRIVER_SW_KINDS];
+	struct driver_qerror berr[DRIVER_MAX_QERRORS]; /* bind errors */
+	size_t nberr;
 	const struct trace_reader *cur_r;
 	int async_rc;
 	struct iommu_hist lat_dma, lat_xlate, lat_ats;
@@ -93,6 +150,9 @@ struct driver {
 };
 
 static void on_timed(void *ctx, const struct iommu_timed *t);
+static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid,
+			    uint16_t prgi, unsigned code);
+static const struct iommu_pri_ops driver_pri_ops = {on_prg_response};
 
 struct driver *driver_create(const struct iommu_config *mmu_cfg,
 			     const struct vtd_builder_config *builder_cfg, const char **why)
@@ -136,6 +196,7 @@ struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
 	if (!d->oracle || !d->bus)
 		goto fail;
 	ats_bus_connect(d->bus, d->mmu);
+	iommu_set_pri(d->mmu, &driver_pri_ops, d); /* the driver times the responses */
 	d->seed = mmu_cfg->seed;
 	d->b = vtd_builder_create(d->mmu, d->mem, builder_cfg);
 	if (!d->b) {
@@ -173,6 +234,10 @@ void driver_destroy(struct driver *d)
 	free(d->dev_out);
 	free(d->dev_limit);
 	free(d->rel);
+	free(d->ag);
+	free(d->lazy);
+	free(d->pw);
+	free(d->bd);
 	free(d);
 }
 
@@ -210,6 +275,10 @@ static const char *builder_expect(enum trace_op op, int rc)
 	case TRACE_OP_DMA:
 	case TRACE_OP_ATS:
 	case TRACE_OP_DEVICE:
+	case TRACE_OP_BIND:
+	case TRACE_OP_UNBIND:
+	case TRACE_OP_FREE:
+	case TRACE_OP_GFLUSH:
 	case TRACE_OP_QI:
 	case TRACE_OP_WAIT: break;
 	}
@@ -542,6 +611,8 @@ static void chunk_answer(struct driver *d, int c, struct iommu_resp *resp, uint6
 		vtd_builder_service_faults(d->b);
 	v = vtd_oracle_check(d->oracle, &ch->req, resp);
 	rec->mem_reads += walk_reads(&resp->refs);
+	if (ch->pri_start && resp->ok)
+		iommu_hist_add(&d->lat_pri, done - ch->pri_start);
 	if (a == rec->dma.addr) {
 		rec->hpa = resp->hpa;
 		rec->page_size = resp->page_size;
@@ -600,6 +671,251 @@ static void chunk_submit(struct driver *d, int c, uint64_t cycle, const struct i
 		async_fail(d, rc, "out of memory for the requests in flight");
 }
 
+/* ---- The agenda: timed actions outside the request path ------------------- */
+
+static bool ag_before(const struct agenda_item *a, const struct agenda_item *b)
+{
+	return a->cycle < b->cycle || (a->cycle == b->cycle && a->seq < b->seq);
+}
+
+static void agenda_push(struct driver *d, uint64_t cycle, enum agenda_kind kind, int arg,
+			uint64_t start)
+{
+	struct agenda_item it = {cycle, d->agseq++, kind, arg, start};
+	size_t i;
+
+	if (d->nag == d->capag) {
+		size_t cap = d->capag ? 2 * d->capag : 32;
+		struct agenda_item *n = realloc(d->ag, cap * sizeof(*n));
+
+		if (!n) {
+			async_fail(d, -IOMMU_ENOMEM, "out of memory for the driver's agenda");
+			return;
+		}
+		d->ag = n;
+		d->capag = cap;
+	}
+	for (i = d->nag++; i > 0 && ag_before(&it, &d->ag[(i - 1) / 2]); i = (i - 1) / 2)
+		d->ag[i] = d->ag[(i - 1) / 2];
+	d->ag[i] = it;
+}
+
+static struct agenda_item agenda_pop(struct driver *d)
+{
+	struct agenda_item top = d->ag[0], last = d->ag[--d->nag];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= d->nag)
+			break;
+		if (c + 1 < d->nag && ag_before(&d->ag[c + 1], &d->ag[c]))
+			c++;
+		if (!ag_before(&d->ag[c], &last))
+			break;
+		d->ag[i] = d->ag[c];
+		i = c;
+	}
+	if (d->nag)
+		d->ag[i] = last;
+	return top;
+}
+
+static int prq_handler(void *ctx, const struct iommu_page_req *pr);
+
+/* A page request reaches the IOMMU. */
+static void page_request(struct driver *d, int c)
+{
+	struct chunk *ch = &d->chunks[c];
+	const struct iommu_req *q = &ch->req;
+	const uint64_t now = iommu_timing_now(d->tm);
+	struct iommu_page_req pr = {
+		.sid = q->sid,
+		.pasid_valid = q->pasid_valid,
+		.pasid = q->pasid,
+		.addr = q->addr & ~(uint64_t)(IOMMU_PAGE_SIZE - 1),
+		.read = q->access != IOMMU_ACC_WRITE,
+		.write = q->access == IOMMU_ACC_WRITE,
+		.exec = q->access == IOMMU_ACC_EXEC,
+		.priv = q->priv,
+		.prgi = d->next_prgi,
+		.lpig = true,
+	};
+	struct iommu_pr_result res;
+	int rc;
+
+	d->next_prgi = (uint16_t)((d->next_prgi + 1) % 512);
+	ch->prgi = pr.prgi;
+	d->sum.page_reqs++;
+	pend_of(d, ch->dma)->rec.page_reqs++;
+	if (d->npw == d->cappw) {
+		size_t cap = d->cappw ? 2 * d->cappw : 16;
+		struct pri_wait *n = realloc(d->pw, cap * sizeof(*n));
+
+		if (!n) {
+			async_fail(d, -IOMMU_ENOMEM, "out of memory for page requests");
+			return;
+		}
+		d->pw = n;
+		d->cappw = cap;
+	}
+	d->pw[d->npw++] = (struct pri_wait){q->sid, pr.prgi, c};
+	rc = iommu_page_request(d->mmu, &pr, &res); /* may answer at once (overflow) */
+	if (rc == 0 && res.outcome == IOMMU_PR_QUEUED) {
+		if (!d->service_scheduled) {
+			d->service_scheduled = true;
+			agenda_push(d, now + d->rp.pri_service, AG_SERVICE, 0, 0);
+		}
+		return;
+	}
+	if (rc || res.outcome == IOMMU_PR_DISCARDED) {
+		/* No answer will come: the device gives up on the page. */
+		for (size_t i = 0; i < d->npw; i++)
+			if (d->pw[i].chunk == c)
+				d->pw[i] = d->pw[--d->npw];
+		ch->code = VTD_PRG_INVALID;
+		agenda_push(d, now + d->tp.ats_link_latency, AG_RETRY, c, 0);
+	}
+}
+
+/* A page group response leaves the IOMMU (descriptor 0x9, or its own). */
+static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid,
+			    uint16_t prgi, unsigned code)
+{
+	struct driver *d = ctx;
+
+	(void)pasid_valid;
+	(void)pasid;
+	for (size_t i = 0; i < d->npw; i++) {
+		if (d->pw[i].sid != sid || d->pw[i].prgi != prgi)
+			continue;
+		d->chunks[d->pw[i].chunk].code = code;
+		agenda_push(d, iommu_timing_now(d->tm), AG_RESPONSE, d->pw[i].chunk, 0);
+		d->pw[i] = d->pw[--d->npw];
+		return;
+	}
+}
+
+/* The response reached the device: retry the translation, or fail. */
+static void pri_retry(struct driver *d, int c)
+{
+	struct chunk *ch = &d->chunks[c];
+	const uint64_t now = iommu_timing_now(d->tm);
+	struct iommu_req tr;
+
+	if (ch->code == VTD_PRG_SUCCESS) {
+		d->sum.pri_success++;
+		ch->retries++;
+		ch->phase = CH_TRANSLATION_REQ;
+		ats_dev_tr_req(&ch->req, &tr);
+		chunk_submit(d, c, now + 1 + d->tp.ats_link_latency, &tr);
+		return;
+	}
+	d->sum.pri_denied++;
+	chunk_answer(d, c, &ch->fault, now);
+}
+
+static void agenda_item_run(struct driver *d, const struct agenda_item *it)
+{
+	const uint64_t now = iommu_timing_now(d->tm);
+
+	switch (it->kind) {
+	case AG_PAGE_REQ: page_request(d, it->arg); break;
+	case AG_SERVICE: {
+		int rc;
+
+		d->service_scheduled = false;
+		rc = vtd_builder_prq_service(d->b, prq_handler, d);
+		if (rc < 0)
+			async_fail(d, rc, "page request service: %s", vtd_builder_error(d->b));
+		agenda_push(d, now, AG_SW_COST, DRIVER_SW_PRQ_SERVICE, now);
+		break;
+	}
+	case AG_RESPONSE:
+		/* The response descriptor executes in the queue engine; then the
+		 * message crosses the link. */
+		if (iommu_timing_queue_pending(d->tm))
+			agenda_push(d, now + 1, AG_RESPONSE, it->arg, 0);
+		else
+			agenda_push(d, now + d->tp.ats_link_latency, AG_RETRY, it->arg, 0);
+		break;
+	case AG_RETRY: pri_retry(d, it->arg); break;
+	case AG_SW_COST:
+		if (iommu_timing_queue_pending(d->tm))
+			agenda_push(d, now + 1, AG_SW_COST, it->arg, it->start);
+		else
+			iommu_hist_add(&d->sw_cost[it->arg], now - it->start);
+		break;
+	}
+}
+
+/* Runs the agenda items due at the current cycle. */
+static void agenda_run(struct driver *d)
+{
+	while (d->nag && d->ag[0].cycle <= iommu_timing_now(d->tm) && !d->async_rc) {
+		struct agenda_item it = agenda_pop(d);
+
+		agenda_item_run(d, &it);
+	}
+}
+
+/* Simulates up to cycle: the engine and the agenda, in cycle order. */
+static void drive_to(struct driver *d, uint64_t cycle)
+{
+	agenda_run(d);
+	while (iommu_timing_now(d->tm) < cycle && !d->async_rc) {
+		uint64_t now = iommu_timing_now(d->tm), next = cycle;
+
+		if (iommu_timing_in_flight(d->tm) || iommu_timing_queue_pending(d->tm))
+			next = now + 1; /* completions may add agenda items */
+		else if (d->nag && d->ag[0].cycle < next)
+			next = d->ag[0].cycle;
+		iommu_timing_advance(d->tm, next);
+		agenda_run(d);
+	}
+}
+
+/* The page request handler of the driver: maps the page from a lazy
+ * mapping of the domain the device PASID uses. */
+static int prq_handler(void *ctx, const struct iommu_page_req *pr)
+{
+	struct driver *d = ctx;
+	const struct vtd_attachment *att;
+	const struct vtd_gpasid_record *gb;
+	size_t n = vtd_builder_attachments(d->b, &att);
+	uint32_t pasid = pr->pasid_valid ? pr->pasid : 0;
+	int dom = -1;
+
+	size_t nb = vtd_builder_gpasid_binds(d->b, &gb);
+
+	/* A guest PASID bind first: its first level is the guest's table. */
+	for (size_t i = 0; i < nb && dom < 0; i++) {
+		if (gb[i].bind.sid != pr->sid || gb[i].bind.hpasid != pasid)
+			continue;
+		for (size_t k = 0; k < d->nbd; k++)
+			if (d->bd[k].gcr3 == gb[i].bind.gcr3)
+				dom = (int)d->bd[k].s1;
+	}
+	for (size_t i = 0; i < n && dom < 0; i++)
+		if (att[i].sid == pr->sid && att[i].pasid == pasid)
+			dom = att[i].s1 >= 0 ? att[i].s1 : att[i].s2;
+	for (size_t i = 0; i < d->nlazy && dom >= 0; i++) {
+		const struct lazy_map *m = &d->lazy[i];
+		uint64_t off = pr->addr - m->iova;
+		int rc;
+
+		if (m->dom != (unsigned)dom || pr->addr < m->iova || off >= m->size)
+			continue;
+		off &= ~(uint64_t)(IOMMU_PAGE_SIZE - 1);
+		rc = vtd_builder_map_page(d->b, m->dom, m->iova + off, m->pa + off, IOMMU_PAGE_SIZE,
+					  m->perm, m->user);
+		d->sum.lazy_maps += rc == 0;
+		return rc == 0 || rc == -IOMMU_EEXIST ? VTD_PRG_SUCCESS : VTD_PRG_INVALID;
+	}
+	return VTD_PRG_INVALID;
+}
+
 /* The engine answered a request. */
 static void on_timed(void *ctx, const struct iommu_timed *t)
 {
@@ -629,6 +945,15 @@ static void on_timed(void *ctx, const struct iommu_timed *t)
 			ch->phase = CH_TRANSLATED;
 			ats_dev_translated_req(&ch->req, &ch->x, &tr);
 			chunk_submit(d, c, t->done + 2ull * d->tp.ats_link_latency, &tr);
+			return;
+		}
+		if (rc == 0 && ch->retries < DRIVER_PRI_RETRIES &&
+		    (vtd_builder_dev_caps(d->b, ch->req.sid) & VTD_DEV_PRI)) {
+			/* The device sees the denial and asks for the page. */
+			ch->fault = resp;
+			if (!ch->pri_start)
+				ch->pri_start = t->done + d->tp.ats_link_latency;
+			agenda_push(d, t->done + 2ull * d->tp.ats_link_latency, AG_PAGE_REQ, c, 0);
 			return;
 		}
 		break;
@@ -697,14 +1022,14 @@ static void run_until(struct driver *d, bool (*done)(struct driver *, const void
 		      const void *arg)
 {
 	while (!done(d, arg) && !d->async_rc)
-		iommu_timing_advance(d->tm, iommu_timing_now(d->tm) + 1);
+		drive_to(d, iommu_timing_now(d->tm) + 1);
 }
 
 static bool software_may_run(struct driver *d, const void *arg)
 {
 	(void)arg;
 	return d->pend_head == d->pend_tail && !iommu_timing_queue_pending(d->tm) &&
-	       iommu_timing_now(d->tm) >= d->max_done;
+	       iommu_timing_now(d->tm) >= d->max_done && !d->service_scheduled;
 }
 
 static unsigned device_limit(const struct driver *d, uint16_t sid)
@@ -725,12 +1050,15 @@ static bool device_has_room(struct driver *d, const void *arg)
  * when the replay holds it (docs/config.md [replay]). */
 static void reach_event(struct driver *d, const struct trace_event *ev)
 {
-	if (ev->cycle > iommu_timing_now(d->tm))
-		iommu_timing_advance(d->tm, ev->cycle);
+	drive_to(d, ev->cycle);
 	switch (ev->op) {
 	case TRACE_OP_DMA: run_until(d, device_has_room, &ev->u.dma.ep.sid); break;
-	case TRACE_OP_ATS:
-	case TRACE_OP_DEVICE: break; /* device operations */
+	case TRACE_OP_ATS: break; /* a device operation */
+	case TRACE_OP_DEVICE:
+		if ((ev->u.device.has_pasid || ev->u.device.has_pri) &&
+		    d->rp.software == DRIVER_SW_ORDERED)
+			run_until(d, software_may_run, NULL); /* the driver enables them */
+		break;
 	default:
 		if (d->rp.software == DRIVER_SW_ORDERED)
 			run_until(d, software_may_run, NULL);
@@ -741,15 +1069,150 @@ static void reach_event(struct driver *d, const struct trace_event *ev)
 static int apply_device(struct driver *d, const struct trace_reader *r,
 			const struct trace_event *ev)
 {
-	if (!d->dev_limit) {
-		d->dev_limit = malloc((1u << 16) * sizeof(*d->dev_limit));
-		if (!d->dev_limit)
-			return fail(d, r, ev, -IOMMU_ENOMEM, "device: out of memory");
-		for (size_t i = 0; i < 1u << 16; i++)
-			d->dev_limit[i] = d->rp.outstanding;
+	const struct trace_device *dv = &ev->u.device;
+
+	if (dv->has_outstanding) {
+		if (!d->dev_limit) {
+			d->dev_limit = malloc((1u << 16) * sizeof(*d->dev_limit));
+			if (!d->dev_limit)
+				return fail(d, r, ev, -IOMMU_ENOMEM, "device: out of memory");
+			for (size_t i = 0; i < 1u << 16; i++)
+				d->dev_limit[i] = d->rp.outstanding;
+		}
+		d->dev_limit[dv->sid] = dv->outstanding;
 	}
-	d->dev_limit[ev->u.device.sid] = ev->u.device.outstanding;
+	if (dv->has_pasid || dv->has_pri) {
+		unsigned caps = vtd_builder_dev_caps(d->b, dv->sid);
+
+		if (dv->has_pasid)
+			caps = dv->pasid ? caps | VTD_DEV_PASID : caps & ~VTD_DEV_PASID;
+		if (dv->has_pri)
+			caps = dv->pri ? caps | VTD_DEV_PRI : caps & ~VTD_DEV_PRI;
+		return vtd_builder_set_dev_caps(d->b, dv->sid, caps);
+	}
 	return 0;
+}
+
+/* A map with lazy=1: kept, installed page by page on page requests. */
+static int add_lazy(struct driver *d, const struct trace_map *m)
+{
+	if (d->nlazy == d->caplazy) {
+		size_t cap = d->caplazy ? 2 * d->caplazy : 16;
+		struct lazy_map *n = realloc(d->lazy, cap * sizeof(*n));
+
+		if (!n)
+			return -IOMMU_ENOMEM;
+		d->lazy = n;
+		d->caplazy = cap;
+	}
+	d->lazy[d->nlazy++] =
+		(struct lazy_map){m->dom, m->iova, m->pa, m->size, iommu_perm(m->perm), m->user};
+	return 0;
+}
+
+/* An unmap over lazy mappings: the pages faulted in are unmapped, the lazy
+ * mappings it covers dropped. 1 when no lazy mapping overlaps (a plain
+ * unmap), 0 when done, -IOMMU_EINVAL when it cuts one. */
+static int unmap_lazy(struct driver *d, const struct trace_map *m)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < d->nlazy; i++) {
+		const struct lazy_map *l = &d->lazy[i];
+
+		if (l->dom != m->dom || l->iova + l->size <= m->iova ||
+		    m->iova + m->size <= l->iova)
+			continue;
+		if (l->iova < m->iova || l->iova + l->size > m->iova + m->size)
+			return -IOMMU_EINVAL;
+		any = true;
+	}
+	if (!any)
+		return 1;
+	for (uint64_t off = 0; off < m->size; off += IOMMU_PAGE_SIZE) {
+		int rc = vtd_builder_unmap(d->b, m->dom, m->iova + off, IOMMU_PAGE_SIZE);
+
+		if (rc && rc != -IOMMU_ENOENT && rc != -IOMMU_EINVAL)
+			return rc;
+	}
+	for (size_t i = 0; i < d->nlazy;) {
+		if (d->lazy[i].dom == m->dom && d->lazy[i].iova >= m->iova &&
+		    d->lazy[i].iova + d->lazy[i].size <= m->iova + m->size)
+			d->lazy[i] = d->lazy[--d->nlazy];
+		else
+			i++;
+	}
+	return 0;
+}
+
+static int apply_bind(struct driver *d, const struct trace_bind *t)
+{
+	struct vtd_gpasid_bind bind = {
+		.sid = t->ep.sid,
+		.hpasid = t->ep.pasid,
+		.has_gpasid = t->has_gpasid,
+		.gpasid = t->gpasid,
+		.gcr3 = vtd_builder_domain_root(d->b, t->s1),
+		.addr_width = t->levels == 5 ? 57 : 48,
+		.flags = (t->sre ? VTD_BIND_SRE : 0) | (t->ere ? VTD_BIND_EXEC : 0) |
+			 (t->wpe ? VTD_BIND_WPE : 0),
+		.vm = t->vm,
+	};
+	int rc;
+
+	d->sum.binds++;
+	if (!bind.gcr3)
+		return -IOMMU_ENOENT;
+	rc = vtd_builder_bind_gpasid(d->b, &bind);
+	if (rc)
+		return rc;
+	for (size_t k = 0; k < d->nbd; k++)
+		if (d->bd[k].gcr3 == bind.gcr3)
+			return 0;
+	if (d->nbd == d->capbd) {
+		size_t cap = d->capbd ? 2 * d->capbd : 8;
+		struct bind_dom *n = realloc(d->bd, cap * sizeof(*n));
+
+		if (!n)
+			return -IOMMU_ENOMEM;
+		d->bd = n;
+		d->capbd = cap;
+	}
+	d->bd[d->nbd++] = (struct bind_dom){bind.gcr3, t->s1};
+	return 0;
+}
+
+/* Times the invalidations a software operation queued. */
+static void sw_cost_start(struct driver *d, enum trace_op op)
+{
+	int kind = op == TRACE_OP_ATTACH   ? DRIVER_SW_ATTACH
+		   : op == TRACE_OP_DETACH ? DRIVER_SW_DETACH
+		   : op == TRACE_OP_FLUSH  ? DRIVER_SW_FLUSH
+		   : op == TRACE_OP_BIND   ? DRIVER_SW_BIND
+		   : op == TRACE_OP_UNBIND ? DRIVER_SW_UNBIND
+		   : op == TRACE_OP_FREE   ? DRIVER_SW_FREE
+		   : op == TRACE_OP_GFLUSH ? DRIVER_SW_GFLUSH
+					   : -1;
+
+	if (kind >= 0)
+		agenda_push(d, iommu_timing_now(d->tm), AG_SW_COST, kind, iommu_timing_now(d->tm));
+}
+
+/* A bind, unbind, free or gflush the builder refused: a result. */
+static void note_bind_error(struct driver *d, const struct trace_event *ev, int rc)
+{
+	d->sum.bind_errors++;
+	if (d->nberr < DRIVER_MAX_QERRORS) {
+		struct driver_qerror *q = &d->berr[d->nberr++];
+
+		q->line = ev->line;
+		q->op = ev->op;
+		if (rc == -IOMMU_ENOENT && ev->op == TRACE_OP_BIND &&
+		    !vtd_builder_domain_root(d->b, ev->u.bind.s1))
+			snprintf(q->msg, sizeof(q->msg), "s1=%u: no such domain", ev->u.bind.s1);
+		else
+			snprintf(q->msg, sizeof(q->msg), "%s", vtd_builder_error(d->b));
+	}
 }
 
 static int apply_dma(struct driver *d, const struct trace_reader *r, const struct trace_event *ev)
@@ -892,14 +1355,24 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 					ev->u.domain.has_parent ? (int)ev->u.domain.parent : -1);
 		break;
 	case TRACE_OP_MAP:
-		if (m->one_page)
+		if (m->lazy)
+			rc = add_lazy(d, m);
+		else if (m->one_page)
 			rc = vtd_builder_map_page(d->b, m->dom, m->iova, m->pa, m->size,
 						  iommu_perm(m->perm), m->user);
 		else
 			rc = vtd_builder_map(d->b, m->dom, m->iova, m->pa, m->size,
 					     iommu_perm(m->perm), m->user);
 		break;
-	case TRACE_OP_UNMAP: rc = vtd_builder_unmap(d->b, m->dom, m->iova, m->size); break;
+	case TRACE_OP_UNMAP:
+		rc = unmap_lazy(d, m);
+		if (rc == -IOMMU_EINVAL)
+			return fail(d, r, ev, rc,
+				    "unmap: the range cuts a lazy mapping, expected whole lazy "
+				    "mappings");
+		if (rc > 0)
+			rc = vtd_builder_unmap(d->b, m->dom, m->iova, m->size);
+		break;
 	case TRACE_OP_ATTACH:
 		rc = prepare_ats(d, r, ev);
 		if (rc)
@@ -937,7 +1410,30 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 		d->sum.wait_events++;
 		rc = vtd_builder_wait(d->b);
 		break;
+	case TRACE_OP_BIND: rc = apply_bind(d, &ev->u.bind); break;
+	case TRACE_OP_UNBIND:
+		d->sum.unbinds++;
+		rc = vtd_builder_unbind_gpasid(d->b, ev->u.unbind.sid, ev->u.unbind.pasid);
+		break;
+	case TRACE_OP_FREE:
+		d->sum.frees++;
+		rc = vtd_builder_free_pasid_set(d->b, ev->u.free_vm);
+		rc = rc > 0 ? 0 : rc;
+		break;
+	case TRACE_OP_GFLUSH:
+		d->sum.gflushes++;
+		rc = vtd_builder_gpasid_flush(d->b, ev->u.gflush.ep.sid, ev->u.gflush.ep.pasid,
+					      ev->u.gflush.iova, ev->u.gflush.size);
+		rc = rc > 0 ? 0 : rc;
+		break;
 	}
+	if (rc && rc != -IOMMU_ENOMEM && rc != -IOMMU_EIO &&
+	    (ev->op == TRACE_OP_BIND || ev->op == TRACE_OP_UNBIND || ev->op == TRACE_OP_FREE ||
+	     ev->op == TRACE_OP_GFLUSH)) {
+		note_bind_error(d, ev, rc); /* a result, as the records show */
+		rc = 0;
+	}
+	sw_cost_start(d, ev->op);
 	/* IQE and ITE are results: the builder recovered, the replay goes on. */
 	if (rc == -IOMMU_EIO && vtd_builder_queue_errors(d->b) != qerr0) {
 		note_queue_error(d, ev, iommu_stats(d->mmu)->qi_errors != iqe0);
@@ -956,6 +1452,8 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 
 int driver_finish(struct driver *d)
 {
+	while (!d->async_rc && (d->pend_head != d->pend_tail || d->nag))
+		drive_to(d, iommu_timing_now(d->tm) + 1);
 	if (!d->async_rc) {
 		d->cycles = iommu_timing_drain(d->tm);
 		if (d->max_done + 1 > d->cycles) /* answers still crossing the link */
@@ -1083,4 +1581,28 @@ uint64_t driver_cycles(const struct driver *d)
 const struct iommu_tparams *driver_tparams(const struct driver *d)
 {
 	return &d->tp;
+}
+
+const struct driver_qerror *driver_bind_errors(const struct driver *d, size_t *count)
+{
+	*count = d->nberr;
+	return d->berr;
+}
+
+const struct iommu_hist *driver_pri_latency(const struct driver *d)
+{
+	return &d->lat_pri;
+}
+
+const struct iommu_hist *driver_sw_cost(const struct driver *d, enum driver_sw_kind k)
+{
+	return &d->sw_cost[k];
+}
+
+const char *driver_sw_kind_name(enum driver_sw_kind k)
+{
+	static const char *const names[DRIVER_SW_KINDS] = {
+		"attach", "detach", "flush", "bind", "unbind", "free", "gflush", "prq_service"};
+
+	return k < DRIVER_SW_KINDS ? names[k] : "?";
 }

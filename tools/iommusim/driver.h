@@ -54,6 +54,7 @@ struct driver_record {
 	 * `done` is the last page's response (an ATS device: back across the
 	 * link); latency = done - issue. */
 	uint64_t issue, done, latency;
+	unsigned page_reqs; /* page requests its pages sent (PRI) */
 };
 
 /* An invalidation queue error met by a trace line: an architectural result
@@ -70,28 +71,55 @@ struct driver_qerror {
  * counts them all. */
 #define DRIVER_MAX_FLAGGED 8
 
+/* Page requests one page may send before its DMA fails. */
+#define DRIVER_PRI_RETRIES 2
+
 /* One ATS endpoint. */
 struct driver_endpoint {
 	uint16_t sid;
 	struct iommu_cache_geom geom;
 	struct ats_dev *dev;
+	bool pri; /* page requests enabled (device pri=1) */
 };
 
+/* Software operations whose cost (cycles from the operation to the end of
+ * the invalidations it queued) the report shows. */
+enum driver_sw_kind {
+	DRIVER_SW_ATTACH,
+	DRIVER_SW_DETACH,
+	DRIVER_SW_FLUSH,
+	DRIVER_SW_BIND,
+	DRIVER_SW_UNBIND,
+	DRIVER_SW_FREE,
+	DRIVER_SW_GFLUSH,
+	DRIVER_SW_PRQ_SERVICE,
+	DRIVER_SW_KINDS,
+};
+
+/* "attach", "detach", "flush", "bind", "unbind", "free", "gflush", "prq_service" */
+const char *driver_sw_kind_name(enum driver_sw_kind k);
+
 struct driver_summary {
-	uint64_t events;             /* trace events applied */
-	uint64_t last_cycle;         /* cycle of the last event */
-	uint64_t requests;           /* DMA events */
-	uint64_t completed;          /* DMA events that translated */
-	uint64_t faults;             /* DMA events that faulted */
-	uint64_t translations;       /* page translations */
-	uint64_t flushes;            /* flush events */
-	uint64_t flush_descs;        /* descriptors those executed (waits not counted) */
-	uint64_t raw_descs;          /* qi events */
-	uint64_t wait_events;        /* wait events */
-	uint64_t queue_errors;       /* events that met IQE or ITE */
-	uint64_t ats_events;         /* ats events (device-TLB prefetches) */
-	uint64_t ats_pages;          /* their 4 KiB pages */
-	uint64_t ats_faults;         /* ats events whose completion denied a page */
+	uint64_t events;       /* trace events applied */
+	uint64_t last_cycle;   /* cycle of the last event */
+	uint64_t requests;     /* DMA events */
+	uint64_t completed;    /* DMA events that translated */
+	uint64_t faults;       /* DMA events that faulted */
+	uint64_t translations; /* page translations */
+	uint64_t flushes;      /* flush events */
+	uint64_t flush_descs;  /* descriptors those executed (waits not counted) */
+	uint64_t raw_descs;    /* qi events */
+	uint64_t wait_events;  /* wait events */
+	uint64_t queue_errors; /* events that met IQE or ITE */
+	uint64_t ats_events;   /* ats events (device-TLB prefetches) */
+	uint64_t ats_pages;    /* their 4 KiB pages */
+	uint64_t ats_faults;   /* ats events whose completion denied a page */
+	uint64_t page_reqs;    /* page requests devices sent */
+	uint64_t pri_success;  /* ... answered Success (the device retried) */
+	uint64_t pri_denied;   /* ... answered otherwise, or dropped */
+	uint64_t lazy_maps;    /* pages the page-request handler mapped */
+	uint64_t binds, unbinds, frees, gflushes;
+	uint64_t bind_errors;        /* bind, unbind, free, gflush events refused */
 	uint64_t flagged;            /* DMA events the oracle flagged */
 	uint64_t fault_reasons[256]; /* faulted DMA events by VT-d fault reason */
 };
@@ -134,6 +162,10 @@ const struct driver_summary *driver_summary(const struct driver *d);
 /* The first DRIVER_MAX_FLAGGED oracle-flagged requests, in order. */
 const struct driver_record *driver_flagged(const struct driver *d, size_t *count);
 const struct driver_qerror *driver_queue_errors(const struct driver *d, size_t *count);
+/* bind, unbind, free and gflush events the builder refused (results, like
+ * queue errors): the first DRIVER_MAX_QERRORS; driver_summary.bind_errors
+ * counts them all. */
+const struct driver_qerror *driver_bind_errors(const struct driver *d, size_t *count);
 const struct driver_endpoint *driver_endpoints(const struct driver *d, size_t *count);
 const struct iommu_cache_stats *driver_cache_stats(const struct driver *d, enum iommu_cache_id id);
 /* Device TLB statistics summed over every endpoint. */
@@ -147,6 +179,11 @@ const struct iommu_timing_stats *driver_timing_stats(const struct driver *d);
 const struct iommu_hist *driver_latency(const struct driver *d, bool translations);
 /* ats events: issue to the last page's completion back at the device. */
 const struct iommu_hist *driver_ats_latency(const struct driver *d);
+/* PRI: from the device seeing the fault to the retried translation's
+ * answer, per page request answered Success. */
+const struct iommu_hist *driver_pri_latency(const struct driver *d);
+/* Cost of software operations of one kind (driver_sw_kind). */
+const struct iommu_hist *driver_sw_cost(const struct driver *d, enum driver_sw_kind k);
 /* The cycle the replay drained at (after driver_finish). */
 uint64_t driver_cycles(const struct driver *d);
 const struct iommu_tparams *driver_tparams(const struct driver *d);

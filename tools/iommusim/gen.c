@@ -209,6 +209,69 @@ static void gen_sva(struct gen *g)
 	}
 }
 
+/* --- VM with an accelerator in vSVA ------------------------------------------------ */
+
+/* A VM with an assigned accelerator (ATS, PASID, PRI): each guest process is
+ * a first-level table in guest-physical memory, bound to a host PASID of the
+ * device (guest PASID 100 + p, host PASID p + 1). The first half of each
+ * buffer is resident; the second half is demand-paged (lazy): the device's
+ * first touch of a page is a page request the driver services. Every `churn`
+ * requests a process exits and a new one takes its PASID: its lazy pages are
+ * unmapped (guest flush passed through), the PASID unbound and bound again. */
+static void gen_vsva(struct gen *g)
+{
+	const struct gen_opts *o = g->o;
+	const uint64_t base = (uint64_t)0x7f0000000000, half = o->buffer / 2;
+
+	emit(g, "domain id=1 stage=s2 levels=4\n");
+	emit(g, "map    dom=1 iova=0x0 pa=0x100000000 size=0x40000000 perm=rw  # guest RAM\n");
+	emit(g, "attach dev=00:08.0 type=s2 s2=1 ats=1  # the device's default domain\n");
+	emit(g, "device dev=00:08.0 pasid=1 pri=1\n");
+	for (uint64_t p = 0; p < o->pasids; p++) {
+		uint64_t gpa = 0x1000000 + p * o->buffer;
+
+		emit(g, "domain id=%" PRIu64 " stage=s1 levels=4 parent=1\n", 10 + p);
+		emit(g,
+		     "map    dom=%" PRIu64 " iova=0x%" PRIx64 " pa=0x%" PRIx64 " size=0x%" PRIx64
+		     " perm=rw user=1\n",
+		     10 + p, base, gpa, half);
+		emit(g,
+		     "map    dom=%" PRIu64 " iova=0x%" PRIx64 " pa=0x%" PRIx64 " size=0x%" PRIx64
+		     " perm=rw user=1 lazy=1\n",
+		     10 + p, base + half, gpa + half, half);
+		emit(g,
+		     "bind   dev=00:08.0 pasid=%" PRIu64 " gpasid=%" PRIu64 " s1=%" PRIu64
+		     " vm=1\n",
+		     p + 1, 100 + p, 10 + p);
+	}
+	for (uint64_t i = 0; i < o->count; i++) {
+		uint64_t p = rng_below(&g->rng, o->pasids);
+		uint64_t off = rng_below(&g->rng, o->buffer / 64) * 64;
+
+		emit(g,
+		     "+%" PRIu64 " dma dev=00:08.0 pasid=%" PRIu64 " addr=0x%" PRIx64
+		     " size=64 op=%s\n",
+		     o->gap, p + 1, base + off, rng_below(&g->rng, 2) ? "w" : "r");
+		if (o->churn && (i + 1) % o->churn == 0) {
+			uint64_t gpa = 0x1000000 + p * o->buffer;
+
+			emit(g, "unmap  dom=%" PRIu64 " iova=0x%" PRIx64 " size=0x%" PRIx64 "\n",
+			     10 + p, base + half, half);
+			emit(g, "gflush dev=00:08.0 pasid=%" PRIu64 "\n", p + 1);
+			emit(g,
+			     "map    dom=%" PRIu64 " iova=0x%" PRIx64 " pa=0x%" PRIx64
+			     " size=0x%" PRIx64 " perm=rw user=1 lazy=1\n",
+			     10 + p, base + half, gpa + half, half);
+			emit(g, "unbind dev=00:08.0 pasid=%" PRIu64 "\n", p + 1);
+			emit(g,
+			     "bind   dev=00:08.0 pasid=%" PRIu64 " gpasid=%" PRIu64 " s1=%" PRIu64
+			     " vm=1\n",
+			     p + 1, 100 + p, 10 + p);
+		}
+	}
+	emit(g, "free   vm=1  # the VM exits\n");
+}
+
 /* --- Random-access window sweep ---------------------------------------------------- */
 
 /* 64-byte reads at random addresses of a window (4 KiB .. 64 MiB), mapped
@@ -291,6 +354,8 @@ static const struct workload workloads[] = {
 	{"nvme", gen_nvme, "qd min max", "NVMe-like queue, 4K..128K transfers", "00:04.0"},
 	{"sva", gen_sva, "pasids buffer churn", "accelerator with SVA PASIDs and ATS", "00:05.0"},
 	{"window", gen_window, "window page", "64-byte random reads over a window", "00:06.0"},
+	{"vsva", gen_vsva, "pasids buffer churn",
+	 "VM accelerator in vSVA: guest PASID binds, page requests, unbinds", "00:08.0"},
 	{"vm", gen_vm, "pasids buffer churn", "VM with nested translation, PASID bind/unbind",
 	 "00:07.0"},
 };

@@ -14,11 +14,15 @@ struct driver_replay_params {
 	/* Closed loop: at most this many DMA requests in flight per device (a
 	 * later one waits for the oldest); 0 = open loop (time stamps only). */
 	unsigned outstanding;
+	/* Cycles from a page request reaching the queue to the driver's page
+	 * request handler running (interrupt and thread wake-up). */
+	unsigned pri_service;
 };
 
 static inline void driver_replay_params_default(struct driver_replay_params *p)
 {
-	*p = (struct driver_replay_params){.software = DRIVER_SW_ORDERED, .outstanding = 0};
+	*p = (struct driver_replay_params){
+		.software = DRIVER_SW_ORDERED, .outstanding = 0, .pri_service = 2000};
 }
 
 #endif

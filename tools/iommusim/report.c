@@ -17,7 +17,7 @@
 
 const char report_csv_header[] =
 	"id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,"
-	"fault_addr,source,oracle,issue,done,latency";
+	"fault_addr,source,oracle,issue,done,latency,page_reqs";
 
 /* Oracle-flagged requests listed in the text summary. */
 #define TEXT_FLAGGED_MAX DRIVER_MAX_FLAGGED
@@ -250,7 +250,43 @@ static void text_timing(FILE *out, const struct driver *d)
 		" cycles\n",
 		ts->mem_reads, ts->mem_writes, ts->walks, ts->walk_fills_dropped,
 		ts->pipeline_stall_cycles);
+	if (driver_summary(d)->page_reqs)
+		latency_line(out, "page request (fault->retry)", driver_pri_latency(d));
+	for (int k = 0; k < DRIVER_SW_KINDS; k++) {
+		char what[40];
+
+		if (!driver_sw_cost(d, (enum driver_sw_kind)k)->count)
+			continue;
+		snprintf(what, sizeof(what), "software: %s",
+			 driver_sw_kind_name((enum driver_sw_kind)k));
+		latency_line(out, what, driver_sw_cost(d, (enum driver_sw_kind)k));
+	}
 	text_histogram(out, driver_latency(d, false));
+}
+
+static void text_pri(FILE *out, const struct driver *d)
+{
+	const struct driver_summary *sum = driver_summary(d);
+	const struct iommu_stats *st = driver_stats(d);
+	size_t nb;
+	const struct driver_qerror *be = driver_bind_errors(d, &nb);
+
+	if (!sum->page_reqs && !sum->binds && !sum->unbinds && !sum->frees && !sum->gflushes)
+		return;
+	fprintf(out, "\nPage requests and guest PASID binds\n");
+	fprintf(out,
+		"  page requests           %10" PRIu64 "  (%" PRIu64 " queued, %" PRIu64
+		" overflowed, %" PRIu64 " answered by the IOMMU; %" PRIu64 " retried, %" PRIu64
+		" denied; %" PRIu64 " pages mapped)\n",
+		sum->page_reqs, st->prq_queued, st->prq_overflows, st->prq_auto_responses,
+		sum->pri_success, sum->pri_denied, sum->lazy_maps);
+	fprintf(out,
+		"  binds %" PRIu64 ", unbinds %" PRIu64 ", PASID-set frees %" PRIu64
+		", guest flushes %" PRIu64 "; refused %" PRIu64 "\n",
+		sum->binds, sum->unbinds, sum->frees, sum->gflushes, sum->bind_errors);
+	for (size_t i = 0; i < nb; i++)
+		fprintf(out, "    line %" PRIu64 " %s: %s\n", be[i].line, trace_op_name(be[i].op),
+			be[i].msg);
 }
 
 static void text_oracle(FILE *out, const struct driver *d)
@@ -336,6 +372,7 @@ int report_text(FILE *out, const struct driver *d, const struct report_trace *t)
 	text_caches(out, d);
 	text_queue(out, d);
 	text_timing(out, d);
+	text_pri(out, d);
 	text_oracle(out, d);
 	return finish(out);
 }
@@ -536,6 +573,58 @@ static bool json_timing(cJSON *root, const struct driver *d)
 	return ok;
 }
 
+static bool add_errors(cJSON *o, const struct driver_qerror *q, size_t n)
+{
+	cJSON *ev = cJSON_AddArrayToObject(o, "error_events");
+	bool ok = ev != NULL;
+
+	for (size_t i = 0; ok && i < n; i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		ok = e && add_num(e, "line", (double)q[i].line) &&
+		     cJSON_AddStringToObject(e, "op", trace_op_name(q[i].op)) &&
+		     cJSON_AddStringToObject(e, "message", q[i].msg);
+		if (ok)
+			ok = cJSON_AddItemToArray(ev, e);
+		if (!ok)
+			cJSON_Delete(e);
+	}
+	return ok;
+}
+
+/* Page requests, guest PASID binds and the cost of software operations. */
+static bool json_pri(cJSON *root, const struct driver *d)
+{
+	const struct driver_summary *sum = driver_summary(d);
+	const struct iommu_stats *st = driver_stats(d);
+	size_t nb;
+	const struct driver_qerror *be = driver_bind_errors(d, &nb);
+	cJSON *o = cJSON_AddObjectToObject(root, "pri"), *c;
+	bool ok = o && add_num(o, "page_requests", (double)sum->page_reqs) &&
+		  add_num(o, "queued", (double)st->prq_queued) &&
+		  add_num(o, "overflows", (double)st->prq_overflows) &&
+		  add_num(o, "auto_responses", (double)st->prq_auto_responses) &&
+		  add_num(o, "responses", (double)st->prq_responses) &&
+		  add_num(o, "success", (double)sum->pri_success) &&
+		  add_num(o, "denied", (double)sum->pri_denied) &&
+		  add_num(o, "pages_mapped", (double)sum->lazy_maps) &&
+		  add_num(o, "drain_waits", (double)st->prq_drain_waits) &&
+		  add_obj(o, "latency", latency_obj(driver_pri_latency(d)));
+
+	o = ok ? cJSON_AddObjectToObject(root, "binds") : NULL;
+	ok = o && add_num(o, "binds", (double)sum->binds) &&
+	     add_num(o, "unbinds", (double)sum->unbinds) &&
+	     add_num(o, "pasid_set_frees", (double)sum->frees) &&
+	     add_num(o, "guest_flushes", (double)sum->gflushes) &&
+	     add_num(o, "errors", (double)sum->bind_errors) && add_errors(o, be, nb);
+	c = ok ? cJSON_AddObjectToObject(root, "software_cost") : NULL;
+	ok = c != NULL;
+	for (int k = 0; ok && k < DRIVER_SW_KINDS; k++)
+		ok = add_obj(c, driver_sw_kind_name((enum driver_sw_kind)k),
+			     latency_obj(driver_sw_cost(d, (enum driver_sw_kind)k)));
+	return ok;
+}
+
 static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 {
 	const struct driver_summary *sum = driver_summary(d);
@@ -598,6 +687,7 @@ static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 	     add_num(o, "faults", (double)sum->ats_faults) &&
 	     add_obj(o, "latency", latency_obj(driver_ats_latency(d)));
 
+	ok = ok && json_pri(root, d);
 	o = ok ? cJSON_AddObjectToObject(root, "trace") : NULL;
 	ok = o && cJSON_AddStringToObject(o, "file", t->file) &&
 	     cJSON_AddBoolToObject(o, "builtin", t->builtin) &&
@@ -654,10 +744,10 @@ int report_csv_row(FILE *out, const struct driver_record *r)
 	}
 	fprintf(out,
 		"%" PRIu64 ",%s,%s,0x%" PRIx64 ",%s,%s,%s,%s,%" PRIu64 ",%" PRIu64
-		",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+		",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u\n",
 		r->id, dev, pasid, r->dma.addr, trace_access_name(r->dma.op),
 		r->ok ? "ok" : "fault", hpa, fr, r->cycle, r->dma.size, ps, perm, did, r->mem_reads,
 		r->dma.priv ? 1 : 0, fa, source_name(r->source), vtd_oracle_verdict_name(r->oracle),
-		r->issue, r->done, r->latency);
+		r->issue, r->done, r->latency, r->page_reqs);
 	return ferror(out) ? -IOMMU_EIO : 0;
 }

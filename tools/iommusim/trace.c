@@ -49,7 +49,10 @@ struct trace_reader {
 
 /* "expected ..." text for each kind of value. */
 
-#define OPS_EXPECT    "domain, map, unmap, attach, detach, flush, qi, wait, dma, ats or device"
+#define OPS_EXPECT                                                                                 \
+	"domain, map, unmap, attach, detach, flush, qi, wait, dma, ats, device, bind, unbind, "    \
+	"free "                                                                                    \
+	"or gflush"
 #define DESC_WORD     "0x followed by hex digits, as the qi_submit tracepoint prints them"
 #define DESC_WORDS    "4 hex words Q0,Q1,Q2,Q3 (or 2, Q0,Q1, for a 128-bit descriptor)"
 #define GEOM_MAX_SETS (1u << 20)
@@ -86,13 +89,14 @@ static const struct trace_op_spec op_specs[] = {
 	  {"parent", K_DOMID, false}}},
 	{"map",
 	 TRACE_OP_MAP,
-	 "dom=N iova=ADDR pa=ADDR size=SIZE perm=r|w|rw|rx|rwx [user=1]",
+	 "dom=N iova=ADDR pa=ADDR size=SIZE perm=r|w|rw|rx|rwx [user=1] [lazy=1]",
 	 {{"dom", K_DOMID, true},
 	  {"iova", K_PAGE_ADDR, true},
 	  {"pa", K_PAGE_ADDR, true},
 	  {"size", K_MAP_SIZE, true},
 	  {"perm", K_PERM, true},
-	  {"user", K_BOOL, false}}},
+	  {"user", K_BOOL, false},
+	  {"lazy", K_BOOL, false}}},
 	{"unmap",
 	 TRACE_OP_UNMAP,
 	 "dom=N iova=ADDR size=SIZE",
@@ -148,8 +152,35 @@ static const struct trace_op_spec op_specs[] = {
 	  {"op", K_ACCESS, true}}},
 	{"device",
 	 TRACE_OP_DEVICE,
-	 "dev=BB:DD.F outstanding=N",
-	 {{"dev", K_BDF, true}, {"outstanding", K_COUNT, true}}},
+	 "dev=BB:DD.F [outstanding=N] [pasid=0|1] [pri=0|1]",
+	 {{"dev", K_BDF, true},
+	  {"outstanding", K_COUNT, false},
+	  {"pasid", K_BOOL, false},
+	  {"pri", K_BOOL, false}}},
+	{"bind",
+	 TRACE_OP_BIND,
+	 "dev=BB:DD.F pasid=P [gpasid=G] s1=N [levels=4|5] [sre= ere= wpe=0|1] vm=V",
+	 {{"dev", K_BDF, true},
+	  {"pasid", K_PASID, true},
+	  {"gpasid", K_PASID, false},
+	  {"s1", K_DOMID, true},
+	  {"levels", K_LEVELS, false},
+	  {"sre", K_BOOL, false},
+	  {"ere", K_BOOL, false},
+	  {"wpe", K_BOOL, false},
+	  {"vm", K_COUNT, true}}},
+	{"unbind",
+	 TRACE_OP_UNBIND,
+	 "dev=BB:DD.F pasid=P",
+	 {{"dev", K_BDF, true}, {"pasid", K_PASID, true}}},
+	{"free", TRACE_OP_FREE, "vm=V", {{"vm", K_COUNT, true}}},
+	{"gflush",
+	 TRACE_OP_GFLUSH,
+	 "dev=BB:DD.F pasid=P [iova=ADDR size=SIZE]",
+	 {{"dev", K_BDF, true},
+	  {"pasid", K_PASID, true},
+	  {"iova", K_PAGE_ADDR, false},
+	  {"size", K_MAP_SIZE, false}}},
 };
 
 #define N_OPS (sizeof(op_specs) / sizeof(op_specs[0]))
@@ -709,6 +740,7 @@ static int build_map(struct trace_reader *r, const struct trace_fields *f, bool 
 	m->pa = get(f, "pa");
 	m->perm = (unsigned)get(f, "perm");
 	m->user = get(f, "user");
+	m->lazy = get(f, "lazy");
 	m->one_page = is_page(f, "size");
 	rc = check_range(r, "pa", m->pa, m->size);
 	if (rc)
@@ -808,6 +840,37 @@ static int build_flush(struct trace_reader *r, const struct trace_fields *f, str
 	return has(f, "iova") ? check_range(r, "iova", fl->iova, fl->size) : 0;
 }
 
+static int build_device(struct trace_reader *r, const struct trace_fields *f,
+			struct trace_device *d)
+{
+	d->sid = (uint16_t)get(f, "dev");
+	d->has_outstanding = has(f, "outstanding");
+	d->outstanding = (unsigned)get(f, "outstanding");
+	d->has_pasid = has(f, "pasid");
+	d->pasid = get(f, "pasid");
+	d->has_pri = has(f, "pri");
+	d->pri = get(f, "pri");
+	if (!d->has_outstanding && !d->has_pasid && !d->has_pri)
+		return fail(r, "device: nothing to set, expected %s", f->spec->usage);
+	return 0;
+}
+
+static int build_bind(struct trace_reader *r, const struct trace_fields *f, struct trace_bind *b)
+{
+	get_endpoint(f, &b->ep);
+	b->has_gpasid = has(f, "gpasid");
+	b->gpasid = (uint32_t)get(f, "gpasid");
+	b->s1 = (unsigned)get(f, "s1");
+	b->levels = has(f, "levels") ? (unsigned)get(f, "levels") : 4;
+	b->sre = get(f, "sre");
+	b->ere = get(f, "ere");
+	b->wpe = get(f, "wpe");
+	b->vm = (unsigned)get(f, "vm");
+	if (b->levels == 3)
+		return fail(r, "levels: 3 is not a first-level depth, expected 4 or 5");
+	return 0;
+}
+
 static void build_qi(const struct trace_fields *f, struct trace_qi *q)
 {
 	for (unsigned i = 0; i < 4; i++)
@@ -904,9 +967,22 @@ static int finish_event(struct trace_reader *r, const struct trace_fields *f,
 	case TRACE_OP_DETACH: get_endpoint(f, &ev->u.detach); break;
 	case TRACE_OP_DMA:
 	case TRACE_OP_ATS: rc = build_dma(r, f, &ev->u.dma); break;
-	case TRACE_OP_DEVICE:
-		ev->u.device.sid = (uint16_t)get(f, "dev");
-		ev->u.device.outstanding = (unsigned)get(f, "outstanding");
+	case TRACE_OP_DEVICE: rc = build_device(r, f, &ev->u.device); break;
+	case TRACE_OP_BIND: rc = build_bind(r, f, &ev->u.bind); break;
+	case TRACE_OP_UNBIND: get_endpoint(f, &ev->u.unbind); break;
+	case TRACE_OP_FREE: ev->u.free_vm = (unsigned)get(f, "vm"); break;
+	case TRACE_OP_GFLUSH:
+		get_endpoint(f, &ev->u.gflush.ep);
+		ev->u.gflush.iova = get(f, "iova");
+		ev->u.gflush.size = get(f, "size");
+		if (has(f, "size") != has(f, "iova"))
+			rc = fail(r,
+				  "%s: given without %s=, expected iova=ADDR with size=SIZE, or "
+				  "neither for the whole PASID",
+				  has(f, "size") ? "size" : "iova",
+				  has(f, "size") ? "iova" : "size");
+		else if (has(f, "iova"))
+			rc = check_range(r, "iova", ev->u.gflush.iova, ev->u.gflush.size);
 		break;
 	case TRACE_OP_FLUSH: rc = build_flush(r, f, &ev->u.flush); break;
 	case TRACE_OP_QI: build_qi(f, &ev->u.qi); break;
@@ -1196,7 +1272,7 @@ static int bin_next(struct trace_reader *r, struct trace_event *ev)
 		return 0;
 	}
 	if (trace_bin_op(rec[0], &op))
-		return fail(r, "type: 0x%02x is not a record type, expected 1..11 (" OPS_EXPECT ")",
+		return fail(r, "type: 0x%02x is not a record type, expected 1..15 (" OPS_EXPECT ")",
 			    rec[0]);
 	memset(&f, 0, sizeof(f));
 	f.spec = trace_op_spec(op);
@@ -1389,9 +1465,9 @@ unsigned trace_op_nkeys(const struct trace_op_spec *spec)
 
 /* Binary record types, in the order of enum trace_op (format.md). */
 static const enum trace_op bin_ops[] = {
-	TRACE_OP_DOMAIN, TRACE_OP_MAP, TRACE_OP_UNMAP,  TRACE_OP_ATTACH,
-	TRACE_OP_DETACH, TRACE_OP_DMA, TRACE_OP_FLUSH,  TRACE_OP_QI,
-	TRACE_OP_WAIT,   TRACE_OP_ATS, TRACE_OP_DEVICE,
+	TRACE_OP_DOMAIN, TRACE_OP_MAP,   TRACE_OP_UNMAP,  TRACE_OP_ATTACH, TRACE_OP_DETACH,
+	TRACE_OP_DMA,    TRACE_OP_FLUSH, TRACE_OP_QI,     TRACE_OP_WAIT,   TRACE_OP_ATS,
+	TRACE_OP_DEVICE, TRACE_OP_BIND,  TRACE_OP_UNBIND, TRACE_OP_FREE,   TRACE_OP_GFLUSH,
 };
 
 unsigned trace_bin_type(enum trace_op op)
@@ -1525,6 +1601,8 @@ void trace_event_fields(const struct trace_event *ev, struct trace_fields *f)
 		put(f, "perm", m->perm);
 		if (m->user)
 			put(f, "user", 1);
+		if (m->lazy)
+			put(f, "lazy", 1);
 		break;
 	}
 	case TRACE_OP_ATTACH: {
@@ -1557,9 +1635,44 @@ void trace_event_fields(const struct trace_event *ev, struct trace_fields *f)
 		break;
 	}
 	case TRACE_OP_DETACH: put_endpoint(f, &ev->u.detach); break;
-	case TRACE_OP_DEVICE:
-		put(f, "dev", ev->u.device.sid);
-		put(f, "outstanding", ev->u.device.outstanding);
+	case TRACE_OP_DEVICE: {
+		const struct trace_device *dv = &ev->u.device;
+
+		put(f, "dev", dv->sid);
+		if (dv->has_outstanding)
+			put(f, "outstanding", dv->outstanding);
+		if (dv->has_pasid)
+			put(f, "pasid", dv->pasid);
+		if (dv->has_pri)
+			put(f, "pri", dv->pri);
+		break;
+	}
+	case TRACE_OP_BIND: {
+		const struct trace_bind *b = &ev->u.bind;
+
+		put_endpoint(f, &b->ep);
+		if (b->has_gpasid)
+			put(f, "gpasid", b->gpasid);
+		put(f, "s1", b->s1);
+		if (b->levels != 4)
+			put(f, "levels", b->levels);
+		if (b->sre)
+			put(f, "sre", 1);
+		if (b->ere)
+			put(f, "ere", 1);
+		if (b->wpe)
+			put(f, "wpe", 1);
+		put(f, "vm", b->vm);
+		break;
+	}
+	case TRACE_OP_UNBIND: put_endpoint(f, &ev->u.unbind); break;
+	case TRACE_OP_FREE: put(f, "vm", ev->u.free_vm); break;
+	case TRACE_OP_GFLUSH:
+		put_endpoint(f, &ev->u.gflush.ep);
+		if (ev->u.gflush.size) {
+			put(f, "iova", ev->u.gflush.iova);
+			put(f, "size", ev->u.gflush.size);
+		}
 		break;
 	case TRACE_OP_DMA:
 	case TRACE_OP_ATS: {

@@ -31,7 +31,11 @@ enum trace_op {
 	TRACE_OP_QI,     /* one raw invalidation descriptor */
 	TRACE_OP_WAIT,   /* an invalidation wait */
 	TRACE_OP_ATS,    /* ATS translation requests (device-TLB prefetch) */
-	TRACE_OP_DEVICE, /* per-device replay settings (closed loop) */
+	TRACE_OP_DEVICE, /* device capabilities and replay settings */
+	TRACE_OP_BIND,   /* guest PASID bind (nested, vSVA) */
+	TRACE_OP_UNBIND, /* guest PASID unbind */
+	TRACE_OP_FREE,   /* a guest's PASID set freed (the VM dies) */
+	TRACE_OP_GFLUSH, /* a guest's IOTLB flush for its PASID, passed through */
 };
 
 enum trace_stage {
@@ -79,6 +83,7 @@ struct trace_map {
 	bool one_page; /* size was written 4K, 2M or 1G: exactly one page */
 	unsigned perm; /* TRACE_PERM_* */
 	bool user;
+	bool lazy; /* mapped on a page request (demand paging), not now */
 };
 
 struct trace_attach {
@@ -122,10 +127,31 @@ struct trace_dma {
 	enum trace_access op;
 };
 
-/* device: at most `outstanding` DMA requests in flight (0: open loop). */
+/* device: at most `outstanding` DMA requests in flight (0: open loop);
+ * PCIe capabilities the driver enables (PASID, PRI). */
 struct trace_device {
 	uint16_t sid;
+	bool has_outstanding;
 	unsigned outstanding;
+	bool has_pasid, pasid; /* PASID capability */
+	bool has_pri, pri;     /* page requests */
+};
+
+/* bind: host PASID ep.pasid of ep.sid to the guest table of s1 domain s1. */
+struct trace_bind {
+	struct trace_endpoint ep;
+	bool has_gpasid;
+	uint32_t gpasid;
+	unsigned s1;
+	unsigned levels; /* 4 (48-bit) or 5 (57-bit) */
+	bool sre, ere, wpe;
+	unsigned vm;
+};
+
+/* gflush: ep's guest flush of [iova, iova + size) (size 0: all). */
+struct trace_gflush {
+	struct trace_endpoint ep;
+	uint64_t iova, size;
 };
 
 struct trace_event {
@@ -139,6 +165,10 @@ struct trace_event {
 		struct trace_endpoint detach;
 		struct trace_dma dma; /* dma, ats */
 		struct trace_device device;
+		struct trace_bind bind;
+		struct trace_endpoint unbind;
+		unsigned free_vm;
+		struct trace_gflush gflush;
 		struct trace_flush flush;
 		struct trace_qi qi;
 	} u;
