@@ -222,9 +222,10 @@ void iommu_tlm_target::xlate_b_transport(tlm_generic_payload &gp, sc_time &delay
 	/* One cycle at a time until the response leaves (docs/uarch.md §0). */
 	while (!have_result_)
 		iommu_timing_advance(eng_, iommu_timing_now(eng_) + 1);
+	const iommu_timed done = result_;
 	lock_.unlock();
 
-	const iommu_resp &r = result_.resp;
+	const iommu_resp &r = done.resp;
 	ext->fault = r.fault;
 	ext->fault_recorded = r.fault_recorded;
 	ext->hpa = r.hpa;
@@ -232,16 +233,16 @@ void iommu_tlm_target::xlate_b_transport(tlm_generic_payload &gp, sc_time &delay
 	ext->perm = r.perm;
 	ext->global = r.global;
 	ext->source = r.source;
-	ext->arrive = result_.arrive;
-	ext->done = result_.done;
-	delay = sc_time::from_value(result_.done * period_.value()) - sc_core::sc_time_stamp();
+	ext->arrive = done.arrive;
+	ext->done = done.done;
+	delay = sc_time::from_value(done.done * period_.value()) - sc_core::sc_time_stamp();
 
-	if (result_.rc < 0) {
+	if (done.rc < 0) {
 		ext->status = iommu_tlm_status::malformed;
 		gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
 		return;
 	}
-	if (result_.rc > 0) {
+	if (done.rc > 0) {
 		ext->status =
 			r.unsupported ? iommu_tlm_status::unsupported : iommu_tlm_status::fault;
 		gp.set_response_status(r.unsupported ? tlm::TLM_GENERIC_ERROR_RESPONSE
