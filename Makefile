@@ -19,7 +19,7 @@ deps:
 	@tools/install-deps.sh
 
 build: deps
-	cmake -S . -B $(BUILD) -DIOMMUSIM_WERROR=ON $(CMAKE_ARGS)
+	cmake -S . -B $(BUILD) -DIOMMUSIM_WERROR=ON -DIOMMUSIM_BUILD_SIM=ON $(CMAKE_ARGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
 build-asan: deps

@@ -15,6 +15,7 @@ packages=(
   gcovr           # make coverage
   time            # /usr/bin/time (peak RSS) for make soak
   gnuplot-nox     # iommusim report --plot
+  libsystemc-dev  # SystemC/TLM-2.0 side (sim/)
 )
 
 missing=()
