@@ -29,7 +29,7 @@ build-asan: deps
 build-fuzz: deps
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOMMUSIM_FUZZ=ON \
 	  -DIOMMUSIM_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_ARGS)
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_vtd_translate fuzz_trace fuzz_config
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_vtd_translate fuzz_trace fuzz_config fuzz_trace_bin fuzz_ftrace fuzz_qi_desc
 
 run: build
 	$(BUILD)/bin/iommusim run $(ARGS)
