@@ -29,7 +29,7 @@ build-asan: deps
 build-fuzz: deps
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOMMUSIM_FUZZ=ON \
 	  -DIOMMUSIM_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_ARGS)
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_vtd_translate fuzz_trace fuzz_config
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_vtd_translate fuzz_trace fuzz_config fuzz_trace_bin fuzz_ftrace fuzz_qi_desc
 
 run: build
 	$(BUILD)/bin/iommusim run $(ARGS)
@@ -47,8 +47,8 @@ fuzz-long:
 	$(MAKE) build-fuzz FUZZ_SECONDS=$(or $(FUZZ_LONG_SECONDS),600)
 	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -L fuzz
 
-# Streaming soak (not part of `make test`): a generated workload with a flush
-# per unmap (nic) of SOAK_SHORT and then SOAK_LONG DMA requests, each
+# Streaming soak (not part of `make test`): a generated workload with flushes
+# of every kind (nic --flush mixed) of SOAK_SHORT and then SOAK_LONG DMA requests, each
 # converted to a binary trace (SOAK_FORMAT=text streams `gen` into `run
 # --trace -` instead) and replayed; the peak RSS (GNU time) must stay within
 # SOAK_RATIO of the short run's, with no stale translation and no missing

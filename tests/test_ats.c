@@ -695,6 +695,41 @@ static void test_oracle_stale(void)
 	UNIT_TRUE(strcmp(vtd_oracle_verdict_name(VTD_ORACLE_STALE), "stale") == 0);
 }
 
+/* A bus holds one endpoint per source ID: a second one with the same SID
+ * is refused and the first stays; more endpoints than the initial room
+ * are all found. */
+static void test_bus_sids(void)
+{
+	const struct iommu_cache_geom g = {.sets = 4, .ways = 2, .repl = IOMMU_REPL_LRU};
+	struct ats_bus *bus = ats_bus_create();
+	struct ats_dev *first = ats_dev_create(0x0100, &g, 1);
+	struct ats_dev *twin = ats_dev_create(0x0100, &g, 2);
+
+	if (!UNIT_TRUE(bus && first && twin)) {
+		ats_dev_destroy(first);
+		ats_dev_destroy(twin);
+		ats_bus_destroy(bus);
+		return;
+	}
+	UNIT_EQ_HEX(ats_bus_add(bus, first), 0);
+	UNIT_EQ_HEX(ats_bus_add(bus, twin), (uint64_t)-IOMMU_EEXIST);
+	UNIT_TRUE(ats_bus_find(bus, 0x0100) == first);
+	ats_dev_destroy(twin);
+	for (uint16_t i = 1; i <= 20; i++) {
+		struct ats_dev *d = ats_dev_create((uint16_t)(0x0100 + 8 * i), &g, i);
+
+		if (UNIT_TRUE(d != NULL))
+			UNIT_EQ_HEX(ats_bus_add(bus, d), 0);
+	}
+	for (uint16_t i = 0; i <= 20; i++) {
+		struct ats_dev *d = ats_bus_find(bus, (uint16_t)(0x0100 + 8 * i));
+
+		UNIT_TRUE(d != NULL && ats_dev_sid(d) == 0x0100 + 8 * i);
+	}
+	UNIT_TRUE(ats_bus_find(bus, 0x0104) == NULL);
+	ats_bus_destroy(bus);
+}
+
 void unit_register(void)
 {
 	static const struct unit_test ats_tests[] = {
@@ -710,6 +745,7 @@ void unit_register(void)
 		{"device-TLB invalidation by PASID", test_devtlb_pasid},
 		{"unresponsive endpoint", test_devtlb_unresponsive},
 		{"oracle: stale entry after a completed invalidation", test_oracle_stale},
+		{"bus: one endpoint per SID", test_bus_sids},
 		{NULL, NULL},
 	};
 

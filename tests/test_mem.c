@@ -134,6 +134,29 @@ static void test_le64(void)
 	sparse_mem_destroy(sm);
 }
 
+/* A multi-word read takes 1..8 words; other counts are refused before
+ * memory is touched. */
+static void test_read_qw_count(void)
+{
+	struct sparse_mem *sm = sparse_mem_create(40);
+	struct unit_mem um;
+	struct iommu_mem m;
+	uint64_t qw[9] = {0};
+
+	CU_ASSERT_FATAL(sm != NULL);
+	unit_mem_init(&um, sparse_mem_handle(sm));
+	m = unit_mem_handle(&um);
+	UNIT_EQ_HEX(iommu_mem_write64(&um.inner, 0x1000 + 56, 0x1122334455667788ull), 0);
+	UNIT_EQ_HEX(iommu_mem_read_qw(&m, 0x1000, qw, 0), (uint64_t)-IOMMU_EINVAL);
+	UNIT_EQ_HEX(iommu_mem_read_qw(&m, 0x1000, qw, 9), (uint64_t)-IOMMU_EINVAL);
+	UNIT_EQ_HEX(um.reads, 0);
+	UNIT_EQ_HEX(iommu_mem_read_qw(&m, 0x1000, qw, 8), 0);
+	UNIT_EQ_HEX(um.reads, 1);
+	UNIT_EQ_HEX(qw[7], 0x1122334455667788ull);
+	UNIT_EQ_HEX(qw[8], 0);
+	sparse_mem_destroy(sm);
+}
+
 /* Accesses at or above 2^addr_bits fail with -IOMMU_EIO, allocating nothing. */
 static void test_limit(void)
 {
@@ -198,6 +221,7 @@ static const struct unit_test mem_tests[] = {
 	{"page_count", test_page_count},
 	{"cross_page", test_cross_page},
 	{"le64", test_le64},
+	{"read_qw_count", test_read_qw_count},
 	{"limit", test_limit},
 	{"injecting_wrapper", test_injecting_wrapper},
 	{NULL, NULL},

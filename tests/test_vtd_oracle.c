@@ -437,6 +437,36 @@ static void test_coverage_table(void)
 	ofx_fini(&f);
 }
 
+static void noop_desc(void *ctx, const uint64_t qw[4])
+{
+	(void)ctx, (void)qw;
+}
+
+/* The oracle watches the queue as one of IOMMU_MAX_QI_OBSERVERS observers:
+ * with every slot taken it cannot be created, and the IOMMU keeps exactly
+ * the observers it had; with a slot free again it can. */
+static void test_no_observer_slot(void)
+{
+	struct unit_fx fx;
+	struct vtd_oracle *o;
+	int ctx[IOMMU_MAX_QI_OBSERVERS];
+
+	if (!unit_fx_init(&fx, NULL, NULL))
+		return;
+	for (unsigned i = 0; i < IOMMU_MAX_QI_OBSERVERS; i++)
+		UNIT_EQ_HEX(iommu_add_qi_observer(
+				    fx.mmu, (struct iommu_qi_observer){noop_desc, NULL}, &ctx[i]),
+			    0);
+	UNIT_TRUE(vtd_oracle_create(fx.mmu) == NULL);
+	UNIT_EQ_HEX(iommu_add_qi_observer(fx.mmu, (struct iommu_qi_observer){noop_desc, NULL}, &fx),
+		    (uint64_t)-IOMMU_ENOMEM);
+	iommu_remove_qi_observer(fx.mmu, &ctx[1]);
+	o = vtd_oracle_create(fx.mmu);
+	UNIT_TRUE(o != NULL);
+	vtd_oracle_destroy(o);
+	unit_fx_fini(&fx);
+}
+
 void unit_register(void)
 {
 	static const struct unit_test oracle_tests[] = {
@@ -447,6 +477,7 @@ void unit_register(void)
 		{"shared second-level domain, 2M entry", test_shared_sl},
 		{"only cache-served results are judged", test_only_cached_results},
 		{"coverage of each descriptor type", test_coverage_table},
+		{"no free queue-observer slot", test_no_observer_slot},
 		{NULL, NULL},
 	};
 

@@ -482,6 +482,40 @@ static void test_iqe_iqei_replaced(void)
 	q_fini(&q);
 }
 
+/* IQA.DW set while the queue is enabled, with IQH [4] set by 128-bit
+ * descriptors: in 256-bit mode the head index is IQH [18:5], so fetching
+ * starts at the 32-byte slot holding the old head (here 0), not 16 bytes
+ * into it, and the queue stops at the tail. */
+static void test_width_change_enabled(void)
+{
+	struct qfx q;
+	uint64_t qw[4];
+
+	if (!q_init(&q, false))
+		return;
+	wait_sw(qw, 0, 1);
+	q_submit(&q, qw);
+	UNIT_EQ_HEX(q_iqh(&q), 16);
+	iommu_reg_write(q.mmu, VTD_REG_IQA, 8, QBASE | VTD_IQA_DW);
+	q.wide = true;
+	q.tail = 0;
+	wait_sw(qw, 1, 2);
+	q_put(&q, qw);
+	wait_sw(qw, 2, 3);
+	q_submit(&q, qw);
+	UNIT_EQ_HEX(q_fsts(&q), 0);
+	UNIT_EQ_HEX(q_iqh(&q), 64);
+	UNIT_EQ_HEX(status_word(&q, 1), 2);
+	UNIT_EQ_HEX(status_word(&q, 2), 3);
+	UNIT_EQ_HEX(q_stats(&q)->qi_waits, 3);
+	/* and the head never steps over the tail: one more round */
+	wait_sw(qw, 3, 4);
+	q_submit(&q, qw);
+	UNIT_EQ_HEX(q_iqh(&q), 96);
+	UNIT_EQ_HEX(q_stats(&q)->qi_waits, 4);
+	q_fini(&q);
+}
+
 /* --- wrap and QIE ------------------------------------------------------ */
 
 static void test_wrap(void)
@@ -748,6 +782,8 @@ void unit_register(void)
 		{"IQE: fetch error (IQEI 2)", test_iqe_fetch},
 		{"IQE: IQEI replaced by the next error", test_iqe_iqei_replaced},
 		{"queue wrap", test_wrap},
+		{"256-bit mode set while enabled: head index IQH [18:5]",
+		 test_width_change_enabled},
 		{"QIE enable resets IQH", test_qie},
 		{"ITE: ITESID, aborted work, resume", test_ite},
 		{"device-TLB invalidation without endpoint", test_devtlb_no_endpoint},

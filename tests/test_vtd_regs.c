@@ -98,6 +98,20 @@ static void test_config_default(void)
 		bad = c;
 		bad.pasid_bits = 21;
 		UNIT_EQ_HEX(iommu_config_check(&bad, &why), -IOMMU_EINVAL);
+		/* SAGAW: a non-empty set of the 39/48/57-bit widths only */
+		bad = c;
+		bad.sagaw = 0;
+		UNIT_EQ_HEX(iommu_config_check(&bad, &why), -IOMMU_EINVAL);
+		bad = c;
+		bad.sagaw = VTD_SAGAW_48 | 0x10;
+		UNIT_EQ_HEX(iommu_config_check(&bad, &why), -IOMMU_EINVAL);
+		/* 5-level first-level tables need a 57-bit MGAW */
+		bad = c;
+		bad.fl_5level = true;
+		bad.mgaw = 48;
+		UNIT_EQ_HEX(iommu_config_check(&bad, &why), -IOMMU_EINVAL);
+		bad.mgaw = 57;
+		UNIT_EQ_HEX(iommu_config_check(&bad, &why), 0);
 	}
 }
 
@@ -251,6 +265,53 @@ static void test_sizes(void)
 	regs_fx_fini(&r);
 }
 
+/* The register port takes 4- and 8-byte naturally aligned accesses inside
+ * the register file: any other access reads 0 and writes nothing. */
+static void test_bad_access(void)
+{
+	struct regs_fx r;
+	uint64_t rt = 0x0000123456789000ull | FIELD_PREP64(VTD_RTADDR_TTM, VTD_TTM_SCALABLE);
+	uint64_t cap;
+
+	if (!regs_fx_init(&r, NULL))
+		return;
+	cap = rd8(&r, VTD_REG_CAP);
+	iommu_reg_write(r.mmu, VTD_REG_RTADDR, 8, rt);
+	/* sizes other than 4 and 8 */
+	UNIT_EQ_HEX(iommu_reg_read(r.mmu, VTD_REG_CAP, 2), 0);
+	UNIT_EQ_HEX(iommu_reg_read(r.mmu, VTD_REG_CAP, 16), 0);
+	iommu_reg_write(r.mmu, VTD_REG_RTADDR, 2, 0);
+	iommu_reg_write(r.mmu, VTD_REG_RTADDR, 1, 0);
+	/* misaligned */
+	UNIT_EQ_HEX(iommu_reg_read(r.mmu, VTD_REG_CAP + 4, 8), 0);
+	UNIT_EQ_HEX(iommu_reg_read(r.mmu, VTD_REG_CAP + 2, 4), 0);
+	iommu_reg_write(r.mmu, VTD_REG_RTADDR + 4, 8, 0);
+	iommu_reg_write(r.mmu, VTD_REG_RTADDR + 1, 4, 0);
+	/* past the end of the register file */
+	UNIT_EQ_HEX(iommu_reg_read(r.mmu, VTD_REG_SIZE, 4), 0);
+	UNIT_EQ_HEX(iommu_reg_read(r.mmu, VTD_REG_SIZE - 4, 8), 0);
+	iommu_reg_write(r.mmu, VTD_REG_SIZE, 8, ~0ull);
+	/* nothing changed */
+	UNIT_EQ_HEX(rd8(&r, VTD_REG_RTADDR), rt);
+	UNIT_EQ_HEX(rd8(&r, VTD_REG_CAP), cap);
+	regs_fx_fini(&r);
+}
+
+/* FECTL: IM is software's, IP is the hardware's (set by fault events). */
+static void test_fectl(void)
+{
+	struct regs_fx r;
+
+	if (!regs_fx_init(&r, NULL))
+		return;
+	UNIT_EQ_HEX(rd4(&r, VTD_REG_FECTL), 0);
+	iommu_reg_write(r.mmu, VTD_REG_FECTL, 4, 0xFFFFFFFFu);
+	UNIT_EQ_HEX(rd4(&r, VTD_REG_FECTL), VTD_FECTL_IM);
+	iommu_reg_write(r.mmu, VTD_REG_FECTL, 4, VTD_FECTL_IP);
+	UNIT_EQ_HEX(rd4(&r, VTD_REG_FECTL), 0);
+	regs_fx_fini(&r);
+}
+
 /* GCMD reads 0; SRTP sets RTPS, TE sets and clears TES; QIE is ignored
  * without ECAP.QI. */
 static void test_gcmd_gsts(void)
@@ -369,6 +430,8 @@ static const struct unit_test regs_tests[] = {
 	{"gcmd_gsts", test_gcmd_gsts},
 	{"rtaddr_latch", test_rtaddr_latch},
 	{"fsts_rw1c", test_fsts_rw1c},
+	{"bad_access", test_bad_access},
+	{"fectl", test_fectl},
 	{NULL, NULL},
 };
 

@@ -382,6 +382,48 @@ static void test_page_edges(void)
 	}
 }
 
+/* Requests no PCIe transaction could carry are refused up front
+ * (-IOMMU_EINVAL): no translation, no fault, not counted, no memory read;
+ * a probe takes untranslated requests only. */
+static void test_malformed(void)
+{
+	const struct ttype *t = &ttypes[FL4];
+	struct iommu_req ok = unit_req_pasid(SID, PASID, true, t->iova, IOMMU_ACC_EXEC);
+	struct iommu_req bad[5];
+	struct iommu_resp resp;
+	struct unit_fx fx;
+	uint64_t requests;
+	unsigned reads;
+
+	if (!simple_init(&fx, t, SZ_4K, IOMMU_PERM_R | IOMMU_PERM_X, false))
+		return;
+	for (unsigned i = 0; i < 5; i++)
+		bad[i] = ok;
+	bad[0].access = (enum iommu_access)3;            /* no such access */
+	bad[1].pasid = 0x100000;                         /* PASID over 20 bits */
+	bad[2].pasid_valid = false;                      /* privileged without PASID */
+	bad[3].pasid_valid = false, bad[3].priv = false; /* execute without PASID */
+	bad[4].at = IOMMU_AT_TRANSLATED;                 /* a probe of a translated address */
+	UNIT_EXPECT_HPA(&fx, &ok, PA_BASE, "well-formed", NULL);
+	requests = iommu_stats(fx.mmu)->requests;
+	reads = fx.um.reads;
+	for (unsigned i = 0; i < 5; i++) {
+		char ctx[32];
+
+		snprintf(ctx, sizeof(ctx), "malformed %u", i);
+		if (i < 4)
+			UNIT_EQ_HEXC(ctx, iommu_translate(fx.mmu, &bad[i], &resp),
+				     (uint64_t)-IOMMU_EINVAL);
+		UNIT_EQ_HEXC(ctx, iommu_probe(fx.mmu, &bad[i], &resp), (uint64_t)-IOMMU_EINVAL);
+		UNIT_EQ_HEXC(ctx, resp.ok, false);
+	}
+	UNIT_EQ_HEX(iommu_stats(fx.mmu)->requests, requests);
+	UNIT_EQ_HEX(iommu_stats(fx.mmu)->faults, 0);
+	UNIT_EQ_HEX(fx.um.reads, reads);
+	UNIT_EQ_HEX(iommu_reg_read(fx.mmu, VTD_REG_FSTS, 4), 0);
+	unit_fx_fini(&fx);
+}
+
 /* --- faults ------------------------------------------------------------ */
 
 /* Sets/clears bits of the entry at pte_pa, expects reason, restores. */
@@ -1007,6 +1049,25 @@ static void ad_case(const struct ttype *t, uint64_t size)
 			UNIT_EQ_HEXC(ctx, unit_peek64(&fx, leaf_pa) & (a_bit | d_bit), 0);
 	}
 	UNIT_EQ_HEX(iommu_stats(fx.mmu)->refs.ad_writes, (levels - leaf + 1) + 1 + 1);
+	/* The leaf's A write-back refused by memory: the paging entry's access
+	 * fault (0x70 first level, 0x78 second level), the entry unchanged;
+	 * once memory takes writes again the same read sets A. */
+	{
+		struct iommu_req rq = unit_req(SID, iova3, IOMMU_ACC_READ);
+		uint64_t leaf_pa;
+		unsigned lvl;
+
+		snprintf(ctx, sizeof(ctx), "%s %s A write refused", t->name, size_name(size));
+		if (!UNIT_EQ_HEXC(ctx, vtd_builder_leaf(fx.b, dom, iova3, &leaf_pa, &lvl), 0))
+			goto out;
+		unit_mem_fail_write(&fx.um, leaf_pa);
+		UNIT_EXPECT_FAULT(&fx, &rq, fl ? VTD_FR_FL_ACCESS : VTD_FR_SL_ACCESS, ctx, &resp);
+		UNIT_EQ_HEXC(ctx, unit_peek64(&fx, leaf_pa) & (a_bit | d_bit), 0);
+		unit_mem_heal(&fx.um);
+		UNIT_EXPECT_HPA(&fx, &rq, PA_BASE + 2 * size, ctx, &resp);
+		UNIT_EQ_HEXC(ctx, resp.refs.ad_writes, 1);
+		UNIT_EQ_HEXC(ctx, unit_peek64(&fx, leaf_pa) & (a_bit | d_bit), a_bit);
+	}
 out:
 	unit_fx_fini(&fx);
 }
@@ -1058,6 +1119,7 @@ static void test_ad_off(void)
 static const struct unit_test translate_tests[] = {
 	{"matrix", test_matrix},
 	{"page_edges", test_page_edges},
+	{"malformed_requests", test_malformed},
 	{"not_present", test_not_present},
 	{"fl_rsvd", test_fl_rsvd},
 	{"fl_xd", test_fl_xd},

@@ -8,7 +8,11 @@
 # flush missing. FORMAT bin (default) converts the generated trace into a
 # binary trace file first (in $SOAK_DIR, default $TMPDIR or /tmp); text
 # streams `iommusim gen` into `iommusim run --trace -`. CSV records go to
-# /dev/null, so the per-request path runs too. Exit 77 (skipped) without
+# /dev/null, so the per-request path runs too. WORKLOAD is `iommusim gen`'s
+# workload and options ("nic --flush strict"); plain nic runs with --flush
+# mixed, so the invalidations vary: leaf and non-leaf page flushes and
+# batched domain flushes, each also a device-TLB invalidation (the NIC is
+# behind ATS), with their waits. Exit 77 (skipped) without
 # GNU time (/usr/bin/time; tools/install-deps.sh installs it).
 set -u
 bin=$1 jsoncheck=$2 short=$3 long=$4 ratio=${5:-1.2} slack=${6:-0} format=${7:-bin} workload=${8:-nic}
@@ -19,8 +23,10 @@ if ! "$timebin" -f %M true >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d "${SOAK_DIR:-${TMPDIR:-/tmp}}/iommusim-soak.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+read -r -a gen_args <<<"$workload"
+[[ $workload == nic ]] && gen_args+=(--flush mixed)
 per_count=2 # DMA requests per --count unit (nic: a descriptor read, a packet write)
-[[ $workload == nic ]] || per_count=1
+[[ ${gen_args[0]} == nic ]] || per_count=1
 
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 
@@ -29,7 +35,7 @@ replay() {
   local n=$1 count=$(( $1 / per_count )) t0 t1
   t0=$(date +%s.%N)
   if [[ $format == bin ]]; then
-    "$bin" gen "$workload" --count "$count" | "$bin" convert - --to bin --out "$tmp/t.bin" ||
+    "$bin" gen "${gen_args[@]}" --count "$count" | "$bin" convert - --to bin --out "$tmp/t.bin" ||
       { echo "FAIL: gen | convert ($n requests)"; exit 1; }
     t1=$(date +%s.%N)
     echo "  $n requests: binary trace $(stat -c %s "$tmp/t.bin") bytes, written in $(calc %.2f "$t1 - $t0") s"
@@ -38,7 +44,7 @@ replay() {
       --records /dev/null >/dev/null || { echo "FAIL: run ($n requests)"; exit 1; }
     rm -f "$tmp/t.bin"
   else
-    "$bin" gen "$workload" --count "$count" |
+    "$bin" gen "${gen_args[@]}" --count "$count" |
       "$timebin" -f %M -o "$tmp/rss" "$bin" run --trace - --json "$tmp/$n.json" \
         --records /dev/null >/dev/null || { echo "FAIL: gen | run ($n requests)"; exit 1; }
   fi
@@ -50,7 +56,7 @@ replay() {
     software_missing_flush 0 faults 0 || { echo "FAIL: replay of $n requests"; exit 1; }
 }
 
-echo "soak: $workload, $format trace, $short vs $long DMA requests"
+echo "soak: ${gen_args[*]}, $format trace, $short vs $long DMA requests"
 replay "$short"
 short_rss=$rss
 replay "$long"

@@ -24,7 +24,7 @@ struct gen_opts {
 	const char *out;
 	/* nic */
 	uint64_t ring, pkt, batch;
-	bool batched;
+	bool batched, mixed;
 	/* nvme */
 	uint64_t qd, min, max;
 	/* sva, vm */
@@ -78,15 +78,20 @@ static void emit(struct gen *g, const char *fmt, ...)
 /* A receive ring: per packet the driver maps a buffer, the NIC reads the
  * descriptor and writes the packet, the driver unmaps. Strict mode flushes
  * each unmap; batched mode (Linux's flush queue) flushes the whole domain
- * every `batch` packets and reuses an IOVA only after a flush. */
+ * every `batch` packets and reuses an IOVA only after a flush. Mixed mode
+ * puts the NIC behind ATS (so every flush also invalidates its device TLB)
+ * and picks per unmap a leaf page flush, a page flush that also drops the
+ * paging-structure caches, or deferral to the next domain flush (every
+ * `batch` packets, as batched mode). */
 static void gen_nic(struct gen *g)
 {
 	const struct gen_opts *o = g->o;
 	uint64_t ring_bytes = round_up(o->ring * 16, 4096);
-	uint64_t slots = o->batched ? 65536 : o->ring;
+	uint64_t slots = o->batched || o->mixed ? 65536 : o->ring;
+	bool deferred = false;
 
 	emit(g, "domain id=1 stage=s1 levels=4\n");
-	emit(g, "attach dev=00:03.0 type=s1 s1=1\n");
+	emit(g, "attach dev=00:03.0 type=s1 s1=1%s\n", o->mixed ? " ats=1" : "");
 	emit(g,
 	     "map    dom=1 iova=0x100000 pa=0x10000000 size=0x%" PRIx64
 	     " perm=rw user=1  # rx ring\n",
@@ -104,10 +109,22 @@ static void gen_nic(struct gen *g)
 		emit(g, "+%" PRIu64 " dma dev=00:03.0 addr=0x%" PRIx64 " size=%" PRIu64 " op=w\n",
 		     o->gap, iova, o->pkt);
 		emit(g, "+%" PRIu64 " unmap dom=1 iova=0x%" PRIx64 " size=4K\n", o->gap, iova);
-		if (!o->batched)
+		if (o->mixed) {
+			uint64_t k = rng_below(&g->rng, 4);
+
+			if (k < 3)
+				emit(g, "flush dom=1 iova=0x%" PRIx64 " size=4K%s\n", iova,
+				     k < 2 ? " leaf=1" : "");
+			deferred |= k == 3;
+			if (deferred && ((i + 1) % o->batch == 0 || (i + 1) % slots == 0)) {
+				emit(g, "flush dom=1\n");
+				deferred = false;
+			}
+		} else if (!o->batched) {
 			emit(g, "flush dom=1 iova=0x%" PRIx64 " size=4K leaf=1\n", iova);
-		else if ((i + 1) % o->batch == 0 || (i + 1) % slots == 0)
+		} else if ((i + 1) % o->batch == 0 || (i + 1) % slots == 0) {
 			emit(g, "flush dom=1\n");
+		}
 	}
 }
 
@@ -368,8 +385,9 @@ static void gen_usage(FILE *f)
 	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
 		fprintf(f, "  %-7s %s (options: %s)\n", workloads[i].name, workloads[i].help,
 			workloads[i].opts);
-	fprintf(f, "\noptions: --ring N (256) --pkt BYTES (1500) --flush strict|batched (strict)\n"
-		   "  --batch N (32) --qd N (32) --min SIZE (4K) --max SIZE (128K) --pasids N (4)\n"
+	fprintf(f, "\noptions: --ring N (256) --pkt BYTES (1500) --flush strict|batched|mixed\n"
+		   "  (strict) --batch N (32) --qd N (32) --min SIZE (4K) --max SIZE (128K) "
+		   "--pasids N (4)\n"
 		   "  --buffer SIZE (2M) --churn N (0: none; vm 100) --window SIZE (1M)\n"
 		   "  --page SIZE (4K; 0: largest pages)\n"
 		   "  --outstanding N: closed loop, at most N DMA requests of the device in\n"
@@ -496,13 +514,16 @@ int gen_main(int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(opt, "--flush") && takes(w, "flush")) {
-			if (strcmp(val, "strict") && strcmp(val, "batched")) {
+			if (strcmp(val, "strict") && strcmp(val, "batched") &&
+			    strcmp(val, "mixed")) {
 				fprintf(stderr,
-					"iommusim gen: --flush: '%s', expected strict or batched\n",
+					"iommusim gen: --flush: '%s', expected strict, batched or "
+					"mixed\n",
 					val);
 				return 2;
 			}
 			o.batched = !strcmp(val, "batched");
+			o.mixed = !strcmp(val, "mixed");
 			continue;
 		}
 		if (!strcmp(opt, "--seed"))

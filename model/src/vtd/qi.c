@@ -228,6 +228,11 @@ void vtd_qi_run(struct iommu *mmu)
 		qi_stop_iqe(mmu, VTD_IQEI_TAIL_BEYOND);
 		return;
 	}
+	/* SPEC(VT-d IQH): with 256-bit descriptors the head index is IQH [18:5];
+	 * bit 4, left over when IQA.DW was set while the queue was enabled, is
+	 * not part of it (else head would step past tail forever). */
+	if (wide)
+		head &= ~0x10ull;
 	while (head != tail) {
 		uint64_t qw[4] = {0, 0, 0, 0};
 		uint16_t sid = 0;
