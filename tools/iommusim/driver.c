@@ -42,11 +42,12 @@ struct chunk {
 
 /* Timed actions outside the request path (the driver's agenda). */
 enum agenda_kind {
-	AG_PAGE_REQ, /* a page request message reaches the IOMMU (arg: chunk) */
-	AG_SERVICE,  /* software services the page request queue */
-	AG_RESPONSE, /* a page group response waits for the queue engine (arg: chunk) */
-	AG_RETRY,    /* the response reached the device: retry or fail (arg: chunk) */
-	AG_SW_COST,  /* a software operation waits for its invalidations (arg: kind) */
+	AG_PAGE_REQ,    /* a page request message reaches the IOMMU (arg: chunk) */
+	AG_SERVICE,     /* software services the page request queue */
+	AG_RESPONSE,    /* a page group response waits for the queue engine (arg: chunk) */
+	AG_RETRY,       /* the response reached the device: retry or fail (arg: chunk) */
+	AG_SW_COST,     /* a software operation waits for its invalidations (arg: kind) */
+	AG_PRI_TIMEOUT, /* a page request still unanswered: the device gives up (arg: chunk) */
 };
 
 struct agenda_item {
@@ -761,6 +762,7 @@ static void page_request(struct driver *d, int c)
 		d->cappw = cap;
 	}
 	d->pw[d->npw++] = (struct pri_wait){q->sid, pr.prgi, c};
+	agenda_push(d, now + DRIVER_PRI_TIMEOUT, AG_PRI_TIMEOUT, c, pr.prgi);
 	rc = iommu_page_request(d->mmu, &pr, &res); /* may answer at once (overflow) */
 	if (rc == 0 && res.outcome == IOMMU_PR_QUEUED) {
 		if (!d->service_scheduled) {
@@ -841,6 +843,17 @@ static void agenda_item_run(struct driver *d, const struct agenda_item *it)
 			agenda_push(d, now + d->tp.ats_link_latency, AG_RETRY, it->arg, 0);
 		break;
 	case AG_RETRY: pri_retry(d, it->arg); break;
+	case AG_PRI_TIMEOUT:
+		for (size_t i = 0; i < d->npw; i++) {
+			if (d->pw[i].chunk != it->arg || d->pw[i].prgi != it->start)
+				continue;
+			d->pw[i] = d->pw[--d->npw];
+			d->sum.pri_timeouts++;
+			d->chunks[it->arg].code = VTD_PRG_FAILURE;
+			pri_retry(d, it->arg);
+			break;
+		}
+		break;
 	case AG_SW_COST:
 		if (iommu_timing_queue_pending(d->tm))
 			agenda_push(d, now + 1, AG_SW_COST, it->arg, it->start);

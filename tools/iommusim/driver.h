@@ -73,6 +73,9 @@ struct driver_qerror {
 
 /* Page requests one page may send before its DMA fails. */
 #define DRIVER_PRI_RETRIES 2
+/* Cycles a device waits for a page group response before it gives up on
+ * the page (the response never came: the queue stopped, or a lost group). */
+#define DRIVER_PRI_TIMEOUT 10000000u
 
 /* One ATS endpoint. */
 struct driver_endpoint {
@@ -117,6 +120,7 @@ struct driver_summary {
 	uint64_t page_reqs;    /* page requests devices sent */
 	uint64_t pri_success;  /* ... answered Success (the device retried) */
 	uint64_t pri_denied;   /* ... answered otherwise, or dropped */
+	uint64_t pri_timeouts; /* ... never answered (DRIVER_PRI_TIMEOUT) */
 	uint64_t lazy_maps;    /* pages the page-request handler mapped */
 	uint64_t binds, unbinds, frees, gflushes;
 	uint64_t bind_errors;        /* bind, unbind, free, gflush events refused */

@@ -607,6 +607,7 @@ static bool json_pri(cJSON *root, const struct driver *d)
 		  add_num(o, "responses", (double)st->prq_responses) &&
 		  add_num(o, "success", (double)sum->pri_success) &&
 		  add_num(o, "denied", (double)sum->pri_denied) &&
+		  add_num(o, "timeouts", (double)sum->pri_timeouts) &&
 		  add_num(o, "pages_mapped", (double)sum->lazy_maps) &&
 		  add_num(o, "drain_waits", (double)st->prq_drain_waits) &&
 		  add_obj(o, "latency", latency_obj(driver_pri_latency(d)));
