@@ -4,7 +4,7 @@
 # file. records.sh IOMMUSIM JSONCHECK TRACE [GOLDEN.csv]
 set -u
 bin=$1 jsoncheck=$2 trace=$3 golden=${4:-}
-header='id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,fault_addr,source,oracle,issue,done,latency,page_reqs'
+header='id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,fault_addr,source,oracle,issue,done,latency,page_reqs,gpasid'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" run --trace "$trace" --records "$tmp/rec.csv" --json "$tmp/out.json" >/dev/null ||
@@ -21,8 +21,8 @@ if [[ $rows -ne $expected_rows ]]; then
   echo "FAIL rows: expected $expected_rows (dma lines in $trace), actual $rows"; fail=1
 fi
 "$jsoncheck" "$tmp/out.json" requests "$expected_rows" || fail=1
-if awk -F, 'NR > 1 && NF != 22 { exit 1 }' "$tmp/rec.csv"; then :; else
-  echo "FAIL: a row does not have 22 columns"; fail=1
+if awk -F, 'NR > 1 && NF != 23 { exit 1 }' "$tmp/rec.csv"; then :; else
+  echo "FAIL: a row does not have 23 columns"; fail=1
 fi
 # Timing: a request is issued at or after its time stamp, and its latency is
 # done - issue, at least the 4 cycles of an IOTLB hit (docs/uarch.md §4).

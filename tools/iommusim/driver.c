@@ -1256,9 +1256,19 @@ static int apply_dma(struct driver *d, const struct trace_reader *r, const struc
 	const struct driver_endpoint *dep = find_endpoint(d, t->ep.sid);
 	struct ats_dev *ep = dep ? dep->dev : NULL;
 	const char *op = trace_op_name(ev->op);
+	const struct vtd_gpasid_record *gb;
+	size_t nb = t->ep.has_pasid ? vtd_builder_gpasid_binds(d->b, &gb) : 0;
 	uint64_t a = t->addr;
 	int rc;
 
+	/* A guest PASID bind: the record shows the guest's PASID too. */
+	for (size_t i = 0; i < nb; i++) {
+		if (gb[i].bind.sid == t->ep.sid && gb[i].bind.hpasid == t->ep.pasid &&
+		    gb[i].bind.has_gpasid) {
+			rec.has_gpasid = true;
+			rec.gpasid = gb[i].bind.gpasid;
+		}
+	}
 	if (prefetch && !ep) {
 		char bdf[16];
 

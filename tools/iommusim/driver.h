@@ -55,6 +55,8 @@ struct driver_record {
 	 * link); latency = done - issue. */
 	uint64_t issue, done, latency;
 	unsigned page_reqs; /* page requests its pages sent (PRI) */
+	bool has_gpasid;    /* the PASID is a guest PASID bind's host PASID */
+	uint32_t gpasid;    /* ... and this the guest's own PASID */
 };
 
 /* An invalidation queue error met by a trace line: an architectural result

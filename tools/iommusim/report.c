@@ -17,7 +17,7 @@
 
 const char report_csv_header[] =
 	"id,dev,pasid,addr,op,status,hpa,fault_reason,cycle,size,page_size,perm,did,mem_reads,priv,"
-	"fault_addr,source,oracle,issue,done,latency,page_reqs";
+	"fault_addr,source,oracle,issue,done,latency,page_reqs,gpasid";
 
 /* Oracle-flagged requests listed in the text summary. */
 #define TEXT_FLAGGED_MAX DRIVER_MAX_FLAGGED
@@ -728,12 +728,15 @@ int report_csv_begin(FILE *out)
 
 int report_csv_row(FILE *out, const struct driver_record *r)
 {
+	char gpasid[16] = "";
 	char dev[16], pasid[16] = "", hpa[24] = "", fr[8] = "", ps[24] = "", perm[8] = "",
 		      did[8] = "", fa[24] = "";
 
 	trace_format_bdf(dev, sizeof(dev), r->dma.ep.sid);
 	if (r->dma.ep.has_pasid)
 		snprintf(pasid, sizeof(pasid), "%" PRIu32, r->dma.ep.pasid);
+	if (r->has_gpasid)
+		snprintf(gpasid, sizeof(gpasid), "%" PRIu32, r->gpasid);
 	if (r->ok) {
 		snprintf(hpa, sizeof(hpa), "0x%" PRIx64, r->hpa);
 		snprintf(ps, sizeof(ps), "%" PRIu64, r->page_size);
@@ -745,10 +748,10 @@ int report_csv_row(FILE *out, const struct driver_record *r)
 	}
 	fprintf(out,
 		"%" PRIu64 ",%s,%s,0x%" PRIx64 ",%s,%s,%s,%s,%" PRIu64 ",%" PRIu64
-		",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u\n",
+		",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%s\n",
 		r->id, dev, pasid, r->dma.addr, trace_access_name(r->dma.op),
 		r->ok ? "ok" : "fault", hpa, fr, r->cycle, r->dma.size, ps, perm, did, r->mem_reads,
 		r->dma.priv ? 1 : 0, fa, source_name(r->source), vtd_oracle_verdict_name(r->oracle),
-		r->issue, r->done, r->latency, r->page_reqs);
+		r->issue, r->done, r->latency, r->page_reqs, gpasid);
 	return ferror(out) ? -IOMMU_EIO : 0;
 }
