@@ -461,13 +461,32 @@ static bool json_caches(cJSON *root, const struct driver *d)
 	return o && add_obj(root, "devtlb", o);
 }
 
+static bool add_errors(cJSON *o, const struct driver_qerror *q, size_t n)
+{
+	cJSON *ev = cJSON_AddArrayToObject(o, "error_events");
+	bool ok = ev != NULL;
+
+	for (size_t i = 0; ok && i < n; i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		ok = e && add_num(e, "line", (double)q[i].line) &&
+		     cJSON_AddStringToObject(e, "op", trace_op_name(q[i].op)) &&
+		     cJSON_AddStringToObject(e, "message", q[i].msg);
+		if (ok)
+			ok = cJSON_AddItemToArray(ev, e);
+		if (!ok)
+			cJSON_Delete(e);
+	}
+	return ok;
+}
+
 static bool json_invalidations(cJSON *root, const struct driver *d)
 {
 	const struct driver_summary *sum = driver_summary(d);
 	const struct iommu_stats *st = driver_stats(d);
 	const struct iommu_timing_stats *ts = driver_timing_stats(d);
 	cJSON *o = cJSON_AddObjectToObject(root, "invalidations");
-	cJSON *bt, *ev, *w;
+	cJSON *bt, *w;
 	size_t nq;
 	const struct driver_qerror *q = driver_queue_errors(d, &nq);
 	bool ok = o && add_num(o, "descriptors", (double)st->qi_descriptors) &&
@@ -492,20 +511,7 @@ static bool json_invalidations(cJSON *root, const struct driver *d)
 	     add_num(w, "mean",
 		     ts->qi_waits ? (double)ts->wait_latency_sum / (double)ts->qi_waits : 0) &&
 	     add_num(w, "max", (double)ts->wait_latency_max);
-	ev = ok ? cJSON_AddArrayToObject(o, "error_events") : NULL;
-	ok = ev != NULL;
-	for (size_t i = 0; ok && i < nq; i++) {
-		cJSON *e = cJSON_CreateObject();
-
-		ok = e && add_num(e, "line", q[i].line) &&
-		     cJSON_AddStringToObject(e, "op", trace_op_name(q[i].op)) &&
-		     cJSON_AddStringToObject(e, "message", q[i].msg);
-		if (ok)
-			ok = cJSON_AddItemToArray(ev, e);
-		if (!ok)
-			cJSON_Delete(e);
-	}
-	return ok;
+	return ok && add_errors(o, q, nq);
 }
 
 /* {count, min, mean, p50, p90, p99, p999, max, histogram: [[lo, hi, n], ...]} */
@@ -570,25 +576,6 @@ static bool json_timing(cJSON *root, const struct driver *d)
 	     add_num(p, "resp.queue", tp->resp_queue) &&
 	     add_num(p, "ats.link_latency", tp->ats_link_latency) &&
 	     add_num(p, "ats.devtlb_inv_latency", tp->devtlb_inv_latency);
-	return ok;
-}
-
-static bool add_errors(cJSON *o, const struct driver_qerror *q, size_t n)
-{
-	cJSON *ev = cJSON_AddArrayToObject(o, "error_events");
-	bool ok = ev != NULL;
-
-	for (size_t i = 0; ok && i < n; i++) {
-		cJSON *e = cJSON_CreateObject();
-
-		ok = e && add_num(e, "line", (double)q[i].line) &&
-		     cJSON_AddStringToObject(e, "op", trace_op_name(q[i].op)) &&
-		     cJSON_AddStringToObject(e, "message", q[i].msg);
-		if (ok)
-			ok = cJSON_AddItemToArray(ev, e);
-		if (!ok)
-			cJSON_Delete(e);
-	}
 	return ok;
 }
 
