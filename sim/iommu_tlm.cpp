@@ -45,6 +45,7 @@ iommu_tlm_params::iommu_tlm_params() : clock_period(1, sc_core::SC_NS), forward(
 const iommu_mem_ops iommu_tlm_target::tlm_mem_ops = {
 	iommu_tlm_target::tlm_mem_read,
 	iommu_tlm_target::tlm_mem_write,
+	nullptr, /* no generation: the platform's memory may change behind the model */
 };
 
 iommu_tlm_target::iommu_tlm_target(sc_core::sc_module_name name, const iommu_tlm_params &p)

@@ -314,6 +314,48 @@ static void test_only_cached_results(void)
 	ofx_fini(&f);
 }
 
+/* The oracle reuses its reference walk of a page while memory and the
+ * registers are unchanged: a correct cached result stays OK on a second
+ * check; a table edit (a memory write), an injected access error, or a
+ * register write (translation disabled) each make the same result wrong. */
+static void test_reference_memo(void)
+{
+	struct ofx f;
+	struct iommu_req r = rid_req(1);
+	struct iommu_resp resp = {.ok = true,
+				  .source = IOMMU_SRC_IOTLB,
+				  .page_size = SZ_4K,
+				  .did = DOM,
+				  .pgtt = VTD_PGTT_FL};
+	uint64_t pte;
+
+	if (!ofx_init(&f))
+		return;
+	resp.hpa = pa(0, 1);
+	UNIT_EQ_HEX(vtd_oracle_check(f.o, &r, &resp), VTD_ORACLE_OK);
+	UNIT_EQ_HEX(vtd_oracle_check(f.o, &r, &resp), VTD_ORACLE_OK);
+	r.addr += 0x88; /* same page, same reference */
+	resp.hpa += 0x88;
+	UNIT_EQ_HEX(vtd_oracle_check(f.o, &r, &resp), VTD_ORACLE_OK);
+	/* unmap: the tables change in memory */
+	UNIT_EQ_HEX(vtd_builder_unmap(f.fx.b, DOM, IOVA + SZ_4K, SZ_4K), 0);
+	UNIT_EQ_HEX(vtd_oracle_check(f.o, &r, &resp), VTD_ORACLE_MISSING_FLUSH);
+	UNIT_EQ_HEX(vtd_builder_map_page(f.fx.b, DOM, IOVA + SZ_4K, pa(0, 1), SZ_4K, RW, true), 0);
+	UNIT_EQ_HEX(vtd_oracle_check(f.o, &r, &resp), VTD_ORACLE_OK);
+	/* an access error on the page holding the leaf entry: the walk fails */
+	UNIT_EQ_HEX(iommu_mem_read64(&f.fx.mem, 0, &pte), 0);
+	f.fx.um.bad_read[f.fx.um.n_bad_read++] = 0; /* page 0 holds no table: still OK */
+	UNIT_EQ_HEX(vtd_oracle_check(f.o, &r, &resp), VTD_ORACLE_OK);
+	f.fx.um.n_bad_read = 0;
+	UNIT_EQ_HEX(vtd_oracle_check(f.o, &r, &resp), VTD_ORACLE_OK);
+	/* translation disabled (a register write, no memory write): the
+	 * reference is now the untranslated address */
+	iommu_reg_write(f.fx.mmu, VTD_REG_GCMD, 4, 0);
+	UNIT_EQ_HEX(vtd_oracle_check(f.o, &r, &resp), VTD_ORACLE_MISSING_FLUSH);
+	UNIT_EQ_HEX(vtd_oracle_missing_flush(f.o), 2);
+	ofx_fini(&f);
+}
+
 /* A forged stale result: what the served entry was, filled at fill_seq; the
  * hpa matches no table, so the oracle judges coverage. */
 static enum vtd_oracle_verdict forged(struct ofx *f, uint64_t fill_seq, const struct iommu_req *r,
@@ -476,6 +518,7 @@ void unit_register(void)
 		{"unbind without flush: missing flush", test_unbind_without_flush},
 		{"shared second-level domain, 2M entry", test_shared_sl},
 		{"only cache-served results are judged", test_only_cached_results},
+		{"the reference walk is redone after any change", test_reference_memo},
 		{"coverage of each descriptor type", test_coverage_table},
 		{"no free queue-observer slot", test_no_observer_slot},
 		{NULL, NULL},

@@ -157,9 +157,28 @@ static int unit_mem_write(void *ctx, uint64_t pa, const void *buf, size_t len)
 	return um->inner.ops->write(um->inner.ctx, pa, buf, len);
 }
 
+/* The inner memory's generation, changed too by the injected errors (a
+ * test sets them directly); without an inner generation, a new value each
+ * time (nothing may be reused). */
+static uint64_t unit_mem_generation(void *ctx)
+{
+	struct unit_mem *um = ctx;
+	uint64_t g =
+		um->n_bad_read * 0x9E3779B97F4A7C15ull + um->n_bad_write * 0xC2B2AE3D27D4EB4Full;
+
+	if (!um->inner.ops->generation)
+		return ++um->gen_calls;
+	for (unsigned i = 0; i < um->n_bad_read && i < UNIT_MEM_MAX_BAD; i++)
+		g += (um->bad_read[i] + 1) * 0x165667B19E3779F9ull;
+	for (unsigned i = 0; i < um->n_bad_write && i < UNIT_MEM_MAX_BAD; i++)
+		g += (um->bad_write[i] + 1) * 0x27D4EB2F165667C5ull;
+	return um->inner.ops->generation(um->inner.ctx) * 0x100000001B3ull + g;
+}
+
 static const struct iommu_mem_ops unit_mem_ops = {
 	.read = unit_mem_read,
 	.write = unit_mem_write,
+	.generation = unit_mem_generation,
 };
 
 void unit_mem_init(struct unit_mem *um, struct iommu_mem inner)

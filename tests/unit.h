@@ -70,6 +70,7 @@ struct unit_mem {
 	unsigned n_bad_write;
 	unsigned reads, writes; /* accesses seen (incl. failed) */
 	unsigned injected;      /* accesses failed on purpose */
+	uint64_t gen_calls;     /* generation without an inner one */
 };
 
 void unit_mem_init(struct unit_mem *um, struct iommu_mem inner);

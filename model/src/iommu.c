@@ -144,6 +144,15 @@ uint64_t iommu_seq(const struct iommu *mmu)
 	return mmu->seq;
 }
 
+bool iommu_state_gen(const struct iommu *mmu, uint64_t *gen)
+{
+	if (!mmu->mem.ops->generation)
+		return false;
+	/* Both only grow: their sum changes when either does. */
+	*gen = mmu->mem.ops->generation(mmu->mem.ctx) + mmu->reg_writes;
+	return true;
+}
+
 int iommu_probe(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp)
 {
 	int rc;

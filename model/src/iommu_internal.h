@@ -52,6 +52,7 @@ struct iommu {
 	struct iommu_mem mem;
 	uint8_t regs[VTD_REG_SIZE]; /* register file as software sees it */
 	uint64_t root_active;       /* RTADDR latched by GCMD.SRTP */
+	uint64_t reg_writes;        /* software register writes (iommu_state_gen) */
 	unsigned fr_next;           /* next fault record the hardware writes */
 	struct iommu_stats stats;
 	struct cache caches[IOMMU_CACHE_COUNT];

@@ -19,6 +19,7 @@ struct sparse_mem {
 	size_t cap; /* power of two */
 	size_t used;
 	struct sparse_slot *slots;
+	uint64_t gen; /* writes so far */
 };
 
 static size_t slot_hash(uint64_t pfn, size_t cap)
@@ -112,6 +113,7 @@ static int sparse_write(void *ctx, uint64_t pa, const void *buf, size_t len)
 
 	if (!sparse_in_range(sm, pa, len))
 		return -IOMMU_EIO;
+	sm->gen++;
 	while (len) {
 		size_t off = pa & (IOMMU_PAGE_SIZE - 1);
 		size_t n = IOMMU_PAGE_SIZE - off < len ? IOMMU_PAGE_SIZE - off : len;
@@ -127,9 +129,15 @@ static int sparse_write(void *ctx, uint64_t pa, const void *buf, size_t len)
 	return 0;
 }
 
+static uint64_t sparse_generation(void *ctx)
+{
+	return ((const struct sparse_mem *)ctx)->gen;
+}
+
 static const struct iommu_mem_ops sparse_ops = {
 	.read = sparse_read,
 	.write = sparse_write,
+	.generation = sparse_generation,
 };
 
 struct sparse_mem *sparse_mem_create(unsigned addr_bits)

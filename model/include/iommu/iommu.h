@@ -195,6 +195,10 @@ const struct iommu_config *iommu_cfg(const struct iommu *mmu);
  * descriptor the queue takes up once its type and fields are valid (orders
  * cache fills against invalidations). */
 uint64_t iommu_seq(const struct iommu *mmu);
+/* What an uncached translation depends on besides the request: false when
+ * it cannot be told (the memory has no generation callback); else *gen
+ * changes whenever memory is written or software writes a register. */
+bool iommu_state_gen(const struct iommu *mmu, uint64_t *gen);
 const struct iommu_stats *iommu_stats(const struct iommu *mmu);
 const struct iommu_cache_stats *iommu_cache_stats(const struct iommu *mmu, enum iommu_cache_id id);
 

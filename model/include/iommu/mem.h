@@ -33,6 +33,9 @@ enum iommu_err {
 struct iommu_mem_ops {
 	int (*read)(void *ctx, uint64_t pa, void *buf, size_t len);
 	int (*write)(void *ctx, uint64_t pa, const void *buf, size_t len);
+	/* Optional (NULL: unknown): a number that changes whenever the memory's
+	 * contents may have changed. Lets a checker reuse a walk's result. */
+	uint64_t (*generation)(void *ctx);
 };
 
 struct iommu_mem {

@@ -17,8 +17,22 @@ struct oracle_desc {
 	uint64_t qw0, qw1;
 };
 
+/* The reference walk of a page, reused while nothing it depends on changed
+ * (iommu_state_gen): a direct-mapped memo. */
+#define ORACLE_MEMO 256
+
+struct oracle_memo {
+	bool valid;
+	struct iommu_req req; /* addr: the 4 KiB page */
+	uint64_t gen;
+	int rc;
+	bool ok;
+	uint64_t hpa; /* of the page's first byte */
+};
+
 struct vtd_oracle {
 	struct iommu *mmu;
+	struct oracle_memo memo[ORACLE_MEMO];
 	struct oracle_desc *log; /* ring */
 	uint64_t n;              /* descriptors logged so far */
 	uint64_t last_wait;      /* seq of the last completed wait */
@@ -176,17 +190,48 @@ static bool oracle_invalidated(const struct vtd_oracle *o, const struct oracle_e
 	return false;
 }
 
+static bool same_req(const struct iommu_req *a, const struct iommu_req *b)
+{
+	return a->sid == b->sid && a->pasid_valid == b->pasid_valid && a->pasid == b->pasid &&
+	       a->priv == b->priv && a->access == b->access && a->no_write == b->no_write &&
+	       a->addr == b->addr;
+}
+
+/* What the tables give for req now: the output address, or ~0 when the
+ * walk faults. */
+static uint64_t reference_hpa(struct vtd_oracle *o, const struct iommu_req *req)
+{
+	const uint64_t off = req->addr & (IOMMU_PAGE_SIZE - 1);
+	struct iommu_req page = *req;
+	struct iommu_resp now;
+	struct oracle_memo *m;
+	uint64_t gen, h;
+	bool known = iommu_state_gen(o->mmu, &gen);
+
+	page.addr -= off;
+	h = (page.addr >> IOMMU_PAGE_SHIFT) ^ page.sid * 0x9E37u ^ page.pasid * 0x85EBu;
+	m = &o->memo[(h ^ h >> 8) % ORACLE_MEMO];
+	if (!known || !m->valid || m->gen != gen || !same_req(&m->req, &page)) {
+		m->rc = iommu_probe(o->mmu, &page, &now);
+		m->ok = now.ok;
+		m->hpa = now.hpa;
+		m->req = page;
+		m->gen = gen;
+		m->valid = known;
+	}
+	return m->rc == 0 && m->ok ? m->hpa + off : ~0ull;
+}
+
 enum vtd_oracle_verdict vtd_oracle_check(struct vtd_oracle *o, const struct iommu_req *req,
 					 const struct iommu_resp *resp)
 {
 	struct iommu_req ref = *req;
-	struct iommu_resp now;
 	struct oracle_entry e = {0};
 
 	if (!resp->ok || (resp->source != IOMMU_SRC_IOTLB && resp->source != IOMMU_SRC_DEVTLB))
 		return VTD_ORACLE_OK;
 	ref.at = IOMMU_AT_UNTRANSLATED;
-	if (iommu_probe(o->mmu, &ref, &now) == 0 && now.hpa == resp->hpa)
+	if (reference_hpa(o, &ref) == resp->hpa)
 		return VTD_ORACLE_OK;
 
 	e.devtlb = resp->source == IOMMU_SRC_DEVTLB;
