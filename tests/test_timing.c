@@ -159,6 +159,30 @@ static void test_arrival_order(void)
 	tfx_fini(&f);
 }
 
+/* While a walk waits for memory nothing else can happen: the next event is
+ * its memory response; idle with nothing to come, there is none. */
+static void test_next_event(void)
+{
+	struct tfx f;
+
+	if (!tfx_init(&f, NULL))
+		return;
+	UNIT_EQ_HEX(iommu_timing_next_event(f.t), UINT64_MAX);
+	submit(&f, 100, 0, 0, 1);
+	UNIT_EQ_HEX(iommu_timing_next_event(f.t), 100); /* the arrival */
+	iommu_timing_advance(f.t, 100 + 5);             /* accepted, through the pipeline */
+	UNIT_EQ_HEX(iommu_timing_next_event(f.t), 105); /* the walker takes it */
+	iommu_timing_advance(f.t, 107); /* the PWC stage done, the first read in flight */
+	/* nothing happens until that read's response, at most L cycles away */
+	UNIT_TRUE(iommu_timing_next_event(f.t) > 107);
+	UNIT_EQ_HEX(iommu_timing_next_event(f.t) - 107 <= L, 1);
+	iommu_timing_drain(f.t);
+	UNIT_EQ_HEX(f.ndone, 1);
+	UNIT_EQ_HEX(f.done[0].done, 100 + 412);
+	UNIT_EQ_HEX(iommu_timing_next_event(f.t), UINT64_MAX);
+	tfx_fini(&f);
+}
+
 /* Hit-under-miss: a hit accepted after a miss is answered first. The miss
  * (another GiB: the second-level L4 entry is in the PWC) reads 3 entries. */
 static void test_hit_under_miss(void)
@@ -322,6 +346,7 @@ void unit_register(void)
 {
 	static const struct unit_test tests[] = {
 		{"arrivals out of order, submit from a completion", test_arrival_order},
+		{"next event: the cycles that can be skipped", test_next_event},
 		{"cold miss, then a hit", test_miss_then_hit},
 		{"hit under miss", test_hit_under_miss},
 		{"walker slots", test_walker_slots},

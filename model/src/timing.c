@@ -684,17 +684,74 @@ static void step(struct iommu_timing *t)
 	step_accept(t);
 }
 
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+uint64_t iommu_timing_next_event(const struct iommu_timing *t)
+{
+	const uint64_t now = t->now;
+	uint64_t next = UINT64_MAX;
+	bool port_wanted = false;
+
+	for (unsigned s = 0; s < t->nstages; s++)
+		if (t->stage[s] != NONE)
+			return now;
+	if (t->respq_n)
+		return now;
+	if (t->arr_n)
+		next = min_u64(next, t->pool[t->arr[t->arr_head]].arrive);
+	for (unsigned s = 0; s < t->p.walk_slots; s++) {
+		const struct walker *w = &t->w[s];
+
+		if (w->req == NONE) {
+			if (t->missq_n)
+				return now; /* takes work now or next cycle */
+			continue;
+		}
+		if (w->done)
+			return now;
+		if (w->waiting)
+			continue; /* its memory response is an event below */
+		next = min_u64(next, w->ready_at);
+		port_wanted |= w->reads_left || w->writes_left;
+	}
+	for (unsigned k = 0; k < t->nmem; k++)
+		next = min_u64(next, t->mem[k].done);
+	if (t->jobs_n) {
+		const struct qjob *j = &t->jobs[t->jobs_head];
+
+		switch (t->qphase) {
+		case Q_FETCH:
+			next = min_u64(next, j->submit);
+			port_wanted |= j->submit <= now;
+			break;
+		case Q_SCAN: next = min_u64(next, t->q_ready); break;
+		case Q_WAIT: next = min_u64(next, t->devtlb_done); break;
+		case Q_EXEC:
+		case Q_WRITTEN: return now;
+		case Q_FETCHING:
+		case Q_WRITING: break; /* memory response above */
+		}
+	}
+	/* A requester that wants the port now gets it when the interval has
+	 * passed and a slot is free (the memory responses are events above). */
+	if (port_wanted && t->nmem < t->p.mem_outstanding)
+		next = min_u64(next, t->issued_any ? t->last_issue + t->p.mem_interval : now);
+	return next < now ? now : next;
+}
+
 void iommu_timing_advance(struct iommu_timing *t, uint64_t cycle)
 {
 	while (t->now < cycle) {
-		if (!busy(t)) {
-			/* Nothing in flight: skip to the next arrival. */
-			uint64_t next = t->arr_n ? t->pool[t->arr[t->arr_head]].arrive : cycle;
+		/* Skip the cycles in which nothing can happen (only waiting for
+		 * memory, an arrival, a scan or a device-TLB completion). */
+		uint64_t next = iommu_timing_next_event(t);
 
-			if (next > t->now) {
-				t->now = next < cycle ? next : cycle;
-				continue;
-			}
+		if (next > t->now) {
+			t->now = next < cycle ? next : cycle;
+			continue;
 		}
 		step(t);
 		t->now++;
@@ -704,8 +761,12 @@ void iommu_timing_advance(struct iommu_timing *t, uint64_t cycle)
 uint64_t iommu_timing_drain(struct iommu_timing *t)
 {
 	while (busy(t) || t->arr_n) {
-		if (!busy(t) && t->pool[t->arr[t->arr_head]].arrive > t->now)
-			t->now = t->pool[t->arr[t->arr_head]].arrive;
+		uint64_t next = iommu_timing_next_event(t);
+
+		if (next > t->now && next != UINT64_MAX) {
+			t->now = next;
+			continue;
+		}
 		step(t);
 		t->now++;
 	}

@@ -74,6 +74,10 @@ int iommu_timing_submit(struct iommu_timing *t, uint64_t cycle, const struct iom
 /* Simulates every cycle before `cycle`; afterwards now == cycle. Software
  * actions (table edits, queue submissions) made then happen at `cycle`. */
 void iommu_timing_advance(struct iommu_timing *t, uint64_t cycle);
+/* The first cycle, at or after now, in which the engine can do anything
+ * (UINT64_MAX when it is idle with nothing to come): cycles before it may
+ * be skipped; iommu_timing_advance() does. */
+uint64_t iommu_timing_next_event(const struct iommu_timing *t);
 /* Runs until nothing is in flight; returns the cycle after the last event. */
 uint64_t iommu_timing_drain(struct iommu_timing *t);
 uint64_t iommu_timing_now(const struct iommu_timing *t);
