@@ -1235,10 +1235,11 @@ static int apply_device(struct driver *d, const struct trace_reader *r,
 
 		trace_format_bdf(bdf, sizeof(bdf), dv->sid);
 		if (dv->iommu >= d->nu)
-			return fail(d, r, ev, -IOMMU_EINVAL,
-				    "device: iommu=%u: the replay has %u IOMMU%s (replay.iommus), "
-				    "expected iommu=0..%u",
-				    dv->iommu, d->nu, d->nu == 1 ? "" : "s", d->nu - 1);
+			return fail(
+				d, r, ev, -IOMMU_EINVAL,
+				"device: iommu=%u: the replay has %u IOMMU%s, expected iommu=0..%u "
+				"or a larger replay.iommus (--set replay.iommus=%u)",
+				dv->iommu, d->nu, d->nu == 1 ? "" : "s", d->nu - 1, dv->iommu + 1);
 		if (d->dev_attached[dv->sid])
 			return fail(d, r, ev, -IOMMU_EINVAL,
 				    "device: iommu=%u: device %s was attached behind IOMMU %u "
@@ -1537,9 +1538,9 @@ static int flush_target_check(struct driver *d, const struct trace_reader *r,
 		return 0;
 	if (fl->iommu >= d->nu)
 		return fail(d, r, ev, -IOMMU_EINVAL,
-			    "flush: iommu=%u: the replay has %u IOMMU%s (replay.iommus), expected "
-			    "iommu=0..%u",
-			    fl->iommu, d->nu, d->nu == 1 ? "" : "s", d->nu - 1);
+			    "flush: iommu=%u: the replay has %u IOMMU%s, expected iommu=0..%u or a "
+			    "larger replay.iommus (--set replay.iommus=%u)",
+			    fl->iommu, d->nu, d->nu == 1 ? "" : "s", d->nu - 1, fl->iommu + 1);
 	if (fl->iommu && !vtd_builder_has_domain(d->u[fl->iommu].b, fl->dom))
 		return fail(d, r, ev, -IOMMU_ENOENT,
 			    "flush: IOMMU %u has no domain %u (no device behind it attached it), "
