@@ -68,6 +68,19 @@ else
   echo "ok records"
 fi
 
+# The text summary: a line per IOMMU (index first, the two oracle counters
+# last), and the flagged request names IOMMU 1.
+"$bin" run --trace "$trace" "${two[@]}" >"$tmp/a.txt" || { echo "FAIL: text run"; exit 1; }
+lines=$(sed -n '/^IOMMU instances (replay.iommus = 2)$/,/^  (descriptors/p' "$tmp/a.txt" |
+  awk '$1 ~ /^[0-9]+$/ { print $1, $(NF - 1), $NF }' | tr '\n' ';')
+if [[ $lines != "0 0 0;1 0 1;" ]]; then
+  echo "FAIL text: per-IOMMU oracle counters: '$lines'"; fail=1
+elif ! grep -qE '^ +9 +[0-9]+ +00:10\.0 +1 +0x7f0000001000 +devtlb +missing_flush +1$' "$tmp/a.txt"; then
+  echo "FAIL text: the flagged request does not name IOMMU 1"; fail=1
+else
+  echo "ok text"
+fi
+
 # The second flush on every IOMMU: nothing left stale anywhere, and the
 # second page faults through IOMMU 1 too.
 sed 's/ leaf=1 iommu=0/ leaf=1/' "$trace" >"$tmp/both.trace"

@@ -330,6 +330,7 @@ static void text_oracle(FILE *out, const struct driver *d)
 	size_t n;
 	const struct driver_record *rec = driver_flagged(d, &n);
 	uint64_t flagged = driver_summary(d)->flagged;
+	bool multi = driver_iommus(d) > 1;
 
 	fprintf(out, "\nStale-translation oracle (cached translations checked against the tables "
 		     "in memory)\n");
@@ -347,19 +348,21 @@ static void text_oracle(FILE *out, const struct driver *d)
 	if (flagged > TEXT_FLAGGED_MAX)
 		fprintf(out, " (the first %d listed)", TEXT_FLAGGED_MAX);
 	fputc('\n', out);
-	fprintf(out, "    %4s %5s  %-8s %6s  %-18s  %-6s  %s\n", "id", "line", "dev", "pasid",
-		"address", "cache", "verdict");
+	fprintf(out, "    %4s %5s  %-8s %6s  %-18s  %-6s  %s%s\n", "id", "line", "dev", "pasid",
+		"address", "cache", "verdict", multi ? "        iommu" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct driver_record *r = &rec[i];
-		char dev[16], pasid[16] = "-";
+		char dev[16], pasid[16] = "-", unit[24] = "";
 
 		trace_format_bdf(dev, sizeof(dev), r->dma.ep.sid);
 		if (r->dma.ep.has_pasid)
 			snprintf(pasid, sizeof(pasid), "%" PRIu32, r->dma.ep.pasid);
+		if (multi)
+			snprintf(unit, sizeof(unit), "  %5u", r->iommu);
 		fprintf(out,
-			"    %4" PRIu64 " %5" PRIu64 "  %-8s %6s  0x%-16" PRIx64 "  %-6s  %s\n",
+			"    %4" PRIu64 " %5" PRIu64 "  %-8s %6s  0x%-16" PRIx64 "  %-6s  %-*s%s\n",
 			r->id, r->line, dev, pasid, r->oracle_addr, source_name(r->source),
-			vtd_oracle_verdict_name(r->oracle));
+			multi ? 13 : 0, vtd_oracle_verdict_name(r->oracle), unit);
 	}
 }
 
