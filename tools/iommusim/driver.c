@@ -1766,11 +1766,18 @@ const char *driver_error(const struct driver *d)
 	return d->err;
 }
 
-/* Adds n counters of a to those of sum. */
-static void add64(uint64_t *sum, const uint64_t *a, size_t n)
+/* Adds the 64-bit counters of a at byte offsets [from, to) to those of
+ * sum, two statistics structures of the same type. */
+static void add64(void *sum, const void *a, size_t from, size_t to)
 {
-	for (size_t i = 0; i < n; i++)
-		sum[i] += a[i];
+	for (size_t off = from; off + sizeof(uint64_t) <= to; off += sizeof(uint64_t)) {
+		uint64_t x, y;
+
+		memcpy(&x, (char *)sum + off, sizeof(x));
+		memcpy(&y, (const char *)a + off, sizeof(y));
+		x += y;
+		memcpy((char *)sum + off, &x, sizeof(x));
+	}
 }
 
 const struct iommu_stats *driver_iommu_stats(const struct driver *d, int k)
@@ -1787,10 +1794,8 @@ const struct iommu_stats *driver_iommu_stats(const struct driver *d, int k)
 		struct iommu_refs *t = &sum->refs;
 		uint64_t max = sum->walk_max_mem_reads;
 
-		add64(&sum->requests, &st->requests,
-		      (offsetof(struct iommu_stats, refs) -
-		       offsetof(struct iommu_stats, requests)) /
-			      sizeof(uint64_t));
+		add64(sum, st, offsetof(struct iommu_stats, requests),
+		      offsetof(struct iommu_stats, refs));
 		sum->walk_max_mem_reads =
 			max > st->walk_max_mem_reads ? max : st->walk_max_mem_reads;
 		t->root += f->root;
@@ -1802,9 +1807,7 @@ const struct iommu_stats *driver_iommu_stats(const struct driver *d, int k)
 			t->fl[l] += f->fl[l];
 			t->sl[l] += f->sl[l];
 		}
-		add64(&sum->translation_reqs, &st->translation_reqs,
-		      (sizeof(*st) - offsetof(struct iommu_stats, translation_reqs)) /
-			      sizeof(uint64_t));
+		add64(sum, st, offsetof(struct iommu_stats, translation_reqs), sizeof(*st));
 	}
 	return sum;
 }
@@ -1891,8 +1894,7 @@ void driver_iommu_devtlb_stats(const struct driver *d, int k, struct iommu_cache
 		if (k >= 0 && d->ep[i].iommu != (unsigned)k)
 			continue;
 		n++;
-		add64(&sum->lookups, &ats_dev_stats(d->ep[i].dev)->lookups,
-		      sizeof(*sum) / sizeof(uint64_t));
+		add64(sum, ats_dev_stats(d->ep[i].dev), 0, sizeof(*sum));
 	}
 	if (endpoints)
 		*endpoints = n;
@@ -1940,7 +1942,7 @@ const struct iommu_timing_stats *driver_iommu_timing_stats(const struct driver *
 		const struct iommu_timing_stats *t = iommu_timing_stats(d->u[u].tm);
 		uint64_t wmax = sum->wait_latency_max, last = sum->last_cycle;
 
-		add64(&sum->requests, &t->requests, sizeof(*sum) / sizeof(uint64_t));
+		add64(sum, t, 0, sizeof(*sum));
 		sum->wait_latency_max = wmax > t->wait_latency_max ? wmax : t->wait_latency_max;
 		sum->last_cycle = last > t->last_cycle ? last : t->last_cycle;
 	}
