@@ -7,6 +7,8 @@
 #  - the text and the binary trace replay the same: JSON identical except the
 #    trace's file name (and, when the trace has invalidation queue errors, the
 #    line of each: a binary trace counts records), CSV records identical.
+# IOMMUSIM_RUN_ARGS (environment): more options for the replays, e.g.
+# "--set replay.iommus=2".
 set -u
 bin=$1 trace=$2
 shift 2
@@ -18,6 +20,8 @@ if [[ $trace == - ]]; then
   trace=$tmp/in.trace
 fi
 name=$(basename "$trace")
+extra=()
+[[ -n ${IOMMUSIM_RUN_ARGS-} ]] && read -ra extra <<<"$IOMMUSIM_RUN_ARGS"
 run() { "$bin" "$@" || { echo "FAIL: iommusim $* (exit $?)"; exit 1; }; }
 run convert "$trace" --to bin --out "$tmp/a.bin"
 run convert "$tmp/a.bin" --out "$tmp/b.trace"
@@ -31,9 +35,10 @@ cmp -s "$tmp/b.trace" "$tmp/e.trace" || { echo "FAIL $name: canonical text is no
 "$bin" convert "$trace" --to bin | "$bin" convert - --out "$tmp/p.trace" || { echo "FAIL $name: convert through a pipe"; fail=1; }
 cmp -s "$tmp/b.trace" "$tmp/p.trace" || { echo "FAIL $name: converting through a pipe differs"; fail=1; }
 
-run run --trace "$trace" --json "$tmp/t.json" --records "$tmp/t.csv" >/dev/null
-run run --trace "$tmp/a.bin" --json "$tmp/b.json" --records "$tmp/b.csv" >/dev/null
-"$bin" convert "$trace" --to bin --out - | "$bin" run --trace - --json "$tmp/s.json" >/dev/null ||
+run run --trace "$trace" ${extra[@]+"${extra[@]}"} --json "$tmp/t.json" --records "$tmp/t.csv" >/dev/null
+run run --trace "$tmp/a.bin" ${extra[@]+"${extra[@]}"} --json "$tmp/b.json" --records "$tmp/b.csv" >/dev/null
+"$bin" convert "$trace" --to bin --out - |
+  "$bin" run --trace - ${extra[@]+"${extra[@]}"} --json "$tmp/s.json" >/dev/null ||
   { echo "FAIL $name: run --trace - of a binary trace"; fail=1; }
 strip() { grep -vE '^[[:space:]]*"(file|line)":' "$1"; }
 if ! diff <(strip "$tmp/t.json") <(strip "$tmp/b.json") >"$tmp/diff"; then

@@ -30,6 +30,7 @@ struct chunk {
 	uint64_t dma;         /* sequence number of its DMA request */
 	struct iommu_req req; /* the page's untranslated request */
 	struct ats_dev *ep;
+	unsigned unit; /* the IOMMU the device sits behind */
 	enum chunk_phase phase;
 	struct ats_xlate x; /* what the translated request uses */
 	/* PRI: the fault the device saw, waiting for its page group response */
@@ -82,13 +83,36 @@ struct pend {
 	enum iommu_source flagged_source;
 };
 
-struct driver {
-	struct sparse_mem *sm;
-	struct iommu_mem mem;
+/* One IOMMU instance: the model, its table builder (its own table memory
+ * range), oracle, ATS bus and timing engine (its own memory port). The
+ * first one's builder owns the domains' tables; another wraps a first-level
+ * table in a domain of its own when a device behind it attaches it. */
+struct unit {
 	struct iommu *mmu;
 	struct vtd_builder *b;
 	struct vtd_oracle *oracle;
 	struct ats_bus *bus; /* owns the endpoints' devices */
+	struct iommu_timing *tm;
+	struct driver_iommu_summary sum;
+};
+
+/* A domain as the domain event created it (on the first IOMMU). */
+struct dom_info {
+	uint8_t stage, levels;
+	bool has_parent;
+};
+
+struct driver {
+	struct sparse_mem *sm;
+	struct iommu_mem mem;
+	struct unit u[TRACE_MAX_IOMMUS];
+	unsigned nu;
+	uint8_t *dev_iommu;     /* IOMMU of each source ID (device iommu=) */
+	uint8_t *dev_attached;  /* source IDs attached once: their IOMMU is fixed */
+	struct dom_info *dom;   /* by domain ID, with several IOMMUs */
+	struct vtd_builder *eb; /* the builder whose error a failed event reports */
+	unsigned prq_unit;      /* the IOMMU whose page requests are serviced */
+	struct sums *sums;      /* statistics summed over the IOMMUs */
 	struct driver_endpoint *ep;
 	size_t nep, capep;
 	uint64_t seed;
@@ -102,7 +126,6 @@ struct driver {
 	size_t nqerr;
 	struct driver_summary sum;
 	/* timing */
-	struct iommu_timing *tm;
 	struct iommu_tparams tp;
 	struct driver_replay_params rp;
 	struct chunk *chunks;
@@ -166,6 +189,46 @@ struct driver *driver_create(const struct iommu_config *mmu_cfg,
 	return driver_create_timed(mmu_cfg, builder_cfg, &tp, &rp, why);
 }
 
+/* Statistics summed over the IOMMUs (several IOMMUs only). */
+struct sums {
+	struct iommu_stats st;
+	struct iommu_cache_stats cache[IOMMU_CACHE_COUNT];
+	struct iommu_timing_stats ts;
+};
+
+static int unit_create(struct driver *d, unsigned k, const struct iommu_config *mmu_cfg,
+		       const struct vtd_builder_config *builder_cfg, const char **why)
+{
+	struct unit *u = &d->u[k];
+	struct vtd_builder_config bc = *builder_cfg;
+
+	/* Each builder allocates its tables from its own slice of the range. */
+	if (d->nu > 1) {
+		uint64_t span = ((builder_cfg->alloc_limit - builder_cfg->alloc_base) / d->nu) &
+				~(uint64_t)(IOMMU_PAGE_SIZE - 1);
+
+		bc.alloc_base = builder_cfg->alloc_base + k * span;
+		bc.alloc_limit = bc.alloc_base + span;
+	}
+	*why = "out of memory";
+	u->mmu = iommu_create(mmu_cfg, &d->mem);
+	if (!u->mmu)
+		return -1;
+	u->oracle = vtd_oracle_create(u->mmu);
+	u->bus = ats_bus_create();
+	if (!u->oracle || !u->bus)
+		return -1;
+	ats_bus_connect(u->bus, u->mmu);
+	iommu_set_pri(u->mmu, &driver_pri_ops, d); /* the driver times the responses */
+	u->b = vtd_builder_create(u->mmu, d->mem, &bc);
+	if (!u->b) {
+		*why = "the table builder could not be created";
+		return -1;
+	}
+	u->tm = iommu_timing_create(u->mmu, &d->tp, on_timed, d);
+	return u->tm ? 0 : -1;
+}
+
 struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
 				   const struct vtd_builder_config *builder_cfg,
 				   const struct iommu_tparams *tp,
@@ -178,35 +241,33 @@ struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
 		return NULL;
 	if (iommu_config_check(mmu_cfg, why) || iommu_tparams_check(tp, why))
 		goto fail;
+	*why = "replay.iommus: expected 1..8";
+	if (rp->iommus < 1 || rp->iommus > TRACE_MAX_IOMMUS)
+		goto fail;
 	*why = "out of memory";
 	d->tp = *tp;
 	d->rp = *rp;
+	d->nu = rp->iommus;
 	d->dev_out = calloc(1u << 16, sizeof(*d->dev_out));
-	if (!d->dev_out)
+	d->dev_iommu = calloc(1u << 16, 1);
+	d->dev_attached = calloc(1u << 16, 1);
+	if (!d->dev_out || !d->dev_iommu || !d->dev_attached)
 		goto fail;
-	*why = "out of memory";
+	if (d->nu > 1) {
+		d->dom = calloc(1u << 16, sizeof(*d->dom));
+		d->sums = calloc(1, sizeof(*d->sums));
+		if (!d->dom || !d->sums)
+			goto fail;
+	}
 	d->sm = sparse_mem_create(mmu_cfg->haw);
 	if (!d->sm)
 		goto fail;
 	d->mem = sparse_mem_handle(d->sm);
-	d->mmu = iommu_create(mmu_cfg, &d->mem);
-	if (!d->mmu)
-		goto fail;
-	d->oracle = vtd_oracle_create(d->mmu);
-	d->bus = ats_bus_create();
-	if (!d->oracle || !d->bus)
-		goto fail;
-	ats_bus_connect(d->bus, d->mmu);
-	iommu_set_pri(d->mmu, &driver_pri_ops, d); /* the driver times the responses */
 	d->seed = mmu_cfg->seed;
-	d->b = vtd_builder_create(d->mmu, d->mem, builder_cfg);
-	if (!d->b) {
-		*why = "the table builder could not be created";
-		goto fail;
-	}
-	d->tm = iommu_timing_create(d->mmu, tp, on_timed, d);
-	if (!d->tm)
-		goto fail;
+	for (unsigned k = 0; k < d->nu; k++)
+		if (unit_create(d, k, mmu_cfg, builder_cfg, why))
+			goto fail;
+	d->eb = d->u[0].b;
 	*why = NULL;
 	return d;
 fail:
@@ -218,14 +279,18 @@ void driver_destroy(struct driver *d)
 {
 	if (!d)
 		return;
-	iommu_timing_destroy(d->tm); /* first: it observes the IOMMU's queue */
-	if (d->b)
-		vtd_builder_destroy(d->b);
-	if (d->oracle)
-		vtd_oracle_destroy(d->oracle);
-	if (d->mmu)
-		iommu_destroy(d->mmu);
-	ats_bus_destroy(d->bus); /* after the IOMMU that routes to it */
+	for (unsigned k = 0; k < TRACE_MAX_IOMMUS; k++) {
+		struct unit *u = &d->u[k];
+
+		iommu_timing_destroy(u->tm); /* first: it observes the IOMMU's queue */
+		if (u->b)
+			vtd_builder_destroy(u->b);
+		if (u->oracle)
+			vtd_oracle_destroy(u->oracle);
+		if (u->mmu)
+			iommu_destroy(u->mmu);
+		ats_bus_destroy(u->bus); /* after the IOMMU that routes to it */
+	}
 	if (d->sm)
 		sparse_mem_destroy(d->sm);
 	free(d->ep);
@@ -233,6 +298,10 @@ void driver_destroy(struct driver *d)
 	free(d->chunk_free);
 	free(d->pend);
 	free(d->dev_out);
+	free(d->dev_iommu);
+	free(d->dev_attached);
+	free(d->dom);
+	free(d->sums);
 	free(d->dev_limit);
 	free(d->rel);
 	free(d->ag);
@@ -240,6 +309,18 @@ void driver_destroy(struct driver *d)
 	free(d->pw);
 	free(d->bd);
 	free(d);
+}
+
+/* The current cycle: every engine is at it between events. */
+static uint64_t now_of(const struct driver *d)
+{
+	return iommu_timing_now(d->u[0].tm);
+}
+
+/* The IOMMU a device sits behind. */
+static struct unit *unit_of(struct driver *d, uint16_t sid)
+{
+	return &d->u[d->dev_iommu[sid]];
 }
 
 /* What the trace should have done instead, for builder errors whose
@@ -307,7 +388,7 @@ __attribute__((format(printf, 5, 6))) static int fail(struct driver *d,
 static int builder_fail(struct driver *d, const struct trace_reader *r,
 			const struct trace_event *ev, int rc)
 {
-	const char *why = vtd_builder_error(d->b);
+	const char *why = vtd_builder_error(d->eb);
 	const char *expect = strstr(why, "expected") ? NULL : builder_expect(ev->op, rc);
 
 	return fail(d, r, ev, rc, "%s: %s%s%s", trace_op_name(ev->op), why,
@@ -391,12 +472,13 @@ static int attach_endpoint(struct driver *d, const struct trace_reader *r,
 		dev = ats_dev_create(t->ep.sid, &g, d->seed ^ t->ep.sid);
 		if (!dev)
 			goto nomem;
-		if (ats_bus_add(d->bus, dev)) {
+		if (ats_bus_add(unit_of(d, t->ep.sid)->bus, dev)) {
 			ats_dev_destroy(dev);
 			goto nomem;
 		}
 		ep = &d->ep[d->nep++];
-		*ep = (struct driver_endpoint){.sid = t->ep.sid, .geom = g, .dev = dev};
+		*ep = (struct driver_endpoint){
+			.sid = t->ep.sid, .geom = g, .dev = dev, .iommu = d->dev_iommu[t->ep.sid]};
 		ats_dev_set_responsive(dev, t->respond);
 	}
 	return 0;
@@ -420,7 +502,40 @@ static int apply_attach(struct driver *d, const struct trace_attach *t)
 	a.wpe = t->wpe;
 	a.nxe = t->nxe;
 	a.dte = t->ats || find_endpoint(d, t->ep.sid);
-	return vtd_builder_attach(d->b, &a);
+	return vtd_builder_attach(d->eb, &a);
+}
+
+/* An attach behind an IOMMU other than the first: a first-level domain is
+ * wrapped on its builder (same ID, same table) the first time; a
+ * second-level or nested domain is refused. */
+static int share_domain(struct driver *d, const struct trace_reader *r,
+			const struct trace_event *ev, unsigned k)
+{
+	const struct trace_attach *t = &ev->u.attach;
+	const struct dom_info *di = &d->dom[t->s1];
+	struct vtd_builder *b = d->u[k].b;
+	char bdf[16];
+	int rc;
+
+	trace_format_bdf(bdf, sizeof(bdf), t->ep.sid);
+	if (t->type == TRACE_XLATE_PT)
+		return 0;
+	if (t->type != TRACE_XLATE_S1 ||
+	    (di->stage && (di->stage != VTD_STAGE_S1 || di->has_parent)))
+		return fail(d, r, ev, -IOMMU_ENOTSUP,
+			    "attach: device %s sits behind IOMMU %u and only first-level domains "
+			    "(one process table) are shared across IOMMUs, expected type=s1 with "
+			    "an s1 domain without parent, or type=pt",
+			    bdf, k);
+	if (!di->stage || vtd_builder_has_domain(b, t->s1))
+		return 0; /* no such domain: the attach says so */
+	rc = vtd_builder_domain_shared(b, t->s1, di->levels,
+				       vtd_builder_domain_root(d->u[0].b, t->s1));
+	if (rc) {
+		d->eb = b;
+		return builder_fail(d, r, ev, rc);
+	}
+	return 0;
 }
 
 /* A completed request: counted, kept when it is among the first flagged
@@ -428,6 +543,9 @@ static int apply_attach(struct driver *d, const struct trace_attach *t)
 static int finish_record(struct driver *d, const struct driver_record *rec)
 {
 	d->sum.requests++;
+	d->u[rec->iommu].sum.requests++;
+	d->u[rec->iommu].sum.faults += !rec->ok;
+	d->u[rec->iommu].sum.flagged += rec->oracle != VTD_ORACLE_OK;
 	if (rec->ok) {
 		d->sum.completed++;
 	} else {
@@ -443,10 +561,10 @@ static int finish_record(struct driver *d, const struct driver_record *rec)
 }
 
 /* DID of the attachment a request of (sid, PASID) uses; RID_PASID is 0. */
-static uint16_t attachment_did(const struct driver *d, const struct iommu_req *req)
+static uint16_t attachment_did(const struct unit *u, const struct iommu_req *req)
 {
 	const struct vtd_attachment *att;
-	size_t n = vtd_builder_attachments(d->b, &att);
+	size_t n = vtd_builder_attachments(u->b, &att);
 	uint32_t pasid = req->pasid_valid ? req->pasid : 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -563,7 +681,7 @@ static void pend_put(struct driver *d, struct pend *p);
 /* The device's DMA slot frees at cycle (closed loop). */
 static void release_later(struct driver *d, uint64_t cycle, uint16_t sid)
 {
-	if (cycle <= iommu_timing_now(d->tm)) {
+	if (cycle <= iommu_timing_now(unit_of(d, sid)->tm)) {
 		d->dev_out[sid]--;
 		return;
 	}
@@ -585,7 +703,7 @@ static void release_later(struct driver *d, uint64_t cycle, uint16_t sid)
 /* Frees the slots whose answers have reached their devices by now. */
 static void release_due(struct driver *d)
 {
-	uint64_t now = iommu_timing_now(d->tm);
+	uint64_t now = now_of(d);
 
 	for (size_t i = 0; i < d->nrel;) {
 		if (d->rel[i].cycle <= now) {
@@ -601,6 +719,7 @@ static void release_due(struct driver *d)
 static void chunk_answer(struct driver *d, int c, struct iommu_resp *resp, uint64_t done)
 {
 	struct chunk *ch = &d->chunks[c];
+	struct unit *u = &d->u[ch->unit];
 	struct pend *p = pend_of(d, ch->dma);
 	struct driver_record *rec = &p->rec;
 	uint64_t a = ch->req.addr;
@@ -609,8 +728,8 @@ static void chunk_answer(struct driver *d, int c, struct iommu_resp *resp, uint6
 	/* The driver's fault handler: read and clear the fault records, as
 	 * Linux does on the fault event, so that later faults are recorded. */
 	if (resp->fault_recorded)
-		vtd_builder_service_faults(d->b);
-	v = vtd_oracle_check(d->oracle, &ch->req, resp);
+		vtd_builder_service_faults(u->b);
+	v = vtd_oracle_check(u->oracle, &ch->req, resp);
 	rec->mem_reads += walk_reads(&resp->refs);
 	if (ch->pri_start && resp->ok)
 		iommu_hist_add(&d->lat_pri, done - ch->pri_start);
@@ -618,7 +737,7 @@ static void chunk_answer(struct driver *d, int c, struct iommu_resp *resp, uint6
 		rec->hpa = resp->hpa;
 		rec->page_size = resp->page_size;
 		rec->perm = resp->perm;
-		rec->did = ch->ep ? attachment_did(d, &ch->req) : resp->did;
+		rec->did = ch->ep ? attachment_did(u, &ch->req) : resp->did;
 		rec->source = resp->source;
 		p->first_seen = true;
 	}
@@ -666,7 +785,7 @@ static void pend_put(struct driver *d, struct pend *p)
 
 static void chunk_submit(struct driver *d, int c, uint64_t cycle, const struct iommu_req *req)
 {
-	int rc = iommu_timing_submit(d->tm, cycle, req, (uint64_t)c);
+	int rc = iommu_timing_submit(d->u[d->chunks[c].unit].tm, cycle, req, (uint64_t)c);
 
 	if (rc)
 		async_fail(d, rc, "out of memory for the requests in flight");
@@ -730,7 +849,7 @@ static void page_request(struct driver *d, int c)
 {
 	struct chunk *ch = &d->chunks[c];
 	const struct iommu_req *q = &ch->req;
-	const uint64_t now = iommu_timing_now(d->tm);
+	const uint64_t now = now_of(d);
 	struct iommu_page_req pr = {
 		.sid = q->sid,
 		.pasid_valid = q->pasid_valid,
@@ -763,7 +882,7 @@ static void page_request(struct driver *d, int c)
 	}
 	d->pw[d->npw++] = (struct pri_wait){q->sid, pr.prgi, c};
 	agenda_push(d, now + DRIVER_PRI_TIMEOUT, AG_PRI_TIMEOUT, c, pr.prgi);
-	rc = iommu_page_request(d->mmu, &pr, &res); /* may answer at once (overflow) */
+	rc = iommu_page_request(d->u[ch->unit].mmu, &pr, &res); /* may answer at once (overflow) */
 	if (rc == 0 && res.outcome == IOMMU_PR_QUEUED) {
 		if (!d->service_scheduled) {
 			d->service_scheduled = true;
@@ -793,7 +912,8 @@ static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t 
 		if (d->pw[i].sid != sid || d->pw[i].prgi != prgi)
 			continue;
 		d->chunks[d->pw[i].chunk].code = code;
-		agenda_push(d, iommu_timing_now(d->tm), AG_RESPONSE, d->pw[i].chunk, 0);
+		agenda_push(d, iommu_timing_now(d->u[d->chunks[d->pw[i].chunk].unit].tm),
+			    AG_RESPONSE, d->pw[i].chunk, 0);
 		d->pw[i] = d->pw[--d->npw];
 		return;
 	}
@@ -803,7 +923,7 @@ static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t 
 static void pri_retry(struct driver *d, int c)
 {
 	struct chunk *ch = &d->chunks[c];
-	const uint64_t now = iommu_timing_now(d->tm);
+	const uint64_t now = now_of(d);
 	struct iommu_req tr;
 
 	if (ch->code == VTD_PRG_SUCCESS) {
@@ -818,9 +938,18 @@ static void pri_retry(struct driver *d, int c)
 	chunk_answer(d, c, &ch->fault, now);
 }
 
+/* Invalidation descriptors not completed yet, on any IOMMU. */
+static bool queues_pending(const struct driver *d)
+{
+	for (unsigned k = 0; k < d->nu; k++)
+		if (iommu_timing_queue_pending(d->u[k].tm))
+			return true;
+	return false;
+}
+
 static void agenda_item_run(struct driver *d, const struct agenda_item *it)
 {
-	const uint64_t now = iommu_timing_now(d->tm);
+	const uint64_t now = now_of(d);
 
 	switch (it->kind) {
 	case AG_PAGE_REQ: page_request(d, it->arg); break;
@@ -828,16 +957,20 @@ static void agenda_item_run(struct driver *d, const struct agenda_item *it)
 		int rc;
 
 		d->service_scheduled = false;
-		rc = vtd_builder_prq_service(d->b, prq_handler, d);
-		if (rc < 0)
-			async_fail(d, rc, "page request service: %s", vtd_builder_error(d->b));
+		for (unsigned k = 0; k < d->nu; k++) {
+			d->prq_unit = k;
+			rc = vtd_builder_prq_service(d->u[k].b, prq_handler, d);
+			if (rc < 0)
+				async_fail(d, rc, "page request service: %s",
+					   vtd_builder_error(d->u[k].b));
+		}
 		agenda_push(d, now, AG_SW_COST, DRIVER_SW_PRQ_SERVICE, now);
 		break;
 	}
 	case AG_RESPONSE:
 		/* The response descriptor executes in the queue engine; then the
 		 * message crosses the link. */
-		if (iommu_timing_queue_pending(d->tm))
+		if (iommu_timing_queue_pending(d->u[d->chunks[it->arg].unit].tm))
 			agenda_push(d, now + 1, AG_RESPONSE, it->arg, 0);
 		else
 			agenda_push(d, now + d->tp.ats_link_latency, AG_RETRY, it->arg, 0);
@@ -855,7 +988,7 @@ static void agenda_item_run(struct driver *d, const struct agenda_item *it)
 		}
 		break;
 	case AG_SW_COST:
-		if (iommu_timing_queue_pending(d->tm))
+		if (queues_pending(d))
 			agenda_push(d, now + 1, AG_SW_COST, it->arg, it->start);
 		else
 			iommu_hist_add(&d->sw_cost[it->arg], now - it->start);
@@ -866,25 +999,31 @@ static void agenda_item_run(struct driver *d, const struct agenda_item *it)
 /* Runs the agenda items due at the current cycle. */
 static void agenda_run(struct driver *d)
 {
-	while (d->nag && d->ag[0].cycle <= iommu_timing_now(d->tm) && !d->async_rc) {
+	while (d->nag && d->ag[0].cycle <= now_of(d) && !d->async_rc) {
 		struct agenda_item it = agenda_pop(d);
 
 		agenda_item_run(d, &it);
 	}
 }
 
-/* Simulates up to cycle: the engine and the agenda, in cycle order. */
+/* Simulates up to cycle: the engines, in lock-step, and the agenda, in
+ * cycle order. */
 static void drive_to(struct driver *d, uint64_t cycle)
 {
 	agenda_run(d);
-	while (iommu_timing_now(d->tm) < cycle && !d->async_rc) {
-		uint64_t now = iommu_timing_now(d->tm), next = cycle;
+	while (now_of(d) < cycle && !d->async_rc) {
+		uint64_t now = now_of(d), next = cycle;
+		bool busy = false;
 
-		if (iommu_timing_in_flight(d->tm) || iommu_timing_queue_pending(d->tm))
+		for (unsigned k = 0; k < d->nu && !busy; k++)
+			busy = iommu_timing_in_flight(d->u[k].tm) ||
+			       iommu_timing_queue_pending(d->u[k].tm);
+		if (busy)
 			next = now + 1; /* completions may add agenda items */
 		else if (d->nag && d->ag[0].cycle < next)
 			next = d->ag[0].cycle;
-		iommu_timing_advance(d->tm, next);
+		for (unsigned k = 0; k < d->nu; k++)
+			iommu_timing_advance(d->u[k].tm, next);
 		agenda_run(d);
 	}
 }
@@ -894,13 +1033,14 @@ static void drive_to(struct driver *d, uint64_t cycle)
 static int prq_handler(void *ctx, const struct iommu_page_req *pr)
 {
 	struct driver *d = ctx;
+	struct vtd_builder *b = d->u[d->prq_unit].b;
 	const struct vtd_attachment *att;
 	const struct vtd_gpasid_record *gb;
-	size_t n = vtd_builder_attachments(d->b, &att);
+	size_t n = vtd_builder_attachments(b, &att);
 	uint32_t pasid = pr->pasid_valid ? pr->pasid : 0;
 	int dom = -1;
 
-	size_t nb = vtd_builder_gpasid_binds(d->b, &gb);
+	size_t nb = vtd_builder_gpasid_binds(b, &gb);
 
 	/* A guest PASID bind first: its first level is the guest's table. */
 	for (size_t i = 0; i < nb && dom < 0; i++) {
@@ -921,8 +1061,8 @@ static int prq_handler(void *ctx, const struct iommu_page_req *pr)
 		if (m->dom != (unsigned)dom || pr->addr < m->iova || off >= m->size)
 			continue;
 		off &= ~(uint64_t)(IOMMU_PAGE_SIZE - 1);
-		rc = vtd_builder_map_page(d->b, m->dom, m->iova + off, m->pa + off, IOMMU_PAGE_SIZE,
-					  m->perm, m->user);
+		rc = vtd_builder_map_page(d->u[0].b, m->dom, m->iova + off, m->pa + off,
+					  IOMMU_PAGE_SIZE, m->perm, m->user);
 		d->sum.lazy_maps += rc == 0;
 		return rc == 0 || rc == -IOMMU_EEXIST ? VTD_PRG_SUCCESS : VTD_PRG_INVALID;
 	}
@@ -935,6 +1075,7 @@ static void on_timed(void *ctx, const struct iommu_timed *t)
 	struct driver *d = ctx;
 	int c = (int)t->tag;
 	struct chunk *ch = &d->chunks[c];
+	struct unit *u = &d->u[ch->unit];
 	struct iommu_resp resp = t->resp;
 	int rc = t->rc;
 
@@ -950,7 +1091,7 @@ static void on_timed(void *ctx, const struct iommu_timed *t)
 	switch (ch->phase) {
 	case CH_UNTRANSLATED: break;
 	case CH_TRANSLATION_REQ:
-		if (rc == 0 && !ats_dev_complete(ch->ep, d->mmu, &ch->req, &resp, &ch->x)) {
+		if (rc == 0 && !ats_dev_complete(ch->ep, u->mmu, &ch->req, &resp, &ch->x)) {
 			struct iommu_req tr;
 
 			/* The completion crosses the link, the device fills its TLB
@@ -961,7 +1102,7 @@ static void on_timed(void *ctx, const struct iommu_timed *t)
 			return;
 		}
 		if (rc == 0 && ch->retries < DRIVER_PRI_RETRIES &&
-		    (vtd_builder_dev_caps(d->b, ch->req.sid) & VTD_DEV_PRI)) {
+		    (vtd_builder_dev_caps(u->b, ch->req.sid) & VTD_DEV_PRI)) {
 			/* The device sees the denial and asks for the page. */
 			ch->fault = resp;
 			if (!ch->pri_start)
@@ -975,7 +1116,7 @@ static void on_timed(void *ctx, const struct iommu_timed *t)
 		/* The endpoint caches what the completion allows; a fault is
 		 * its answer. */
 		if (rc == 0)
-			ats_dev_complete(ch->ep, d->mmu, &ch->req, &resp, &ch->x);
+			ats_dev_complete(ch->ep, u->mmu, &ch->req, &resp, &ch->x);
 		break;
 	}
 	/* An ATS device learns the outcome when the response crosses back. */
@@ -989,15 +1130,20 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 {
 	int c = chunk_get(d);
 	struct chunk *ch;
+	struct iommu_timing *tm = unit_of(d, req->sid)->tm;
 	struct iommu_req q;
 
 	if (c < 0)
 		return -IOMMU_ENOMEM;
 	ch = &d->chunks[c];
-	*ch = (struct chunk){.dma = seq, .req = *req, .ep = ep, .phase = CH_UNTRANSLATED};
+	*ch = (struct chunk){.dma = seq,
+			     .req = *req,
+			     .ep = ep,
+			     .unit = d->dev_iommu[req->sid],
+			     .phase = CH_UNTRANSLATED};
 	pend_of(d, seq)->left++;
 	if (!ep)
-		return iommu_timing_submit(d->tm, cycle, req, (uint64_t)c);
+		return iommu_timing_submit(tm, cycle, req, (uint64_t)c);
 	/* Device-TLB lookup (one cycle), then the request crosses the link. */
 	if (prefetch) {
 		if (ats_dev_lookup(ep, req, &ch->x)) {
@@ -1016,8 +1162,7 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 		}
 		ch->phase = CH_PREFETCH;
 		ats_dev_tr_req(req, &q);
-		return iommu_timing_submit(d->tm, cycle + 1 + d->tp.ats_link_latency, &q,
-					   (uint64_t)c);
+		return iommu_timing_submit(tm, cycle + 1 + d->tp.ats_link_latency, &q, (uint64_t)c);
 	}
 	cycle += 1 + d->tp.ats_link_latency;
 	if (ats_dev_lookup(ep, req, &ch->x)) {
@@ -1027,7 +1172,7 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 		ch->phase = CH_TRANSLATION_REQ;
 		ats_dev_tr_req(req, &q);
 	}
-	return iommu_timing_submit(d->tm, cycle, &q, (uint64_t)c);
+	return iommu_timing_submit(tm, cycle, &q, (uint64_t)c);
 }
 
 /* Runs the engine one cycle at a time until done(d) holds. */
@@ -1035,14 +1180,14 @@ static void run_until(struct driver *d, bool (*done)(struct driver *, const void
 		      const void *arg)
 {
 	while (!done(d, arg) && !d->async_rc)
-		drive_to(d, iommu_timing_now(d->tm) + 1);
+		drive_to(d, now_of(d) + 1);
 }
 
 static bool software_may_run(struct driver *d, const void *arg)
 {
 	(void)arg;
-	return d->pend_head == d->pend_tail && !iommu_timing_queue_pending(d->tm) &&
-	       iommu_timing_now(d->tm) >= d->max_done && !d->service_scheduled;
+	return d->pend_head == d->pend_tail && !queues_pending(d) && now_of(d) >= d->max_done &&
+	       !d->service_scheduled;
 }
 
 static unsigned device_limit(const struct driver *d, uint16_t sid)
@@ -1084,6 +1229,28 @@ static int apply_device(struct driver *d, const struct trace_reader *r,
 {
 	const struct trace_device *dv = &ev->u.device;
 
+	if (dv->has_iommu && dv->iommu != d->dev_iommu[dv->sid]) {
+		struct vtd_builder *from = unit_of(d, dv->sid)->b;
+		char bdf[16];
+
+		trace_format_bdf(bdf, sizeof(bdf), dv->sid);
+		if (dv->iommu >= d->nu)
+			return fail(
+				d, r, ev, -IOMMU_EINVAL,
+				"device: iommu=%u: the replay has %u IOMMU%s, expected iommu=0..%u "
+				"or a larger replay.iommus (--set replay.iommus=%u)",
+				dv->iommu, d->nu, d->nu == 1 ? "" : "s", d->nu - 1, dv->iommu + 1);
+		if (d->dev_attached[dv->sid])
+			return fail(d, r, ev, -IOMMU_EINVAL,
+				    "device: iommu=%u: device %s was attached behind IOMMU %u "
+				    "already, expected iommu= before the device's first attach",
+				    dv->iommu, bdf, d->dev_iommu[dv->sid]);
+		/* Capabilities set before move with the device. */
+		vtd_builder_set_dev_caps(d->u[dv->iommu].b, dv->sid,
+					 vtd_builder_dev_caps(from, dv->sid));
+		vtd_builder_set_dev_caps(from, dv->sid, 0);
+		d->dev_iommu[dv->sid] = (uint8_t)dv->iommu;
+	}
 	if (dv->has_outstanding) {
 		if (!d->dev_limit) {
 			d->dev_limit = malloc((1u << 16) * sizeof(*d->dev_limit));
@@ -1095,13 +1262,15 @@ static int apply_device(struct driver *d, const struct trace_reader *r,
 		d->dev_limit[dv->sid] = dv->outstanding;
 	}
 	if (dv->has_pasid || dv->has_pri) {
-		unsigned caps = vtd_builder_dev_caps(d->b, dv->sid);
+		struct vtd_builder *b = unit_of(d, dv->sid)->b;
+		unsigned caps = vtd_builder_dev_caps(b, dv->sid);
 
 		if (dv->has_pasid)
 			caps = dv->pasid ? caps | VTD_DEV_PASID : caps & ~VTD_DEV_PASID;
 		if (dv->has_pri)
 			caps = dv->pri ? caps | VTD_DEV_PRI : caps & ~VTD_DEV_PRI;
-		return vtd_builder_set_dev_caps(d->b, dv->sid, caps);
+		d->eb = b;
+		return vtd_builder_set_dev_caps(b, dv->sid, caps);
 	}
 	return 0;
 }
@@ -1143,7 +1312,7 @@ static int unmap_lazy(struct driver *d, const struct trace_map *m)
 	if (!any)
 		return 1;
 	for (uint64_t off = 0; off < m->size; off += IOMMU_PAGE_SIZE) {
-		int rc = vtd_builder_unmap(d->b, m->dom, m->iova + off, IOMMU_PAGE_SIZE);
+		int rc = vtd_builder_unmap(d->u[0].b, m->dom, m->iova + off, IOMMU_PAGE_SIZE);
 
 		if (rc && rc != -IOMMU_ENOENT && rc != -IOMMU_EINVAL)
 			return rc;
@@ -1165,7 +1334,7 @@ static int apply_bind(struct driver *d, const struct trace_bind *t)
 		.hpasid = t->ep.pasid,
 		.has_gpasid = t->has_gpasid,
 		.gpasid = t->gpasid,
-		.gcr3 = vtd_builder_domain_root(d->b, t->s1),
+		.gcr3 = vtd_builder_domain_root(d->u[0].b, t->s1),
 		.addr_width = t->levels == 5 ? 57 : 48,
 		.flags = (t->sre ? VTD_BIND_SRE : 0) | (t->ere ? VTD_BIND_EXEC : 0) |
 			 (t->wpe ? VTD_BIND_WPE : 0),
@@ -1176,7 +1345,8 @@ static int apply_bind(struct driver *d, const struct trace_bind *t)
 	d->sum.binds++;
 	if (!bind.gcr3)
 		return -IOMMU_ENOENT;
-	rc = vtd_builder_bind_gpasid(d->b, &bind);
+	d->eb = unit_of(d, t->ep.sid)->b;
+	rc = vtd_builder_bind_gpasid(d->eb, &bind);
 	if (rc)
 		return rc;
 	for (size_t k = 0; k < d->nbd; k++)
@@ -1208,7 +1378,7 @@ static void sw_cost_start(struct driver *d, enum trace_op op)
 					   : -1;
 
 	if (kind >= 0)
-		agenda_push(d, iommu_timing_now(d->tm), AG_SW_COST, kind, iommu_timing_now(d->tm));
+		agenda_push(d, now_of(d), AG_SW_COST, kind, now_of(d));
 }
 
 /* A bind, unbind, free or gflush the builder refused: a result. */
@@ -1221,10 +1391,10 @@ static void note_bind_error(struct driver *d, const struct trace_event *ev, int 
 		q->line = ev->line;
 		q->op = ev->op;
 		if (rc == -IOMMU_ENOENT && ev->op == TRACE_OP_BIND &&
-		    !vtd_builder_domain_root(d->b, ev->u.bind.s1))
+		    !vtd_builder_domain_root(d->u[0].b, ev->u.bind.s1))
 			snprintf(q->msg, sizeof(q->msg), "s1=%u: no such domain", ev->u.bind.s1);
 		else
-			snprintf(q->msg, sizeof(q->msg), "%s", vtd_builder_error(d->b));
+			snprintf(q->msg, sizeof(q->msg), "%s", vtd_builder_error(d->eb));
 	}
 }
 
@@ -1232,7 +1402,7 @@ static int apply_dma(struct driver *d, const struct trace_reader *r, const struc
 {
 	const struct trace_dma *t = &ev->u.dma;
 	const uint64_t last = t->addr + (t->size - 1); /* the parser keeps this below 2^64 */
-	const uint64_t now = iommu_timing_now(d->tm);
+	const uint64_t now = now_of(d);
 	const uint64_t seq = d->pend_tail;
 	const bool prefetch = ev->op == TRACE_OP_ATS;
 	struct driver_record rec = {
@@ -1243,6 +1413,7 @@ static int apply_dma(struct driver *d, const struct trace_reader *r, const struc
 		.ok = true,
 		.issue = now,
 		.done = now,
+		.iommu = d->dev_iommu[t->ep.sid],
 	};
 	struct iommu_req req = {
 		.sid = t->ep.sid,
@@ -1257,7 +1428,7 @@ static int apply_dma(struct driver *d, const struct trace_reader *r, const struc
 	struct ats_dev *ep = dep ? dep->dev : NULL;
 	const char *op = trace_op_name(ev->op);
 	const struct vtd_gpasid_record *gb;
-	size_t nb = t->ep.has_pasid ? vtd_builder_gpasid_binds(d->b, &gb) : 0;
+	size_t nb = t->ep.has_pasid ? vtd_builder_gpasid_binds(unit_of(d, t->ep.sid)->b, &gb) : 0;
 	uint64_t a = t->addr;
 	int rc;
 
@@ -1300,6 +1471,7 @@ static int apply_dma(struct driver *d, const struct trace_reader *r, const struc
 		if (!prefetch) {
 			pend_of(d, seq)->rec.translations++;
 			d->sum.translations++;
+			d->u[rec.iommu].sum.translations++;
 		} else {
 			d->sum.ats_pages++;
 		}
@@ -1327,7 +1499,8 @@ static const char *iqei_str(unsigned iqei)
 }
 
 /* An invalidation queue error met by ev: noted, and the replay goes on. */
-static void note_queue_error(struct driver *d, const struct trace_event *ev, bool iqe)
+static void note_queue_error(struct driver *d, const struct trace_event *ev, const struct unit *u,
+			     bool iqe)
 {
 	d->sum.queue_errors++;
 	if (d->nqerr < DRIVER_MAX_QERRORS) {
@@ -1337,54 +1510,115 @@ static void note_queue_error(struct driver *d, const struct trace_event *ev, boo
 		q->op = ev->op;
 		if (iqe) {
 			unsigned iqei =
-				(unsigned)(iommu_reg_read(d->mmu, VTD_REG_IQER, 8) & VTD_IQER_IQEI);
+				(unsigned)(iommu_reg_read(u->mmu, VTD_REG_IQER, 8) & VTD_IQER_IQEI);
 
-			snprintf(q->msg, sizeof(q->msg), "%s (%s)", vtd_builder_error(d->b),
+			snprintf(q->msg, sizeof(q->msg), "%s (%s)", vtd_builder_error(u->b),
 				 iqei_str(iqei));
 		} else {
-			snprintf(q->msg, sizeof(q->msg), "%s", vtd_builder_error(d->b));
+			snprintf(q->msg, sizeof(q->msg), "%s", vtd_builder_error(u->b));
 		}
 	}
 }
 
 /* Invalidation descriptors executed so far, waits not counted. */
-static uint64_t non_wait_descs(const struct driver *d)
+static uint64_t non_wait_descs(const struct unit *u)
 {
-	const struct iommu_stats *st = iommu_stats(d->mmu);
+	const struct iommu_stats *st = iommu_stats(u->mmu);
 
 	return st->qi_descriptors - st->qi_by_type[VTD_DESC_WAIT];
+}
+
+/* flush iommu=K: an IOMMU of the replay that has the domain. */
+static int flush_target_check(struct driver *d, const struct trace_reader *r,
+			      const struct trace_event *ev)
+{
+	const struct trace_flush *fl = &ev->u.flush;
+
+	if (!fl->has_iommu)
+		return 0;
+	if (fl->iommu >= d->nu)
+		return fail(d, r, ev, -IOMMU_EINVAL,
+			    "flush: iommu=%u: the replay has %u IOMMU%s, expected iommu=0..%u or a "
+			    "larger replay.iommus (--set replay.iommus=%u)",
+			    fl->iommu, d->nu, d->nu == 1 ? "" : "s", d->nu - 1, fl->iommu + 1);
+	if (fl->iommu && !vtd_builder_has_domain(d->u[fl->iommu].b, fl->dom))
+		return fail(d, r, ev, -IOMMU_ENOENT,
+			    "flush: IOMMU %u has no domain %u (no device behind it attached it), "
+			    "expected the IOMMU of a device attached to the domain",
+			    fl->iommu, fl->dom);
+	return 0;
+}
+
+/* flush: on every IOMMU that has the domain (the first always: it owns
+ * the table), or on IOMMU fl->iommu only. */
+static int apply_flush(struct driver *d, const struct trace_event *ev)
+{
+	const struct trace_flush *fl = &ev->u.flush;
+	int rc = 0;
+
+	d->sum.flushes++;
+	for (unsigned k = 0; k < d->nu; k++) {
+		struct unit *u = &d->u[k];
+		uint64_t descs0 = non_wait_descs(u);
+		int rk;
+
+		if (fl->has_iommu ? k != fl->iommu : k && !vtd_builder_has_domain(u->b, fl->dom))
+			continue;
+		rk = vtd_builder_flush(u->b, fl->dom, fl->has_pasid, fl->pasid, fl->iova, fl->size,
+				       fl->leaf);
+		/* Executed, not sent: a flush stopped by ITE counts what ran. */
+		d->sum.flush_descs += non_wait_descs(u) - descs0;
+		u->sum.flush_descs += non_wait_descs(u) - descs0;
+		u->sum.flushes++;
+		rk = rk > 0 ? 0 : rk;
+		if (rk && !rc) {
+			rc = rk;
+			d->eb = u->b;
+		}
+		if (rk && rk != -IOMMU_EIO)
+			break;
+	}
+	return rc;
 }
 
 int driver_apply(struct driver *d, const struct trace_reader *r, const struct trace_event *ev)
 {
 	const struct trace_map *m = &ev->u.map;
-	const struct trace_flush *fl = &ev->u.flush;
-	uint64_t qerr0 = vtd_builder_queue_errors(d->b);
-	uint64_t iqe0 = iommu_stats(d->mmu)->qi_errors;
-	uint64_t descs0;
+	struct vtd_builder *b0 = d->u[0].b;
+	uint64_t qerr0[TRACE_MAX_IOMMUS], iqe0[TRACE_MAX_IOMMUS];
 	int rc = 0;
 
 	d->cur_r = r;
 	reach_event(d, ev);
 	if (d->async_rc)
 		return d->async_rc;
-	descs0 = non_wait_descs(d);
+	for (unsigned k = 0; k < d->nu; k++) {
+		qerr0[k] = vtd_builder_queue_errors(d->u[k].b);
+		iqe0[k] = iommu_stats(d->u[k].mmu)->qi_errors;
+	}
+	d->eb = b0;
 	switch (ev->op) {
 	case TRACE_OP_DOMAIN:
-		rc = vtd_builder_domain(d->b, ev->u.domain.id,
+		rc = vtd_builder_domain(b0, ev->u.domain.id,
 					ev->u.domain.stage == TRACE_STAGE_S1 ? VTD_STAGE_S1
 									     : VTD_STAGE_S2,
 					ev->u.domain.levels,
 					ev->u.domain.has_parent ? (int)ev->u.domain.parent : -1);
+		if (!rc && d->dom)
+			d->dom[ev->u.domain.id] = (struct dom_info){
+				.stage = ev->u.domain.stage == TRACE_STAGE_S1 ? VTD_STAGE_S1
+									      : VTD_STAGE_S2,
+				.levels = (uint8_t)ev->u.domain.levels,
+				.has_parent = ev->u.domain.has_parent};
 		break;
 	case TRACE_OP_MAP:
 		if (m->lazy)
 			rc = add_lazy(d, m);
 		else if (m->one_page)
-			rc = vtd_builder_map_page(d->b, m->dom, m->iova, m->pa, m->size,
+			rc = vtd_builder_map_page(b0, m->dom, m->iova, m->pa, m->size,
 						  iommu_perm(m->perm), m->user);
 		else
-			rc = vtd_builder_map(d->b, m->dom, m->iova, m->pa, m->size,
+			rc = vtd_builder_map(b0, m->dom, m->iova, m->pa, m->size,
 					     iommu_perm(m->perm), m->user);
 		break;
 	case TRACE_OP_UNMAP:
@@ -1394,16 +1628,25 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 				    "unmap: the range cuts a lazy mapping, expected whole lazy "
 				    "mappings");
 		if (rc > 0)
-			rc = vtd_builder_unmap(d->b, m->dom, m->iova, m->size);
+			rc = vtd_builder_unmap(b0, m->dom, m->iova, m->size);
 		break;
-	case TRACE_OP_ATTACH:
+	case TRACE_OP_ATTACH: {
+		unsigned k = d->dev_iommu[ev->u.attach.ep.sid];
+
 		rc = prepare_ats(d, r, ev);
+		if (!rc && k)
+			rc = share_domain(d, r, ev, k);
 		if (rc)
 			return rc;
+		d->eb = d->u[k].b;
 		rc = apply_attach(d, &ev->u.attach);
+		if (!rc)
+			d->dev_attached[ev->u.attach.ep.sid] = 1;
 		break;
+	}
 	case TRACE_OP_DETACH:
-		rc = vtd_builder_detach(d->b, ev->u.detach.sid, ev->u.detach.has_pasid,
+		d->eb = unit_of(d, ev->u.detach.sid)->b;
+		rc = vtd_builder_detach(d->eb, ev->u.detach.sid, ev->u.detach.has_pasid,
 					ev->u.detach.pasid);
 		break;
 	case TRACE_OP_DMA:
@@ -1418,34 +1661,37 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 			return rc;
 		break;
 	case TRACE_OP_FLUSH:
-		d->sum.flushes++;
-		rc = vtd_builder_flush(d->b, fl->dom, fl->has_pasid, fl->pasid, fl->iova, fl->size,
-				       fl->leaf);
-		/* Executed, not sent: a flush stopped by ITE counts what ran. */
-		d->sum.flush_descs += non_wait_descs(d) - descs0;
-		rc = rc > 0 ? 0 : rc;
+		rc = flush_target_check(d, r, ev);
+		if (rc)
+			return rc;
+		rc = apply_flush(d, ev);
 		break;
 	case TRACE_OP_QI:
 		d->sum.raw_descs++;
-		rc = vtd_builder_submit(d->b, ev->u.qi.qw);
+		rc = vtd_builder_submit(b0, ev->u.qi.qw);
 		break;
 	case TRACE_OP_WAIT:
 		d->sum.wait_events++;
-		rc = vtd_builder_wait(d->b);
+		rc = vtd_builder_wait(b0);
 		break;
 	case TRACE_OP_BIND: rc = apply_bind(d, &ev->u.bind); break;
 	case TRACE_OP_UNBIND:
 		d->sum.unbinds++;
-		rc = vtd_builder_unbind_gpasid(d->b, ev->u.unbind.sid, ev->u.unbind.pasid);
+		d->eb = unit_of(d, ev->u.unbind.sid)->b;
+		rc = vtd_builder_unbind_gpasid(d->eb, ev->u.unbind.sid, ev->u.unbind.pasid);
 		break;
 	case TRACE_OP_FREE:
 		d->sum.frees++;
-		rc = vtd_builder_free_pasid_set(d->b, ev->u.free_vm);
+		for (unsigned k = 0; k < d->nu && rc >= 0; k++) {
+			d->eb = d->u[k].b;
+			rc = vtd_builder_free_pasid_set(d->eb, ev->u.free_vm);
+		}
 		rc = rc > 0 ? 0 : rc;
 		break;
 	case TRACE_OP_GFLUSH:
 		d->sum.gflushes++;
-		rc = vtd_builder_gpasid_flush(d->b, ev->u.gflush.ep.sid, ev->u.gflush.ep.pasid,
+		d->eb = unit_of(d, ev->u.gflush.ep.sid)->b;
+		rc = vtd_builder_gpasid_flush(d->eb, ev->u.gflush.ep.sid, ev->u.gflush.ep.pasid,
 					      ev->u.gflush.iova, ev->u.gflush.size);
 		rc = rc > 0 ? 0 : rc;
 		break;
@@ -1458,8 +1704,11 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 	}
 	sw_cost_start(d, ev->op);
 	/* IQE and ITE are results: the builder recovered, the replay goes on. */
-	if (rc == -IOMMU_EIO && vtd_builder_queue_errors(d->b) != qerr0) {
-		note_queue_error(d, ev, iommu_stats(d->mmu)->qi_errors != iqe0);
+	for (unsigned k = 0; rc == -IOMMU_EIO && k < d->nu; k++) {
+		if (vtd_builder_queue_errors(d->u[k].b) == qerr0[k])
+			continue;
+		note_queue_error(d, ev, &d->u[k], iommu_stats(d->u[k].mmu)->qi_errors != iqe0[k]);
+		d->u[k].sum.queue_errors++;
 		rc = 0;
 	}
 	if (!rc && ev->op == TRACE_OP_ATTACH && ev->u.attach.ats)
@@ -1476,9 +1725,15 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 int driver_finish(struct driver *d)
 {
 	while (!d->async_rc && (d->pend_head != d->pend_tail || d->nag))
-		drive_to(d, iommu_timing_now(d->tm) + 1);
+		drive_to(d, now_of(d) + 1);
 	if (!d->async_rc) {
-		d->cycles = iommu_timing_drain(d->tm);
+		d->cycles = 0;
+		for (unsigned k = 0; k < d->nu; k++) {
+			uint64_t c = iommu_timing_drain(d->u[k].tm);
+
+			if (c > d->cycles)
+				d->cycles = c;
+		}
 		if (d->max_done + 1 > d->cycles) /* answers still crossing the link */
 			d->cycles = d->max_done + 1;
 	}
@@ -1511,9 +1766,55 @@ const char *driver_error(const struct driver *d)
 	return d->err;
 }
 
+/* Adds the 64-bit counters of a at byte offsets [from, to) to those of
+ * sum, two statistics structures of the same type. */
+static void add64(void *sum, const void *a, size_t from, size_t to)
+{
+	for (size_t off = from; off + sizeof(uint64_t) <= to; off += sizeof(uint64_t)) {
+		uint64_t x, y;
+
+		memcpy(&x, (char *)sum + off, sizeof(x));
+		memcpy(&y, (const char *)a + off, sizeof(y));
+		x += y;
+		memcpy((char *)sum + off, &x, sizeof(x));
+	}
+}
+
+const struct iommu_stats *driver_iommu_stats(const struct driver *d, int k)
+{
+	struct iommu_stats *sum;
+
+	if (k >= 0 || d->nu == 1)
+		return iommu_stats(d->u[k >= 0 ? k : 0].mmu);
+	sum = &d->sums->st;
+	*sum = (struct iommu_stats){0};
+	for (unsigned u = 0; u < d->nu; u++) {
+		const struct iommu_stats *st = iommu_stats(d->u[u].mmu);
+		const struct iommu_refs *f = &st->refs;
+		struct iommu_refs *t = &sum->refs;
+		uint64_t max = sum->walk_max_mem_reads;
+
+		add64(sum, st, offsetof(struct iommu_stats, requests),
+		      offsetof(struct iommu_stats, refs));
+		sum->walk_max_mem_reads =
+			max > st->walk_max_mem_reads ? max : st->walk_max_mem_reads;
+		t->root += f->root;
+		t->context += f->context;
+		t->pasid_dir += f->pasid_dir;
+		t->pasid_entry += f->pasid_entry;
+		t->ad_writes += f->ad_writes;
+		for (unsigned l = 0; l <= IOMMU_MAX_LEVELS; l++) {
+			t->fl[l] += f->fl[l];
+			t->sl[l] += f->sl[l];
+		}
+		add64(sum, st, offsetof(struct iommu_stats, translation_reqs), sizeof(*st));
+	}
+	return sum;
+}
+
 const struct iommu_stats *driver_stats(const struct driver *d)
 {
-	return iommu_stats(d->mmu);
+	return driver_iommu_stats(d, -1);
 }
 
 const struct driver_summary *driver_summary(const struct driver *d)
@@ -1551,39 +1852,116 @@ const struct driver_endpoint *driver_endpoints(const struct driver *d, size_t *c
 	return d->ep;
 }
 
+const struct iommu_cache_stats *driver_iommu_cache_stats(const struct driver *d, int k,
+							 enum iommu_cache_id id)
+{
+	struct iommu_cache_stats *sum;
+
+	if (k >= 0 || d->nu == 1)
+		return iommu_cache_stats(d->u[k >= 0 ? k : 0].mmu, id);
+	sum = &d->sums->cache[id];
+	*sum = (struct iommu_cache_stats){0};
+	for (unsigned u = 0; u < d->nu; u++) {
+		const struct iommu_cache_stats *c = iommu_cache_stats(d->u[u].mmu, id);
+
+		sum->lookups += c->lookups;
+		sum->hits += c->hits;
+		sum->misses += c->misses;
+		sum->fills += c->fills;
+		sum->evictions += c->evictions;
+		sum->invalidations += c->invalidations;
+	}
+	return sum;
+}
+
 const struct iommu_cache_stats *driver_cache_stats(const struct driver *d, enum iommu_cache_id id)
 {
-	return iommu_cache_stats(d->mmu, id);
+	return driver_iommu_cache_stats(d, -1, id);
 }
 
 void driver_devtlb_stats(const struct driver *d, struct iommu_cache_stats *sum)
 {
+	driver_iommu_devtlb_stats(d, -1, sum, NULL);
+}
+
+void driver_iommu_devtlb_stats(const struct driver *d, int k, struct iommu_cache_stats *sum,
+			       size_t *endpoints)
+{
+	size_t n = 0;
+
 	*sum = (struct iommu_cache_stats){0};
 	for (size_t i = 0; i < d->nep; i++) {
-		const struct iommu_cache_stats *s = ats_dev_stats(d->ep[i].dev);
-
-		sum->lookups += s->lookups;
-		sum->hits += s->hits;
-		sum->misses += s->misses;
-		sum->fills += s->fills;
-		sum->evictions += s->evictions;
-		sum->invalidations += s->invalidations;
+		if (k >= 0 && d->ep[i].iommu != (unsigned)k)
+			continue;
+		n++;
+		add64(sum, ats_dev_stats(d->ep[i].dev), 0, sizeof(*sum));
 	}
+	if (endpoints)
+		*endpoints = n;
+}
+
+uint64_t driver_iommu_stale(const struct driver *d, int k)
+{
+	uint64_t n = 0;
+
+	for (unsigned u = 0; u < d->nu; u++)
+		if (k < 0 || (unsigned)k == u)
+			n += vtd_oracle_stale(d->u[u].oracle);
+	return n;
+}
+
+uint64_t driver_iommu_missing_flushes(const struct driver *d, int k)
+{
+	uint64_t n = 0;
+
+	for (unsigned u = 0; u < d->nu; u++)
+		if (k < 0 || (unsigned)k == u)
+			n += vtd_oracle_missing_flush(d->u[u].oracle);
+	return n;
 }
 
 uint64_t driver_stale_translations(const struct driver *d)
 {
-	return vtd_oracle_stale(d->oracle);
+	return driver_iommu_stale(d, -1);
 }
 
 uint64_t driver_missing_flushes(const struct driver *d)
 {
-	return vtd_oracle_missing_flush(d->oracle);
+	return driver_iommu_missing_flushes(d, -1);
+}
+
+const struct iommu_timing_stats *driver_iommu_timing_stats(const struct driver *d, int k)
+{
+	struct iommu_timing_stats *sum;
+
+	if (k >= 0 || d->nu == 1)
+		return iommu_timing_stats(d->u[k >= 0 ? k : 0].tm);
+	sum = &d->sums->ts;
+	*sum = (struct iommu_timing_stats){0};
+	for (unsigned u = 0; u < d->nu; u++) {
+		const struct iommu_timing_stats *t = iommu_timing_stats(d->u[u].tm);
+		uint64_t wmax = sum->wait_latency_max, last = sum->last_cycle;
+
+		add64(sum, t, 0, sizeof(*sum));
+		sum->wait_latency_max = wmax > t->wait_latency_max ? wmax : t->wait_latency_max;
+		sum->last_cycle = last > t->last_cycle ? last : t->last_cycle;
+	}
+	return sum;
 }
 
 const struct iommu_timing_stats *driver_timing_stats(const struct driver *d)
 {
-	return iommu_timing_stats(d->tm);
+	return driver_iommu_timing_stats(d, -1);
+}
+
+unsigned driver_iommus(const struct driver *d)
+{
+	return d->nu;
+}
+
+const struct driver_iommu_summary *driver_iommu_summary(const struct driver *d, unsigned k)
+{
+	return &d->u[k].sum;
 }
 
 const struct iommu_hist *driver_latency(const struct driver *d, bool translations)

@@ -1,9 +1,10 @@
 /*
- * Trace driver: applies parsed trace events to one VT-d IOMMU model.
+ * Trace driver: applies parsed trace events to VT-d IOMMU models.
  *
- * It owns a sparse physical memory, the IOMMU instance, a table builder, the
- * ATS endpoints (one device TLB each, on a bus connected to the IOMMU) and
- * the stale-translation oracle. domain/map/unmap become builder calls that
+ * It owns a sparse physical memory and, per IOMMU instance (replay.iommus,
+ * one by default), the IOMMU, a table builder, the ATS endpoints of the
+ * devices behind it (one device TLB each, on a bus connected to the IOMMU),
+ * the stale-translation oracle and the timing engine. domain/map/unmap become builder calls that
  * edit tables and invalidate nothing; attach/detach edit tables and send the
  * driver's teardown invalidations; flush/qi/wait go to the builder's
  * invalidation queue. dma becomes one translation per page the request
@@ -57,6 +58,7 @@ struct driver_record {
 	unsigned page_reqs; /* page requests its pages sent (PRI) */
 	bool has_gpasid;    /* the PASID is a guest PASID bind's host PASID */
 	uint32_t gpasid;    /* ... and this the guest's own PASID */
+	unsigned iommu;     /* the IOMMU the device sits behind */
 };
 
 /* An invalidation queue error met by a trace line: an architectural result
@@ -84,7 +86,8 @@ struct driver_endpoint {
 	uint16_t sid;
 	struct iommu_cache_geom geom;
 	struct ats_dev *dev;
-	bool pri; /* page requests enabled (device pri=1) */
+	bool pri;       /* page requests enabled (device pri=1) */
+	unsigned iommu; /* the IOMMU the device sits behind */
 };
 
 /* Software operations whose cost (cycles from the operation to the end of
@@ -128,6 +131,17 @@ struct driver_summary {
 	uint64_t bind_errors;        /* bind, unbind, free, gflush events refused */
 	uint64_t flagged;            /* DMA events the oracle flagged */
 	uint64_t fault_reasons[256]; /* faulted DMA events by VT-d fault reason */
+};
+
+/* Counters of one IOMMU instance (replay.iommus > 1). */
+struct driver_iommu_summary {
+	uint64_t requests;     /* DMA events of devices behind it */
+	uint64_t faults;       /* ... that faulted */
+	uint64_t translations; /* their page translations */
+	uint64_t flagged;      /* ... DMA events the oracle flagged */
+	uint64_t flushes;      /* flush events that ran on it */
+	uint64_t flush_descs;  /* descriptors those executed on it (waits not counted) */
+	uint64_t queue_errors; /* events that met IQE or ITE on it */
 };
 
 struct driver;
@@ -178,6 +192,22 @@ const struct iommu_cache_stats *driver_cache_stats(const struct driver *d, enum 
 void driver_devtlb_stats(const struct driver *d, struct iommu_cache_stats *sum);
 uint64_t driver_stale_translations(const struct driver *d);
 uint64_t driver_missing_flushes(const struct driver *d);
+
+/* Several IOMMU instances (replay.iommus): their number, and the
+ * statistics of IOMMU k (0..driver_iommus - 1), or their sum for k = -1
+ * (what driver_stats and the others above return). */
+unsigned driver_iommus(const struct driver *d);
+const struct iommu_stats *driver_iommu_stats(const struct driver *d, int k);
+const struct iommu_cache_stats *driver_iommu_cache_stats(const struct driver *d, int k,
+							 enum iommu_cache_id id);
+/* Device TLBs of the endpoints behind IOMMU k, and their number
+ * (endpoints may be NULL). */
+void driver_iommu_devtlb_stats(const struct driver *d, int k, struct iommu_cache_stats *sum,
+			       size_t *endpoints);
+uint64_t driver_iommu_stale(const struct driver *d, int k);
+uint64_t driver_iommu_missing_flushes(const struct driver *d, int k);
+const struct iommu_timing_stats *driver_iommu_timing_stats(const struct driver *d, int k);
+const struct driver_iommu_summary *driver_iommu_summary(const struct driver *d, unsigned k);
 
 const struct iommu_timing_stats *driver_timing_stats(const struct driver *d);
 /* Latency distributions in cycles: per DMA request (issue to last page's

@@ -257,14 +257,15 @@ static uint64_t file_size(FILE *f)
 /* The --records sink: one CSV row per request as it completes. */
 struct csv_sink {
 	FILE *f;
-	int err; /* errno of the first failed write, 0 */
+	bool iommu; /* the iommu column (several IOMMUs) */
+	int err;    /* errno of the first failed write, 0 */
 };
 
 static int csv_sink_row(void *ctx, const struct driver_record *rec)
 {
 	struct csv_sink *s = ctx;
 
-	if (report_csv_row(s->f, rec)) {
+	if (report_csv_row(s->f, rec, s->iommu)) {
 		s->err = errno ? errno : EIO;
 		return -1;
 	}
@@ -337,8 +338,9 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (csv.f) {
 		sink.f = csv.f;
+		sink.iommu = cfg.replay.iommus > 1;
 		errno = 0;
-		if (report_csv_begin(csv.f))
+		if (report_csv_begin(csv.f, cfg.replay.iommus > 1))
 			sink.err = errno ? errno : EIO;
 		driver_set_record_sink(d, csv_sink_row, &sink);
 	}

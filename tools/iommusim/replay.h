@@ -17,12 +17,14 @@ struct driver_replay_params {
 	/* Cycles from a page request reaching the queue to the driver's page
 	 * request handler running (interrupt and thread wake-up). */
 	unsigned pri_service;
+	/* IOMMU instances, 1..8 (devices choose theirs: device iommu=). */
+	unsigned iommus;
 };
 
 static inline void driver_replay_params_default(struct driver_replay_params *p)
 {
 	*p = (struct driver_replay_params){
-		.software = DRIVER_SW_ORDERED, .outstanding = 0, .pri_service = 2000};
+		.software = DRIVER_SW_ORDERED, .outstanding = 0, .pri_service = 2000, .iommus = 1};
 }
 
 #endif

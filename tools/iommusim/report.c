@@ -264,6 +264,42 @@ static void text_timing(FILE *out, const struct driver *d)
 	text_histogram(out, driver_latency(d, false));
 }
 
+/* Several IOMMUs: one line each. */
+static void text_iommus(FILE *out, const struct driver *d)
+{
+	unsigned n = driver_iommus(d);
+
+	if (n < 2)
+		return;
+	fprintf(out, "\nIOMMU instances (replay.iommus = %u)\n", n);
+	fprintf(out, "  %5s %8s %8s %9s %9s %6s %9s %7s %11s %10s %6s %13s\n", "iommu", "requests",
+		"faults", "iotlb hit", "devtlb hit", "walks", "mem reads", "flushes", "descriptors",
+		"devtlb inv", "stale", "missing_flush");
+	for (unsigned k = 0; k < n; k++) {
+		const struct driver_iommu_summary *s = driver_iommu_summary(d, k);
+		const struct iommu_stats *st = driver_iommu_stats(d, (int)k);
+		const struct iommu_cache_stats *tlb =
+			driver_iommu_cache_stats(d, (int)k, IOMMU_CACHE_IOTLB);
+		struct iommu_cache_stats dev;
+		char iotlb[16] = "-", devtlb[16] = "-";
+
+		driver_iommu_devtlb_stats(d, (int)k, &dev, NULL);
+		if (tlb->lookups)
+			snprintf(iotlb, sizeof(iotlb), "%.1f%%",
+				 100.0 * (double)tlb->hits / (double)tlb->lookups);
+		if (dev.lookups)
+			snprintf(devtlb, sizeof(devtlb), "%.1f%%",
+				 100.0 * (double)dev.hits / (double)dev.lookups);
+		fprintf(out,
+			"  %5u %8" PRIu64 " %8" PRIu64 " %9s %10s %6" PRIu64 " %9" PRIu64
+			" %7" PRIu64 " %11" PRIu64 " %10" PRIu64 " %6" PRIu64 " %13" PRIu64 "\n",
+			k, s->requests, s->faults, iotlb, devtlb, st->walks, st->walk_mem_reads,
+			s->flushes, st->qi_descriptors, st->devtlb_invs,
+			driver_iommu_stale(d, (int)k), driver_iommu_missing_flushes(d, (int)k));
+	}
+	fprintf(out, "  (descriptors: executed by the IOMMU's queue, waits included)\n");
+}
+
 static void text_pri(FILE *out, const struct driver *d)
 {
 	const struct driver_summary *sum = driver_summary(d);
@@ -294,6 +330,7 @@ static void text_oracle(FILE *out, const struct driver *d)
 	size_t n;
 	const struct driver_record *rec = driver_flagged(d, &n);
 	uint64_t flagged = driver_summary(d)->flagged;
+	bool multi = driver_iommus(d) > 1;
 
 	fprintf(out, "\nStale-translation oracle (cached translations checked against the tables "
 		     "in memory)\n");
@@ -311,19 +348,21 @@ static void text_oracle(FILE *out, const struct driver *d)
 	if (flagged > TEXT_FLAGGED_MAX)
 		fprintf(out, " (the first %d listed)", TEXT_FLAGGED_MAX);
 	fputc('\n', out);
-	fprintf(out, "    %4s %5s  %-8s %6s  %-18s  %-6s  %s\n", "id", "line", "dev", "pasid",
-		"address", "cache", "verdict");
+	fprintf(out, "    %4s %5s  %-8s %6s  %-18s  %-6s  %s%s\n", "id", "line", "dev", "pasid",
+		"address", "cache", "verdict", multi ? "        iommu" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct driver_record *r = &rec[i];
-		char dev[16], pasid[16] = "-";
+		char dev[16], pasid[16] = "-", unit[24] = "";
 
 		trace_format_bdf(dev, sizeof(dev), r->dma.ep.sid);
 		if (r->dma.ep.has_pasid)
 			snprintf(pasid, sizeof(pasid), "%" PRIu32, r->dma.ep.pasid);
+		if (multi)
+			snprintf(unit, sizeof(unit), "  %5u", r->iommu);
 		fprintf(out,
-			"    %4" PRIu64 " %5" PRIu64 "  %-8s %6s  0x%-16" PRIx64 "  %-6s  %s\n",
+			"    %4" PRIu64 " %5" PRIu64 "  %-8s %6s  0x%-16" PRIx64 "  %-6s  %-*s%s\n",
 			r->id, r->line, dev, pasid, r->oracle_addr, source_name(r->source),
-			vtd_oracle_verdict_name(r->oracle));
+			multi ? 13 : 0, vtd_oracle_verdict_name(r->oracle), unit);
 	}
 }
 
@@ -373,6 +412,7 @@ int report_text(FILE *out, const struct driver *d, const struct report_trace *t)
 	text_queue(out, d);
 	text_timing(out, d);
 	text_pri(out, d);
+	text_iommus(out, d);
 	text_oracle(out, d);
 	return finish(out);
 }
@@ -430,7 +470,8 @@ static bool add_obj(cJSON *obj, const char *key, cJSON *child)
 	return false;
 }
 
-static bool json_caches(cJSON *root, const struct driver *d)
+/* The caches of IOMMU k, or their sum (k = -1). */
+static bool json_caches(cJSON *root, const struct driver *d, int k)
 {
 	struct iommu_cache_stats dev;
 	size_t nep;
@@ -439,7 +480,7 @@ static bool json_caches(cJSON *root, const struct driver *d)
 
 	for (size_t i = 0; ok && i < sizeof(flat_caches) / sizeof(flat_caches[0]); i++)
 		ok = add_obj(root, iommu_cache_name(flat_caches[i]),
-			     cache_obj(driver_cache_stats(d, flat_caches[i])));
+			     cache_obj(driver_iommu_cache_stats(d, k, flat_caches[i])));
 	pwc = ok ? cJSON_AddObjectToObject(root, "pwc") : NULL;
 	ok = pwc != NULL;
 	for (unsigned s = 0; ok && s < 2; s++) {
@@ -448,11 +489,11 @@ static bool json_caches(cJSON *root, const struct driver *d)
 		for (unsigned l = 0; ok && l < 4; l++) {
 			char key[4] = {'l', (char)('2' + l), '\0'};
 
-			ok = add_obj(o, key, cache_obj(driver_cache_stats(d, pwc_caches[s][l])));
+			ok = add_obj(o, key,
+				     cache_obj(driver_iommu_cache_stats(d, k, pwc_caches[s][l])));
 		}
 	}
-	driver_endpoints(d, &nep);
-	driver_devtlb_stats(d, &dev);
+	driver_iommu_devtlb_stats(d, k, &dev, &nep);
 	o = ok ? cache_obj(&dev) : NULL;
 	if (o && !add_num(o, "endpoints", (double)nep)) {
 		cJSON_Delete(o);
@@ -613,6 +654,79 @@ static bool json_pri(cJSON *root, const struct driver *d)
 	return ok;
 }
 
+/* One IOMMU instance: its counters, caches, invalidations, oracle and
+ * timing. */
+static cJSON *iommu_obj(const struct driver *d, unsigned k)
+{
+	const struct driver_iommu_summary *s = driver_iommu_summary(d, k);
+	const struct iommu_stats *st = driver_iommu_stats(d, (int)k);
+	const struct iommu_timing_stats *ts = driver_iommu_timing_stats(d, (int)k);
+	cJSON *o = cJSON_CreateObject(), *w, *inv, *bt, *tm;
+	bool ok = o && add_num(o, "index", k) && add_num(o, "requests", (double)s->requests) &&
+		  add_num(o, "faults", (double)s->faults) &&
+		  add_num(o, "translations", (double)s->translations) &&
+		  add_num(o, "flagged", (double)s->flagged) &&
+		  add_num(o, "stale_translations", (double)driver_iommu_stale(d, (int)k)) &&
+		  add_num(o, "software_missing_flush",
+			  (double)driver_iommu_missing_flushes(d, (int)k));
+
+	w = ok ? cJSON_AddObjectToObject(o, "walks") : NULL;
+	ok = w && add_num(w, "count", (double)st->walks) &&
+	     add_num(w, "mem_reads", (double)st->walk_mem_reads) &&
+	     add_num(w, "max_mem_reads", (double)st->walk_max_mem_reads);
+	ok = ok && json_caches(o, d, (int)k);
+	inv = ok ? cJSON_AddObjectToObject(o, "invalidations") : NULL;
+	ok = inv && add_num(inv, "descriptors", (double)st->qi_descriptors) &&
+	     add_num(inv, "waits", (double)st->qi_waits);
+	bt = ok ? cJSON_AddObjectToObject(inv, "by_type") : NULL;
+	ok = bt != NULL;
+	for (unsigned t = 0; ok && t < 16; t++)
+		if (desc_type_name[t])
+			ok = add_num(bt, desc_type_name[t], (double)st->qi_by_type[t]);
+	ok = ok && add_num(inv, "errors", (double)st->qi_errors) &&
+	     add_num(inv, "devtlb_requests", (double)st->devtlb_invs) &&
+	     add_num(inv, "devtlb_timeouts", (double)st->devtlb_timeouts) &&
+	     add_num(inv, "aborted", (double)st->qi_aborted) &&
+	     add_num(inv, "queue_errors", (double)s->queue_errors) &&
+	     add_num(inv, "flushes", (double)s->flushes) &&
+	     add_num(inv, "flush_descriptors", (double)s->flush_descs);
+	tm = ok ? cJSON_AddObjectToObject(o, "timing") : NULL;
+	ok = tm && add_num(tm, "requests", (double)ts->requests) &&
+	     add_num(tm, "walks", (double)ts->walks) &&
+	     add_num(tm, "mem_reads", (double)ts->mem_reads) &&
+	     add_num(tm, "mem_writes", (double)ts->mem_writes) &&
+	     add_num(tm, "walk_fills_dropped", (double)ts->walk_fills_dropped) &&
+	     add_num(tm, "pipeline_stall_cycles", (double)ts->pipeline_stall_cycles) &&
+	     add_num(tm, "qi_descriptors", (double)ts->qi_descriptors) &&
+	     add_num(tm, "last_cycle", (double)ts->last_cycle);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* "iommus": one object per IOMMU instance, with several only. */
+static bool json_iommus(cJSON *root, const struct driver *d)
+{
+	unsigned n = driver_iommus(d);
+	cJSON *a;
+	bool ok;
+
+	if (n < 2)
+		return true;
+	a = cJSON_AddArrayToObject(root, "iommus");
+	ok = a != NULL;
+	for (unsigned k = 0; ok && k < n; k++) {
+		cJSON *o = iommu_obj(d, k);
+
+		ok = o && cJSON_AddItemToArray(a, o);
+		if (!ok)
+			cJSON_Delete(o);
+	}
+	return ok;
+}
+
 static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 {
 	const struct driver_summary *sum = driver_summary(d);
@@ -666,7 +780,7 @@ static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 
 	ok = ok && add_num(root, "stale_translations", (double)driver_stale_translations(d)) &&
 	     add_num(root, "software_missing_flush", (double)driver_missing_flushes(d));
-	ok = ok && json_caches(root, d) && json_invalidations(root, d);
+	ok = ok && json_caches(root, d, -1) && json_invalidations(root, d);
 	o = ok ? cJSON_AddObjectToObject(root, "ats") : NULL;
 	ok = o && add_num(o, "translation_requests", (double)st->translation_reqs) &&
 	     add_num(o, "translated_requests", (double)st->translated_reqs) &&
@@ -675,7 +789,7 @@ static cJSON *build_json(const struct driver *d, const struct report_trace *t)
 	     add_num(o, "faults", (double)sum->ats_faults) &&
 	     add_obj(o, "latency", latency_obj(driver_ats_latency(d)));
 
-	ok = ok && json_pri(root, d);
+	ok = ok && json_pri(root, d) && json_iommus(root, d);
 	o = ok ? cJSON_AddObjectToObject(root, "trace") : NULL;
 	ok = o && cJSON_AddStringToObject(o, "file", t->file) &&
 	     cJSON_AddBoolToObject(o, "builtin", t->builtin) &&
@@ -707,15 +821,15 @@ int report_json(FILE *out, const struct driver *d, const struct report_trace *t)
 
 /* ---- CSV --------------------------------------------------------------- */
 
-int report_csv_begin(FILE *out)
+int report_csv_begin(FILE *out, bool iommu)
 {
-	fprintf(out, "%s\n", report_csv_header);
+	fprintf(out, "%s%s\n", report_csv_header, iommu ? ",iommu" : "");
 	return ferror(out) ? -IOMMU_EIO : 0;
 }
 
-int report_csv_row(FILE *out, const struct driver_record *r)
+int report_csv_row(FILE *out, const struct driver_record *r, bool iommu)
 {
-	char gpasid[16] = "";
+	char gpasid[16] = "", unit[16] = "";
 	char dev[16], pasid[16] = "", hpa[24] = "", fr[8] = "", ps[24] = "", perm[8] = "",
 		      did[8] = "", fa[24] = "";
 
@@ -724,6 +838,8 @@ int report_csv_row(FILE *out, const struct driver_record *r)
 		snprintf(pasid, sizeof(pasid), "%" PRIu32, r->dma.ep.pasid);
 	if (r->has_gpasid)
 		snprintf(gpasid, sizeof(gpasid), "%" PRIu32, r->gpasid);
+	if (iommu)
+		snprintf(unit, sizeof(unit), ",%u", r->iommu);
 	if (r->ok) {
 		snprintf(hpa, sizeof(hpa), "0x%" PRIx64, r->hpa);
 		snprintf(ps, sizeof(ps), "%" PRIu64, r->page_size);
@@ -735,10 +851,10 @@ int report_csv_row(FILE *out, const struct driver_record *r)
 	}
 	fprintf(out,
 		"%" PRIu64 ",%s,%s,0x%" PRIx64 ",%s,%s,%s,%s,%" PRIu64 ",%" PRIu64
-		",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%s\n",
+		",%s,%s,%s,%" PRIu64 ",%d,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%s%s\n",
 		r->id, dev, pasid, r->dma.addr, trace_access_name(r->dma.op),
 		r->ok ? "ok" : "fault", hpa, fr, r->cycle, r->dma.size, ps, perm, did, r->mem_reads,
 		r->dma.priv ? 1 : 0, fa, source_name(r->source), vtd_oracle_verdict_name(r->oracle),
-		r->issue, r->done, r->latency, r->page_reqs, gpasid);
+		r->issue, r->done, r->latency, r->page_reqs, gpasid, unit);
 	return ferror(out) ? -IOMMU_EIO : 0;
 }

@@ -20,10 +20,10 @@ struct report_trace {
 
 int report_text(FILE *out, const struct driver *d, const struct report_trace *t);
 int report_json(FILE *out, const struct driver *d, const struct report_trace *t);
-/* The CSV header line, then one row per record (report_csv_row also fits
- * driver_record_fn with out as the context). */
-int report_csv_begin(FILE *out);
-int report_csv_row(FILE *out, const struct driver_record *r);
+/* The CSV header line, then one row per record; iommu adds the iommu
+ * column, last (several IOMMU instances). */
+int report_csv_begin(FILE *out, bool iommu);
+int report_csv_row(FILE *out, const struct driver_record *r, bool iommu);
 
 /* The CSV header line, without newline. */
 extern const char report_csv_header[];

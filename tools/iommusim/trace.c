@@ -40,7 +40,8 @@ struct trace_reader {
 	bool header_seen;
 	/* binary */
 	struct zin *z;
-	uint64_t lineno; /* text line or binary record */
+	unsigned bin_version; /* of the file header */
+	uint64_t lineno;      /* text line or binary record */
 	bool failed;
 	uint64_t cycle; /* cycle of the previous event */
 	char err[512];
@@ -133,12 +134,13 @@ static const struct trace_op_spec op_specs[] = {
 	  {"op", K_ACCESS, true}}},
 	{"flush",
 	 TRACE_OP_FLUSH,
-	 "dom=N [pasid=P] [iova=ADDR size=SIZE [leaf=1]]",
+	 "dom=N [pasid=P] [iova=ADDR size=SIZE [leaf=1]] [iommu=K]",
 	 {{"dom", K_DOMID, true},
 	  {"pasid", K_PASID, false},
 	  {"iova", K_PAGE_ADDR, false},
 	  {"size", K_MAP_SIZE, false},
-	  {"leaf", K_BOOL, false}}},
+	  {"leaf", K_BOOL, false},
+	  {"iommu", K_COUNT, false}}},
 	{"qi", TRACE_OP_QI, "desc=Q0,Q1,Q2,Q3", {{"desc", K_DESC, true}}},
 	{"wait", TRACE_OP_WAIT, "no fields after wait", {{NULL, K_BOOL, false}}},
 	{"ats",
@@ -152,11 +154,12 @@ static const struct trace_op_spec op_specs[] = {
 	  {"op", K_ACCESS, true}}},
 	{"device",
 	 TRACE_OP_DEVICE,
-	 "dev=BB:DD.F [outstanding=N] [pasid=0|1] [pri=0|1]",
+	 "dev=BB:DD.F [outstanding=N] [pasid=0|1] [pri=0|1] [iommu=K]",
 	 {{"dev", K_BDF, true},
 	  {"outstanding", K_COUNT, false},
 	  {"pasid", K_BOOL, false},
-	  {"pri", K_BOOL, false}}},
+	  {"pri", K_BOOL, false},
+	  {"iommu", K_COUNT, false}}},
 	{"bind",
 	 TRACE_OP_BIND,
 	 "dev=BB:DD.F pasid=P [gpasid=G] s1=N [levels=4|5] [sre= ere= wpe=0|1] vm=V",
@@ -828,6 +831,11 @@ static int build_flush(struct trace_reader *r, const struct trace_fields *f, str
 	fl->iova = get(f, "iova");
 	fl->size = get(f, "size");
 	fl->leaf = get(f, "leaf");
+	fl->has_iommu = has(f, "iommu");
+	fl->iommu = (unsigned)get(f, "iommu");
+	if (fl->iommu >= TRACE_MAX_IOMMUS)
+		return fail(r, "iommu: %u is not an IOMMU index, expected 0..%u", fl->iommu,
+			    TRACE_MAX_IOMMUS - 1);
 	if (has(f, "size") && !has(f, "iova"))
 		return fail(r, "size: given without iova=, expected iova=ADDR with size=SIZE, or "
 			       "neither for the whole domain");
@@ -850,8 +858,13 @@ static int build_device(struct trace_reader *r, const struct trace_fields *f,
 	d->pasid = get(f, "pasid");
 	d->has_pri = has(f, "pri");
 	d->pri = get(f, "pri");
-	if (!d->has_outstanding && !d->has_pasid && !d->has_pri)
+	d->has_iommu = has(f, "iommu");
+	d->iommu = (unsigned)get(f, "iommu");
+	if (!d->has_outstanding && !d->has_pasid && !d->has_pri && !d->has_iommu)
 		return fail(r, "device: nothing to set, expected %s", f->spec->usage);
+	if (d->iommu >= TRACE_MAX_IOMMUS)
+		return fail(r, "iommu: %u is not an IOMMU index, expected 0..%u", d->iommu,
+			    TRACE_MAX_IOMMUS - 1);
 	return 0;
 }
 
@@ -1193,9 +1206,10 @@ static int bin_header(struct trace_reader *r)
 			    got, TRACE_BIN_HEADER_LEN);
 	version = trace_le_get(h + 8, 4);
 	flags = trace_le_get(h + 12, 4);
-	if (version != TRACE_BIN_VERSION)
-		return fail(r, "version: %" PRIu64 " is not supported, expected %u", version,
+	if (version < 1 || version > TRACE_BIN_VERSION)
+		return fail(r, "version: %" PRIu64 " is not supported, expected 1..%u", version,
 			    TRACE_BIN_VERSION);
+	r->bin_version = (unsigned)version;
 	if (flags)
 		return fail(r, "flags: 0x%" PRIx64 " has reserved bits set, expected 0", flags);
 	return 0;
@@ -1204,7 +1218,8 @@ static int bin_header(struct trace_reader *r)
 /* Decodes the values of record rec (head included) into f. */
 static int bin_fields(struct trace_reader *r, const uint8_t *rec, struct trace_fields *f)
 {
-	unsigned n = trace_op_nkeys(f->spec), mask = (unsigned)trace_le_get(rec + 9, 2);
+	unsigned n = trace_bin_nkeys(f->spec, r->bin_version),
+		 mask = (unsigned)trace_le_get(rec + 9, 2);
 	const uint8_t *p = rec + TRACE_BIN_RECORD_HEAD;
 
 	if (mask >> n)
@@ -1276,7 +1291,7 @@ static int bin_next(struct trace_reader *r, struct trace_event *ev)
 			    rec[0]);
 	memset(&f, 0, sizeof(f));
 	f.spec = trace_op_spec(op);
-	size = trace_bin_record_size(f.spec);
+	size = trace_bin_record_size(f.spec, r->bin_version);
 	if (zin_read(r->z, rec + 1, size - 1, &got))
 		return fail(r, "zstd: %s, expected an intact zstd stream", zin_error(r->z));
 	if (got < size - 1)
@@ -1510,11 +1525,25 @@ unsigned trace_bin_width(enum trace_kind kind)
 	return 0;
 }
 
-unsigned trace_bin_record_size(const struct trace_op_spec *spec)
+/* Keys binary version 2 added, last in their operations: iommu=. */
+static const struct {
+	enum trace_op op;
+	unsigned v1_keys;
+} bin_v1[] = {{TRACE_OP_FLUSH, 5}, {TRACE_OP_DEVICE, 4}};
+
+unsigned trace_bin_nkeys(const struct trace_op_spec *spec, unsigned version)
+{
+	for (size_t i = 0; version < 2 && i < sizeof(bin_v1) / sizeof(bin_v1[0]); i++)
+		if (bin_v1[i].op == spec->op)
+			return bin_v1[i].v1_keys;
+	return trace_op_nkeys(spec);
+}
+
+unsigned trace_bin_record_size(const struct trace_op_spec *spec, unsigned version)
 {
 	unsigned size = TRACE_BIN_RECORD_HEAD;
 
-	for (unsigned i = 0; i < TRACE_MAX_KEYS && spec->keys[i].name; i++)
+	for (unsigned i = 0; i < trace_bin_nkeys(spec, version); i++)
 		size += trace_bin_width(spec->keys[i].kind);
 	return size;
 }
@@ -1645,6 +1674,8 @@ void trace_event_fields(const struct trace_event *ev, struct trace_fields *f)
 			put(f, "pasid", dv->pasid);
 		if (dv->has_pri)
 			put(f, "pri", dv->pri);
+		if (dv->has_iommu)
+			put(f, "iommu", dv->iommu);
 		break;
 	}
 	case TRACE_OP_BIND: {
@@ -1698,6 +1729,8 @@ void trace_event_fields(const struct trace_event *ev, struct trace_fields *f)
 		}
 		if (fl->leaf)
 			put(f, "leaf", 1);
+		if (fl->has_iommu)
+			put(f, "iommu", fl->iommu);
 		break;
 	}
 	case TRACE_OP_QI:

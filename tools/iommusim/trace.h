@@ -18,7 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TRACE_HEADER "iommusim-trace v1"
+#define TRACE_HEADER     "iommusim-trace v1"
+/* IOMMU instances a trace can name (iommu=0..TRACE_MAX_IOMMUS-1). */
+#define TRACE_MAX_IOMMUS 8u
 
 enum trace_op {
 	TRACE_OP_DOMAIN,
@@ -112,6 +114,8 @@ struct trace_flush {
 	uint32_t pasid;
 	uint64_t iova, size; /* size 0: the whole domain */
 	bool leaf;           /* only leaf entries changed (IH = 1) */
+	bool has_iommu;      /* only on IOMMU iommu (else every IOMMU with the domain) */
+	unsigned iommu;
 };
 
 /* One raw 256-bit descriptor (a 128-bit one has qw[2] = qw[3] = 0). */
@@ -135,6 +139,8 @@ struct trace_device {
 	unsigned outstanding;
 	bool has_pasid, pasid; /* PASID capability */
 	bool has_pri, pri;     /* page requests */
+	bool has_iommu;        /* the device sits behind IOMMU iommu (default 0) */
+	unsigned iommu;
 };
 
 /* bind: host PASID ep.pasid of ep.sid to the guest table of s1 domain s1. */

@@ -79,7 +79,7 @@ void trace_format_value(const struct trace_fields *f, unsigned i, char *buf, siz
 
 #define TRACE_BIN_MAGIC       "\x89IOMMU\r\n"
 #define TRACE_BIN_MAGIC_LEN   8u
-#define TRACE_BIN_VERSION     1u
+#define TRACE_BIN_VERSION     2u /* written; a reader also takes 1 (no v2 keys) */
 #define TRACE_BIN_HEADER_LEN  16u
 /* Record: type (1) + cycle delta (8) + key mask (2) + the keys' values. */
 #define TRACE_BIN_RECORD_HEAD 11u
@@ -90,8 +90,11 @@ unsigned trace_bin_type(enum trace_op op);
 int trace_bin_op(unsigned type, enum trace_op *op);
 /* Bytes a value of this kind takes in a record. */
 unsigned trace_bin_width(enum trace_kind kind);
-/* Whole record size of an operation, head included. */
-unsigned trace_bin_record_size(const struct trace_op_spec *spec);
+/* Keys of an operation a record of binary version `version` holds. */
+unsigned trace_bin_nkeys(const struct trace_op_spec *spec, unsigned version);
+/* Whole record size of an operation in binary version `version`, head
+ * included. */
+unsigned trace_bin_record_size(const struct trace_op_spec *spec, unsigned version);
 
 static inline void trace_le_put(uint8_t *p, uint64_t v, unsigned bytes)
 {
