@@ -689,17 +689,42 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* Nothing in the pipeline can move until a walker frees a miss-queue
+ * entry: a miss waits in the last stage with the miss queue full and no
+ * stage has a free one ahead of it (nor the accept stage an arrival). */
+static bool pipeline_frozen(const struct iommu_timing *t)
+{
+	unsigned last = t->nstages - 1;
+
+	if (t->stage[last] == NONE || t->pool[t->stage[last]].hit || t->missq_n < t->p.miss_queue)
+		return false;
+	for (unsigned s = 0; s < last; s++)
+		if (t->stage[s] != NONE && t->stage[s + 1] == NONE)
+			return false;
+	return t->stage[0] != NONE || !t->arr_n || t->pool[t->arr[t->arr_head]].arrive > t->now;
+}
+
+/* Skips to cycle next (nothing happens before it); a frozen pipeline
+ * stalls in every skipped cycle. */
+static void skip_to(struct iommu_timing *t, uint64_t next)
+{
+	if (t->stage[t->nstages - 1] != NONE)
+		t->st.pipeline_stall_cycles += next - t->now;
+	t->now = next;
+}
+
 uint64_t iommu_timing_next_event(const struct iommu_timing *t)
 {
 	const uint64_t now = t->now;
 	uint64_t next = UINT64_MAX;
 	bool port_wanted = false;
 
-	for (unsigned s = 0; s < t->nstages; s++)
-		if (t->stage[s] != NONE)
-			return now;
 	if (t->respq_n)
 		return now;
+	if (!pipeline_frozen(t))
+		for (unsigned s = 0; s < t->nstages; s++)
+			if (t->stage[s] != NONE)
+				return now;
 	if (t->arr_n)
 		next = min_u64(next, t->pool[t->arr[t->arr_head]].arrive);
 	for (unsigned s = 0; s < t->p.walk_slots; s++) {
@@ -750,7 +775,7 @@ void iommu_timing_advance(struct iommu_timing *t, uint64_t cycle)
 		uint64_t next = iommu_timing_next_event(t);
 
 		if (next > t->now) {
-			t->now = next < cycle ? next : cycle;
+			skip_to(t, next < cycle ? next : cycle);
 			continue;
 		}
 		step(t);
@@ -764,7 +789,7 @@ uint64_t iommu_timing_drain(struct iommu_timing *t)
 		uint64_t next = iommu_timing_next_event(t);
 
 		if (next > t->now && next != UINT64_MAX) {
-			t->now = next;
+			skip_to(t, next);
 			continue;
 		}
 		step(t);

@@ -1008,20 +1008,41 @@ static void agenda_run(struct driver *d)
 
 /* Simulates up to cycle: the engines, in lock-step, and the agenda, in
  * cycle order. */
+/* The next cycle, after now, at which anything the driver waits for can
+ * change: an engine's next event has been simulated (its completions then
+ * add agenda items), an agenda item is due, an answer reaches its device,
+ * a closed-loop slot frees. UINT64_MAX when nothing is to come. */
+static uint64_t next_wake(const struct driver *d)
+{
+	const uint64_t now = now_of(d);
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned k = 0; k < d->nu; k++) {
+		uint64_t e = iommu_timing_next_event(d->u[k].tm);
+
+		if (e != UINT64_MAX && e + 1 < next)
+			next = e + 1;
+	}
+	if (d->nag && d->ag[0].cycle < next)
+		next = d->ag[0].cycle;
+	if (d->max_done > now && d->max_done < next)
+		next = d->max_done;
+	for (size_t i = 0; i < d->nrel; i++)
+		if (d->rel[i].cycle > now && d->rel[i].cycle < next)
+			next = d->rel[i].cycle;
+	return next == UINT64_MAX || next > now ? next : now + 1;
+}
+
+/* Simulates up to cycle: the engines and the agenda, in cycle order,
+ * skipping the cycles in which nothing can happen. */
 static void drive_to(struct driver *d, uint64_t cycle)
 {
 	agenda_run(d);
 	while (now_of(d) < cycle && !d->async_rc) {
-		uint64_t now = now_of(d), next = cycle;
-		bool busy = false;
+		uint64_t next = next_wake(d);
 
-		for (unsigned k = 0; k < d->nu && !busy; k++)
-			busy = iommu_timing_in_flight(d->u[k].tm) ||
-			       iommu_timing_queue_pending(d->u[k].tm);
-		if (busy)
-			next = now + 1; /* completions may add agenda items */
-		else if (d->nag && d->ag[0].cycle < next)
-			next = d->ag[0].cycle;
+		if (next > cycle)
+			next = cycle;
 		for (unsigned k = 0; k < d->nu; k++)
 			iommu_timing_advance(d->u[k].tm, next);
 		agenda_run(d);
@@ -1179,8 +1200,18 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 static void run_until(struct driver *d, bool (*done)(struct driver *, const void *),
 		      const void *arg)
 {
-	while (!done(d, arg) && !d->async_rc)
-		drive_to(d, now_of(d) + 1);
+	while (!done(d, arg) && !d->async_rc) {
+		uint64_t next = next_wake(d);
+
+		if (next == UINT64_MAX) { /* nothing is to come: it never will */
+			async_fail(d, -IOMMU_EIO,
+				   "%s: the replay stalled at cycle %" PRIu64
+				   " (a request that will never be answered)",
+				   trace_name(d->cur_r), now_of(d));
+			return;
+		}
+		drive_to(d, next);
+	}
 }
 
 static bool software_may_run(struct driver *d, const void *arg)
@@ -1722,10 +1753,15 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 	return d->async_rc;
 }
 
+static bool all_answered(struct driver *d, const void *arg)
+{
+	(void)arg;
+	return d->pend_head == d->pend_tail && !d->nag;
+}
+
 int driver_finish(struct driver *d)
 {
-	while (!d->async_rc && (d->pend_head != d->pend_tail || d->nag))
-		drive_to(d, now_of(d) + 1);
+	run_until(d, all_answered, NULL);
 	if (!d->async_rc) {
 		d->cycles = 0;
 		for (unsigned k = 0; k < d->nu; k++) {
