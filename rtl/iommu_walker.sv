@@ -18,12 +18,13 @@
 // exit, which also restarts an ATS translation request for read access when
 // its write/execute pass met a paging fault.
 //
-// Timing: the first memory request is presented in the cycle after the
-// request transfer; each further one in the cycle after the previous
-// response; the response in the cycle after the last memory response (after
-// the request transfer when no memory is needed). With an always-ready memory
-// port of fixed latency L, a walk of N memory operations answers
-// 1 + N * (L + 1) cycles after its request transfer.
+// Timing (uarch §5): the first memory request is presented in the cycle
+// after the request transfer; each further one in the cycle after the
+// previous response; the response in the cycle of the last memory response
+// (combinationally from it; held in a register while rsp_ready_i is low), or
+// in the cycle after the request transfer when no memory is needed. With an
+// always-ready memory port of fixed latency L, a walk of N >= 1 memory
+// operations answers N * (L + 1) cycles after its request transfer.
 //
 // Interfaces: translation request/response with valid/ready; the memory
 // master of uarch §2 (line address, 8-byte write data with its byte offset;
@@ -325,6 +326,7 @@ module iommu_walker #(
   logic fl_leaf_g, fl_leaf_dirty, sl_leaf_dirty;  // G and D of the leaf entries
   logic [19:0] sel_pasid;
   logic canonical;
+  logic early;  // the response leaves in the cycle of the last memory response
 
   assign rd_qw = 64'(mem_rsp_rdata_i >> {op_addr_q[5:3], 6'd0});
   assign rd_root = 128'(mem_rsp_rdata_i >> {op_addr_q[5:4], 7'd0});
@@ -422,6 +424,7 @@ module iommu_walker #(
     sl_leaf_dirty = 1'b0;
     sel_pasid = 20'd0;
     canonical = 1'b1;
+    early = 1'b0;
 
     // The PASID entry of this request (registered), decoded.
     pe_pgtt = pe0_q[8:6];
@@ -936,6 +939,10 @@ module iommu_walker #(
       if (at_q == AtTranslationReq && acc_q == AccRead) fin_perm = fin_perm & ~PermW;
       rsp_perm_d = fin_perm;
     end
+
+    // ---- 10. A walk answers in the cycle of its last memory response ------
+    early = state_q == ST_WAIT && state_d == ST_RESP;
+    if (early && rsp_ready_i) state_d = ST_IDLE;
   end
 
   // One paging entry (the word just read) in the format of the walk.
@@ -1099,31 +1106,33 @@ module iommu_walker #(
   assign mem_req_wofs_o = op_addr_q[5:0];
   assign mem_req_wdata_o = op_wdata_q;
 
-  assign rsp_valid_o = state_q == ST_RESP;
+  // The response and the fills: from the ladder in the cycle of the last
+  // memory response, else as registered.
+  assign rsp_valid_o = state_q == ST_RESP || early;
   assign rsp_tag_o = tag_q;
-  assign rsp_status_o = rsp_status_q;
-  assign rsp_fault_o = rsp_fault_q;
-  assign rsp_hpa_o = rsp_hpa_q;
-  assign rsp_page_size_o = rsp_ps_q;
-  assign rsp_perm_o = rsp_perm_q;
-  assign rsp_global_o = rsp_global_q;
-  assign rsp_fpd_o = rsp_fpd_q;
+  assign rsp_status_o = early ? rsp_status_d : rsp_status_q;
+  assign rsp_fault_o = early ? rsp_fault_d : rsp_fault_q;
+  assign rsp_hpa_o = early ? rsp_hpa_d : rsp_hpa_q;
+  assign rsp_page_size_o = early ? rsp_ps_d : rsp_ps_q;
+  assign rsp_perm_o = early ? rsp_perm_d : rsp_perm_q;
+  assign rsp_global_o = early ? rsp_global_d : rsp_global_q;
+  assign rsp_fpd_o = early ? rsp_fpd_d : rsp_fpd_q;
 
-  assign fill_ctx_valid_o = fctx_q;
-  assign fill_ctx_o = {128'd0, ce1_q, ce0_q};
-  assign fill_pasid_valid_o = fpasid_q;
-  assign fill_pasid_o = {320'd0, pe2_q, pe1_q, pe0_q};
-  assign fill_pasid_pde_fpd_o = pde_fpd_q;
-  assign fill_iotlb_valid_o = fiotlb_q;
-  assign fill_iotlb_did_o = pe1_q[15:0];
-  assign fill_iotlb_pasid_o = pasid_q;
-  assign fill_iotlb_page_o = fi_page_q;
-  assign fill_iotlb_level_o = fi_level_q;
-  assign fill_iotlb_perm_o = fi_perm_q;
-  assign fill_iotlb_sl_perm_o = fi_sl_perm_q;
-  assign fill_iotlb_global_o = fi_global_q;
-  assign fill_iotlb_dirty_o = fi_dirty_q;
-  assign fill_iotlb_fl_o = fi_fl_q;
+  assign fill_ctx_valid_o = early ? fctx_d : fctx_q;
+  assign fill_ctx_o = early ? {128'd0, ce1_d, ce0_d} : {128'd0, ce1_q, ce0_q};
+  assign fill_pasid_valid_o = early ? fpasid_d : fpasid_q;
+  assign fill_pasid_o = early ? {320'd0, pe2_d, pe1_d, pe0_d} : {320'd0, pe2_q, pe1_q, pe0_q};
+  assign fill_pasid_pde_fpd_o = early ? pde_fpd_d : pde_fpd_q;
+  assign fill_iotlb_valid_o = early ? fiotlb_d : fiotlb_q;
+  assign fill_iotlb_did_o = early ? pe1_d[15:0] : pe1_q[15:0];
+  assign fill_iotlb_pasid_o = early ? pasid_d : pasid_q;
+  assign fill_iotlb_page_o = early ? fi_page_d : fi_page_q;
+  assign fill_iotlb_level_o = early ? fi_level_d : fi_level_q;
+  assign fill_iotlb_perm_o = early ? fi_perm_d : fi_perm_q;
+  assign fill_iotlb_sl_perm_o = early ? fi_sl_perm_d : fi_sl_perm_q;
+  assign fill_iotlb_global_o = early ? fi_global_d : fi_global_q;
+  assign fill_iotlb_dirty_o = early ? fi_dirty_d : fi_dirty_q;
+  assign fill_iotlb_fl_o = early ? fi_fl_d : fi_fl_q;
 
 `ifndef SYNTHESIS
   // ---- Assertions ------------------------------------------------------------

@@ -7,12 +7,14 @@
 // the same memory. Compared: status, fault reason, FPD (recording), hpa,
 // page size, permissions, global, the cache fills, the exact sequence of
 // memory reads and writes (line, offset, written value), and the cycle count
-// (1 + operations x (latency + 1) with an always-ready port). Requests: a
-// directed list, then a seeded random sweep; each random request is also
-// replayed with one entry it read corrupted (a bit flipped) or with a page
-// it touched failing, to reach the faults. A second sweep stalls the memory
-// port and the response port at random (everything but the cycle count is
-// compared). The first mismatch is printed with every field, exit status 1.
+// with an always-ready port: operations x (latency + 1), or 1 without memory.
+// Requests: a directed list; an entry sweep (for one walk per mode, each page
+// it touched failing, and chosen bits of each word it read flipped, one at a
+// time); a seeded random sweep, each request also replayed with one entry it
+// read corrupted or one page failing. The same again with the memory and
+// response ports stalling at random (all but the cycle count compared). Every
+// fault reason the model raises must be reached. The first mismatch is
+// printed with every field, exit status 1.
 //
 // Plusargs: +seed=N (default 1), +n=N random requests per world (default
 // 3000), +lat=L memory latency (default 3), +trace (waveform, tb_common.h).
@@ -355,7 +357,7 @@ struct Checker {
 			if (!a.we && (log[i].pa & 63u) + log[i].len > 64)
 				FAIL("entry straddles a line");
 		}
-		if (!b.stall && r.cycles != 1 + n * (b.lat + 1ull))
+		if (!b.stall && r.cycles != (n ? n * (b.lat + 1ull) : 1))
 			FAIL("cycles from request to response");
 		if (n > n_ops_max)
 			n_ops_max = static_cast<unsigned>(n);
