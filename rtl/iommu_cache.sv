@@ -86,11 +86,14 @@ module iommu_cache #(
   localparam int unsigned LineW  = (Lines > 1) ? $clog2(Lines) : 1;
   localparam int unsigned LvlWN  = (LvlW > 0) ? LvlW : 1;
   localparam int unsigned Levels = (WaysN > 1) ? $clog2(WaysN) : 0;
+  localparam int          LevelsS = Levels;  // signed: loops that may run 0 times
   // Replacement state per set: LRU ages (0 = most recent), or the PLRU tree
   // (node n at bit n-1, bit = 1: the victim is in the right half).
   localparam int unsigned AgeW   = WayW;
   localparam int unsigned ReplW  = (Repl == iommu_params_pkg::ReplLru) ? WaysN * AgeW :
                                    (Repl == iommu_params_pkg::ReplPlru && WaysN > 1) ? WaysN - 1 : 1;
+  // Width the replacement functions work in (any policy's state fits).
+  localparam int unsigned StW    = WaysN * AgeW + WaysN;
   localparam logic [63:0] RngInit = (Seed != 64'd0) ? Seed : 64'h9E3779B97F4A7C15;
   localparam bit Enabled = Ways > 0;
 
@@ -102,8 +105,8 @@ module iommu_cache #(
   logic [63:0]           rng_q, rng_d;
 
   // ---- Replacement functions (model/src/cache.c) -------------------------
-  function automatic logic [ReplW-1:0] lru_touch(logic [ReplW-1:0] st, logic [WayW-1:0] way);
-    logic [ReplW-1:0] nx;
+  function automatic logic [StW-1:0] lru_touch(logic [StW-1:0] st, logic [WayW-1:0] way);
+    logic [StW-1:0] nx;
     logic [AgeW-1:0]  a;
     a  = st[32'(way) * AgeW +: AgeW];
     nx = st;
@@ -114,7 +117,7 @@ module iommu_cache #(
     lru_touch = nx;
   endfunction
 
-  function automatic logic [WayW-1:0] lru_victim(logic [ReplW-1:0] st);
+  function automatic logic [WayW-1:0] lru_victim(logic [StW-1:0] st);
     logic [WayW-1:0] v;
     v = '0;
     for (int unsigned w = 0; w < WaysN; w++) begin
@@ -125,8 +128,8 @@ module iommu_cache #(
 
   // Node n (depth d) lies on way w's path when w >> (Levels - d) == n - 2^d;
   // touching w points it away from w: 1 when w is in its left half.
-  function automatic logic [ReplW-1:0] plru_touch(logic [ReplW-1:0] st, logic [WayW-1:0] way);
-    logic [ReplW-1:0] nx;
+  function automatic logic [StW-1:0] plru_touch(logic [StW-1:0] st, logic [WayW-1:0] way);
+    logic [StW-1:0] nx;
     nx = st;
     for (int unsigned n = 1; n < WaysN; n++) begin
       int unsigned d;
@@ -136,21 +139,22 @@ module iommu_cache #(
     plru_touch = nx;
   endfunction
 
-  function automatic logic [WayW-1:0] plru_victim(logic [ReplW-1:0] st);
+  function automatic logic [WayW-1:0] plru_victim(logic [StW-1:0] st);
     logic [WayW-1:0] v;
     int unsigned     node;
     v    = '0;
     node = 1;
-    for (int unsigned d = 0; d < Levels; d++) begin
-      v[Levels - d - 1] = st[node - 1];
+    for (int d = 0; d < LevelsS; d++) begin
+      v[LevelsS - d - 1] = st[node - 1];
       node = 2 * node + 32'(st[node - 1]);
     end
     plru_victim = v;
   endfunction
 
   function automatic logic [ReplW-1:0] touch(logic [ReplW-1:0] st, logic [WayW-1:0] way);
-    if (Repl == iommu_params_pkg::ReplLru) touch = lru_touch(st, way);
-    else if (Repl == iommu_params_pkg::ReplPlru && WaysN > 1) touch = plru_touch(st, way);
+    if (Repl == iommu_params_pkg::ReplLru) touch = ReplW'(lru_touch(StW'(st), way));
+    else if (Repl == iommu_params_pkg::ReplPlru && WaysN > 1)
+      touch = ReplW'(plru_touch(StW'(st), way));
     else touch = st;
   endfunction
 
@@ -213,8 +217,8 @@ module iommu_cache #(
       end
     end
     unique case (Repl)
-      iommu_params_pkg::ReplLru:  vict = lru_victim(repl_q[32'(fset) * ReplW +: ReplW]);
-      iommu_params_pkg::ReplPlru: vict = plru_victim(repl_q[32'(fset) * ReplW +: ReplW]);
+      iommu_params_pkg::ReplLru:  vict = lru_victim(StW'(repl_q[32'(fset) * ReplW +: ReplW]));
+      iommu_params_pkg::ReplPlru: vict = plru_victim(StW'(repl_q[32'(fset) * ReplW +: ReplW]));
       default:                    vict = rng_way(rng_step(rng_q));
     endcase
     fevict = !same_found && !free_found;
@@ -329,21 +333,21 @@ module iommu_cache #(
     if (lk_fire && lhit) repl_d[32'(lset) * ReplW +: ReplW] = repl_l;
   end
 
+  // Out of reset: LRU ages 0, 1, ... by way in every set; PLRU bits 0.
   function automatic logic [Sets*ReplW-1:0] repl_reset();
     logic [Sets*ReplW-1:0] r;
     r = '0;
-    if (Repl == iommu_params_pkg::ReplLru) begin
-      for (int unsigned s = 0; s < Sets; s++) begin
-        for (int unsigned w = 0; w < WaysN; w++) r[s * ReplW + w * AgeW +: AgeW] = AgeW'(w);
-      end
+    for (int unsigned b = 0; b < Sets * ReplW; b++) begin
+      if (Repl == iommu_params_pkg::ReplLru) r[b] = 1'((((b % ReplW) / AgeW) >> (b % AgeW)) & 1);
     end
     repl_reset = r;
   endfunction
+  localparam logic [Sets*ReplW-1:0] ReplInit = repl_reset();
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       valid_q    <= '0;
-      repl_q     <= repl_reset();
+      repl_q     <= ReplInit;
       rng_q      <= RngInit;
       busy_q     <= 1'b0;
       scan_set_q <= '0;
@@ -434,12 +438,18 @@ module iommu_cache #(
           else $error("fill: key already in way %0d, written to way %0d", w, fway);
       end
     end
-    if (rst_ni && Repl == iommu_params_pkg::ReplLru) begin
-      logic [WaysN-1:0] seen;
-      seen = '0;
-      for (int unsigned w = 0; w < WaysN; w++)
-        seen[repl_q[32'(fset) * ReplW + w * AgeW +: AgeW]] = 1'b1;
-      assert (&seen) else $error("LRU ages of set %0d are not a permutation", fset);
+  end
+  if (Repl == iommu_params_pkg::ReplLru) begin : g_lru_check
+    always_ff @(posedge clk_i) begin
+      if (rst_ni) begin
+        logic [StW-1:0]          st;
+        logic [(1 << AgeW)-1:0]  seen;
+        st   = StW'(repl_q[32'(fset) * ReplW +: ReplW]);
+        seen = '0;
+        for (int unsigned w = 0; w < WaysN; w++) seen[st[w * AgeW +: AgeW]] = 1'b1;
+        assert (&seen[WaysN-1:0])
+          else $error("LRU ages of set %0d are not a permutation", fset);
+      end
     end
   end
 `endif
