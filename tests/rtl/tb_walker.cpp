@@ -422,12 +422,11 @@ bool perturb(Checker &c, Rng &g, const struct iommu_req &rq)
 {
 	const struct wm_access *log;
 	size_t n = wm_log(c.w, &log);
-	std::vector<struct wm_access> acc(log, log + n);
 	bool ok;
 
-	if (acc.empty())
+	if (n == 0)
 		return true;
-	const struct wm_access &a = acc[g.below(static_cast<unsigned>(acc.size()))];
+	const struct wm_access a = log[g.below(static_cast<unsigned>(n))];
 	std::string label = c.label;
 	char what[96];
 	if (g.chance(15)) {
@@ -599,7 +598,10 @@ bool sweep_entries(Checker &c, const struct iommu_req &rq)
 	if (!c.check(rq))
 		return false;
 	size_t n = wm_log(c.w, &log);
-	std::vector<struct wm_access> acc(log, log + n);
+	std::vector<struct wm_access> acc;
+	acc.reserve(n);
+	for (size_t i = 0; i < n; i++)
+		acc.push_back(log[i]);
 	for (const struct wm_access &a : acc) {
 		if (a.write)
 			wm_fail_write(c.w, a.pa);
