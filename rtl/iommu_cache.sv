@@ -98,8 +98,10 @@ module iommu_cache #(
   localparam bit Enabled = Ways > 0;
 
   // ---- Storage -----------------------------------------------------------
-  logic [TagW-1:0]       tag_q  [Lines];
-  logic [DataW-1:0]      data_q [Lines];
+  // One row per set holds its ways (as an SRAM row would): a lookup probe
+  // reads one row; a fill writes one way of a row.
+  logic [WaysN*TagW-1:0]  tag_q  [Sets];
+  logic [WaysN*DataW-1:0] data_q [Sets];
   logic [Lines-1:0]      valid_q, valid_d;
   logic [Sets*ReplW-1:0] repl_q, repl_d;
   logic [63:0]           rng_q, rng_d;
@@ -169,9 +171,18 @@ module iommu_cache #(
   endfunction
 
   function automatic logic [WayW-1:0] rng_way(logic [63:0] r);
-    logic [31:0] hi;
-    hi = 32'((r * 64'h2545F4914F6CDD1D) >> 32);
-    rng_way = WayW'(hi % 32'(WaysN));
+    logic [63:0] prod;
+    logic [7:0]  rem;
+    prod = r * 64'h2545F4914F6CDD1D;
+    // The upper half of the product modulo the ways, by restoring division
+    // by the constant (ways <= 64: the partial remainder stays below 128),
+    // far smaller than a general divider.
+    rem = '0;
+    for (int b = 63; b >= 32; b--) begin
+      rem = {rem[6:0], prod[b]};
+      if (rem >= 8'(WaysN)) rem = rem - 8'(WaysN);
+    end
+    rng_way = rem[WayW-1:0];
   endfunction
 
   // Page bits a line's level makes don't-care for invalidation matching.
@@ -194,8 +205,22 @@ module iommu_cache #(
   logic              fevict;
   logic [ReplW-1:0]  repl_f;
 
+  // The next random state, in a signal of its own (Yosys 0.23 evaluated the
+  // nested call rng_way(rng_step(rng_q)) on rng_q itself).
+  logic [63:0] rng_next;
+  assign rng_next  = rng_step(rng_q);
+
   assign fill_fire = fill_valid_i && !busy_q && Enabled;
   assign fset      = (Sets > 1) ? fill_set_i : '0;
+
+  // Row port A: the fill's set, or the set being scanned (never both).
+  logic [SetW-1:0]       scan_set_q;
+  logic [SetW-1:0]       aset;
+  logic [WaysN*TagW-1:0] arow;
+  logic [WaysN-1:0]      avalid;
+  assign aset   = busy_q ? scan_set_q : fset;
+  assign arow   = tag_q[aset];
+  assign avalid = valid_q[32'(aset) * WaysN +: WaysN];
 
   always_comb begin
     logic            same_found, free_found;
@@ -205,13 +230,11 @@ module iommu_cache #(
     same_way   = '0;
     free_way   = '0;
     for (int unsigned w = 0; w < WaysN; w++) begin
-      logic [LineW-1:0] l;
-      l = LineW'(32'(fset) * WaysN + w);
-      if (!same_found && valid_q[l] && tag_q[l][KeyW-1:0] == fill_tag_i[KeyW-1:0]) begin
+      if (!same_found && avalid[w] && arow[w * TagW +: KeyW] == fill_tag_i[KeyW-1:0]) begin
         same_found = 1'b1;
         same_way   = WayW'(w);
       end
-      if (!free_found && !valid_q[l]) begin
+      if (!free_found && !avalid[w]) begin
         free_found = 1'b1;
         free_way   = WayW'(w);
       end
@@ -219,13 +242,13 @@ module iommu_cache #(
     unique case (Repl)
       iommu_params_pkg::ReplLru:  vict = lru_victim(StW'(repl_q[32'(fset) * ReplW +: ReplW]));
       iommu_params_pkg::ReplPlru: vict = plru_victim(StW'(repl_q[32'(fset) * ReplW +: ReplW]));
-      default:                    vict = rng_way(rng_step(rng_q));
+      default:                    vict = rng_way(rng_next);
     endcase
     fevict = !same_found && !free_found;
     fway   = same_found ? same_way : (free_found ? free_way : vict);
     repl_f = touch(repl_q[32'(fset) * ReplW +: ReplW], fway);
     rng_d  = rng_q;
-    if (fill_fire && fevict && Repl == iommu_params_pkg::ReplRandom) rng_d = rng_step(rng_q);
+    if (fill_fire && fevict && Repl == iommu_params_pkg::ReplRandom) rng_d = rng_next;
   end
 
   assign fill_ready_o = !busy_q;
@@ -245,48 +268,48 @@ module iommu_cache #(
   assign lk_ready_o = !busy_q;
 
   always_comb begin
-    logic [ReplW-1:0] base;
-    logic [LineW-1:0] hl;
+    logic [ReplW-1:0]       base;
+    logic [WaysN*DataW-1:0] drow;
     lhit   = 1'b0;
     lprobe = '0;
     lway   = '0;
     lset   = '0;
-    hl     = '0;
     for (int unsigned p = 0; p < Probes; p++) begin
-      logic [SetW-1:0] s;
-      logic [KeyW-1:0] k;
-      s = (Sets > 1) ? lk_set_i[p * SetW +: SetW] : '0;
-      k = lk_key_i[p * KeyW +: KeyW];
+      logic [SetW-1:0]       s;
+      logic [KeyW-1:0]       k;
+      logic [WaysN*TagW-1:0] row;
+      logic [WaysN-1:0]      rvalid;
+      s      = (Sets > 1) ? lk_set_i[p * SetW +: SetW] : '0;
+      k      = lk_key_i[p * KeyW +: KeyW];
+      row    = tag_q[s];
+      rvalid = valid_q[32'(s) * WaysN +: WaysN];
       for (int unsigned w = 0; w < WaysN; w++) begin
-        logic [LineW-1:0] l;
-        logic             v;
-        logic [KeyW-1:0]  t;
-        l = LineW'(32'(s) * WaysN + w);
+        logic            v;
+        logic [KeyW-1:0] t;
         if (fill_fire && s == fset && WayW'(w) == fway) begin
           v = 1'b1;
           t = fill_tag_i[KeyW-1:0];
         end else begin
-          v = valid_q[l] && Enabled;
-          t = tag_q[l][KeyW-1:0];
+          v = rvalid[w] && Enabled;
+          t = row[w * TagW +: KeyW];
         end
         if (!lhit && v && t == k) begin
           lhit   = 1'b1;
           lprobe = ProbeW'(p);
           lway   = WayW'(w);
           lset   = s;
-          hl     = l;
         end
       end
     end
+    drow = data_q[lset];
     if (fill_fire && lhit && lset == fset && lway == fway) ldata = fill_data_i;
-    else if (lhit)                                         ldata = data_q[hl];
+    else if (lhit)                                         ldata = drow[32'(lway) * DataW +: DataW];
     else                                                   ldata = '0;
     base   = (fill_fire && lset == fset) ? repl_f : repl_q[32'(lset) * ReplW +: ReplW];
     repl_l = touch(base, lway);
   end
 
   // ---- Invalidation scan: one set per cycle -------------------------------
-  logic [SetW-1:0]   scan_set_q;
   logic [1:0]        inv_en_q;
   logic [2*TagW-1:0] inv_tag_q, inv_mask_q;
   logic [CountW-1:0] count_q, count_d;
@@ -305,7 +328,7 @@ module iommu_cache #(
       logic [TagW-1:0]  t, ign;
       logic             m;
       l   = LineW'(32'(scan_set_q) * WaysN + w);
-      t   = tag_q[l];
+      t   = arow[w * TagW +: TagW];
       ign = level_ignore(t[LvlLsb +: LvlWN]);
       m   = 1'b0;
       for (int unsigned k = 0; k < 2; k++) begin
@@ -313,7 +336,7 @@ module iommu_cache #(
             (((t ^ inv_tag_q[k * TagW +: TagW]) & inv_mask_q[k * TagW +: TagW] & ~ign) == '0))
           m = 1'b1;
       end
-      if (busy_q && valid_q[l] && m) begin
+      if (busy_q && avalid[w] && m) begin
         drop[l] = 1'b1;
         count_d = count_d + 1'b1;
       end
@@ -377,8 +400,8 @@ module iommu_cache #(
   // Tags and data need no reset: a line is read only while valid.
   always_ff @(posedge clk_i) begin
     if (fill_fire) begin
-      tag_q[32'(fset) * WaysN + 32'(fway)]  <= fill_tag_i;
-      data_q[32'(fset) * WaysN + 32'(fway)] <= fill_data_i;
+      tag_q[fset][32'(fway) * TagW +: TagW]    <= fill_tag_i;
+      data_q[fset][32'(fway) * DataW +: DataW] <= fill_data_i;
     end
   end
 
@@ -431,9 +454,7 @@ module iommu_cache #(
   always_ff @(posedge clk_i) begin
     if (rst_ni && fill_fire) begin
       for (int unsigned w = 0; w < WaysN; w++) begin
-        logic [LineW-1:0] l;
-        l = LineW'(32'(fset) * WaysN + w);
-        assert (!(valid_q[l] && tag_q[l][KeyW-1:0] == fill_tag_i[KeyW-1:0]) ||
+        assert (!(avalid[w] && arow[w * TagW +: KeyW] == fill_tag_i[KeyW-1:0]) ||
                 WayW'(w) == fway)
           else $error("fill: key already in way %0d, written to way %0d", w, fway);
       end

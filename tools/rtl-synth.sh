@@ -5,7 +5,8 @@
 # (`check -assert`: no multiple drivers, no combinational loops), counted
 # (`stat`) and written as a netlist (`write_verilog -noattr`).
 #
-# It fails on any Yosys warning not listed in rtl/synth-waivers.txt, on any
+# A line may set parameters (Name=Value words after the module name), which
+# the flip-flop expression may then use too. It fails on any Yosys warning not listed in rtl/synth-waivers.txt, on any
 # latch, and when the netlist has fewer flip-flops than the module's state
 # needs (the expression after the module name in synth-tops.txt, over the
 # names of iommu_params_pkg): a front end that silently drops an array
@@ -58,12 +59,25 @@ eval_expr() { # an arithmetic expression over package names
 mapfile -t sv < <(ls "$root"/rtl/*.sv)
 fail=0
 rows=()
-while read -r top expr; do
+while read -r top rest; do
   [[ -z $top || $top == \#* ]] && continue
   [[ -n $only && $top != "$only" ]] && continue
+  # Name=Value words set parameters (chparam); the rest is the expression.
+  chparam="" params="" expr=""
+  for w in $rest; do
+    if [[ $w == *=* ]]; then
+      chparam+=" -set ${w%%=*} ${w#*=}"
+      params+="${params:+ }$w"
+      w_name=${w%%=*} w_val=${w#*=}
+      P[$w_name]=$w_val
+    else
+      expr+=$w
+    fi
+  done
   log=$out/$top.log
   start=$(date +%s)
-  if ! "$yosys" -q -l "$log" -p "read_verilog -sv $pkg ${sv[*]}; synth -flatten -top $top; \
+  if ! "$yosys" -q -l "$log" -p "read_verilog -sv $pkg ${sv[*]}; \
+        ${chparam:+chparam$chparam $top;} synth -flatten -top $top; \
         check -assert; tee -o $out/$top.stat stat; write_verilog -noattr $out/$top.netlist.v" \
         >/dev/null 2>&1; then
     echo "rtl-synth: $top: yosys failed (see $log):" >&2
@@ -99,12 +113,15 @@ while read -r top expr; do
   if [[ -n $expr ]]; then
     need=$(eval_expr "$expr") || { bad=1; need=0; }
   fi
+  for w in $rest; do
+    if [[ $w == *=* ]]; then unset "P[${w%%=*}]"; fi
+  done
   if [[ $ffs -lt $need ]]; then
     echo "rtl-synth: $top: $ffs flip-flops, below the $need its state needs ($expr)" >&2
     bad=1
   fi
-  echo "rtl-synth: $top: $cells cells, $ffs flip-flops (state needs >= $need), ${secs}s"
-  rows+=("| \`$top\` | $cells | $ffs | $need | \`$expr\` |")
+  echo "rtl-synth: $top${params:+ ($params)}: $cells cells, $ffs flip-flops (state needs >= $need), ${secs}s"
+  rows+=("| \`$top\` | ${params:-defaults} | $cells | $ffs | $need | \`$expr\` |")
   [[ $bad -eq 0 ]] || fail=1
 done <"$tops_file"
 
@@ -118,8 +135,8 @@ if [[ -n $doc && $fail -eq 0 ]]; then
     echo "and flip-flops. *State needs* is the lower bound the parameters imply (the expression"
     echo "of \`synth-tops.txt\`); a netlist below it has lost logic."
     echo
-    echo "| module | cells | flip-flops | state needs | from |"
-    echo "| --- | --- | --- | --- | --- |"
+    echo "| module | parameters | cells | flip-flops | state needs | from |"
+    echo "| --- | --- | --- | --- | --- | --- |"
     printf '%s\n' "${rows[@]}"
   } >"$doc"
 fi

@@ -64,8 +64,10 @@ template <class V> class Tb
 			vcd->dump(vtime);
 		top->clk_i = 1;
 		top->eval();
-		if (vcd)
+		if (vcd) {
 			vcd->dump(vtime + 1);
+			vcd->flush(); // a failing check exits without the destructor
+		}
 		vtime += 2;
 		cycle++;
 	}
