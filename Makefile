@@ -18,8 +18,11 @@ all: build
 deps:
 	@tools/install-deps.sh
 
+# The main build includes the RTL (lint, synthesis and Verilated block tests,
+# label rtl) and the SystemC side (label sim); the sanitizer, fuzz and
+# coverage builds do not.
 build: deps
-	cmake -S . -B $(BUILD) -DIOMMUSIM_WERROR=ON -DIOMMUSIM_BUILD_SIM=ON $(CMAKE_ARGS)
+	cmake -S . -B $(BUILD) -DIOMMUSIM_WERROR=ON -DIOMMUSIM_BUILD_RTL=ON -DIOMMUSIM_BUILD_SIM=ON $(CMAKE_ARGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
 build-asan: deps

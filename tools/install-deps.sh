@@ -15,8 +15,12 @@ packages=(
   gcovr           # make coverage
   time            # /usr/bin/time (peak RSS) for make soak
   gnuplot-nox     # iommusim report --plot
-  libsystemc-dev  # SystemC/TLM-2.0 side (sim/)
+  verilator       # RTL lint and block tests (IOMMUSIM_BUILD_RTL)
+  yosys           # RTL synthesis check
+  libsystemc-dev  # SystemC/TLM-2.0 side (sim/) and co-simulation
+  g++             # Verilated testbenches (C++17)
 )
+# Optional, not installed here: gtkwave (viewing the tests' +trace waveforms).
 
 missing=()
 for p in "${packages[@]}"; do

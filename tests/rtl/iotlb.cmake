@@ -1,0 +1,15 @@
+# rtl/iommu_iotlb.sv: directed checks and lock-step with the model's IOTLB
+# (tb_iotlb.cpp, iotlb_model.c). The default variant takes its geometry from
+# iommu_params_pkg (the RTL) and iommu_config_default() (the test): they
+# must agree.
+iommusim_rtl_test(NAME rtl_iotlb TOP iommu_iotlb SOURCES iommu_iotlb.sv iommu_cache.sv
+                  TB tb_iotlb.cpp iotlb_model.c MODEL)
+foreach(v "4x4_lru;4;4;0" "fa8_random;1;8;2" "dm16;16;1;0" "16x8_plru;16;8;1")
+  list(GET v 0 name)
+  list(GET v 1 sets)
+  list(GET v 2 ways)
+  list(GET v 3 repl)
+  iommusim_rtl_test(NAME rtl_iotlb_${name} TOP iommu_iotlb SOURCES iommu_iotlb.sv iommu_cache.sv
+                    TB tb_iotlb.cpp iotlb_model.c MODEL
+                    PARAMS Sets=${sets} Ways=${ways} Repl=${repl} ARGS +seed=${sets}${ways})
+endforeach()

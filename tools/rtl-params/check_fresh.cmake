@@ -1,0 +1,12 @@
+# Regenerates the parameter package (GEN with ARGS into OUT) and fails when
+# it differs from the one the build uses (PKG).
+separate_arguments(args UNIX_COMMAND "${ARGS}")
+execute_process(COMMAND ${GEN} ${args} -o ${OUT} RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "rtl_params failed (${rc})")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${PKG} ${OUT} RESULT_VARIABLE diff)
+if(diff)
+  message(FATAL_ERROR "${PKG} is stale: rtl_params now writes ${OUT}; configure again")
+endif()
+message(STATUS "iommu_params_pkg.sv is what rtl_params writes")
