@@ -76,8 +76,9 @@ size_t iommu_prq_drains_pending(const struct iommu *mmu)
 
 void vtd_prq_reset(struct iommu *mmu)
 {
-	/* SPEC(VT-d PECTL): IM is 1 after reset. */
-	vtd_reg_set32(mmu, VTD_REG_PECTL, (uint32_t)VTD_PECTL_IM);
+	/* SPEC(VT-d PECTL): IM is 1 after reset; without ECAP.PRS the page
+	 * request registers are reserved (read 0). */
+	vtd_reg_set32(mmu, VTD_REG_PECTL, mmu->cfg.page_req ? (uint32_t)VTD_PECTL_IM : 0);
 	mmu->nprgs = 0;
 	mmu->ndrains = 0;
 	mmu->ndrain_sel = 0;
