@@ -89,13 +89,18 @@ static bool fx_caches(struct unit_fx *fx, const struct vtd_builder_config *bc)
 	return unit_fx_init(fx, &cfg, bc);
 }
 
+static bool world_build(struct unit_fx *fx);
+
 static bool world_init(struct unit_fx *fx)
+{
+	return fx_caches(fx, NULL) && world_build(fx);
+}
+
+static bool world_build(struct unit_fx *fx)
 {
 	struct vtd_builder *b;
 	bool ok = true;
 
-	if (!fx_caches(fx, NULL))
-		return false;
 	b = fx->b;
 	ok &= UNIT_EQ_HEX(vtd_builder_domain(b, SL_DOM, VTD_STAGE_S2, 4, -1), 0);
 	ok &= UNIT_EQ_HEX(vtd_builder_domain(b, SL_DOM2, VTD_STAGE_S2, 4, -1), 0);
@@ -578,6 +583,43 @@ static void test_inval_cc_pc_keep_iotlb(void)
 	c.name = "PC all keeps the IOTLB";
 	vtd_desc_pc(c.qw, VTD_PC_ALL, 0, 0);
 	run_case(&c, false);
+}
+
+/* Without lookup_after_fetch, a translation whose context entry came from
+ * memory looks up neither the PASID cache nor the IOTLB: after a context-cache
+ * invalidation alone, the first request of each source ID walks and sees the
+ * new tables; the next ones find the context entry cached and the stale
+ * IOTLB entries again. */
+static void test_inval_cc_no_lookup_after_fetch(void)
+{
+	static const enum at first[] = {AT_SL, AT_SL2, AT_NEST};
+	struct iommu_config cfg;
+	struct unit_fx fx;
+	uint64_t qw[4] = {0};
+
+	iommu_config_default(&cfg);
+	cfg.lookup_after_fetch = false;
+	if (!unit_fx_init(&fx, &cfg, NULL))
+		return;
+	if (!world_build(&fx))
+		return;
+	fill_all(&fx);
+	change_all(&fx);
+	vtd_desc_cc(qw, VTD_CC_GLOBAL, 0, 0, 0);
+	submit(&fx, qw);
+	qwait(&fx);
+	for (unsigned k = 0; k < sizeof(first) / sizeof(first[0]); k++) {
+		enum at a = first[k];
+		struct iommu_req r = at_req(a, 0);
+		struct iommu_resp resp;
+
+		expect_xlate(&fx, at_name[a], &r, pa(at_dom(a), 1, 0), IOMMU_SRC_WALK, &resp);
+		UNIT_EQ_HEXC(at_name[a], resp.refs.context, 1);
+		UNIT_EQ_HEXC(at_name[a], resp.refs.pasid_entry, 1);
+		r = at_req(a, 1);
+		expect_xlate(&fx, at_name[a], &r, pa(at_dom(a), 0, 1), IOMMU_SRC_IOTLB, NULL);
+	}
+	unit_fx_fini(&fx);
 }
 
 /* --- paging-structure caches --------------------------------------------- */
@@ -1093,6 +1135,7 @@ void unit_register(void)
 		{"P_IOTLB DID+PASID", test_inval_piotlb},
 		{"P_IOTLB page-selective", test_inval_piotlb_psi},
 		{"CC/PC keep the IOTLB", test_inval_cc_pc_keep_iotlb},
+		{"no lookup after a fetch", test_inval_cc_no_lookup_after_fetch},
 		{"IH keeps paging-structure caches", test_inval_ih},
 		{"first-level PWC", test_inval_fl_pwc},
 		{"second-level PWC range", test_inval_sl_pwc_range},

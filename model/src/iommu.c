@@ -27,6 +27,7 @@ void iommu_config_default(struct iommu_config *cfg)
 		.exec_req = true,
 		.super_req = true,
 		.rid_pasid = true,
+		.lookup_after_fetch = true,
 		.context_cache = {.sets = 16, .ways = 4, .repl = IOMMU_REPL_LRU},
 		.pasid_cache = {.sets = 16, .ways = 4, .repl = IOMMU_REPL_LRU},
 		.iotlb = {.sets = 64, .ways = 8, .repl = IOMMU_REPL_PLRU},

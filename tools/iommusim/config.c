@@ -50,6 +50,7 @@ static const struct key keys[] = {
 	{"iommu", "super_req", K_BOOL, MMU(super_req), 0, 1},
 	{"iommu", "rid_pasid", K_BOOL, MMU(rid_pasid), 0, 1},
 	{"iommu", "page_req", K_BOOL, MMU(page_req), 0, 1},
+	{"iommu", "lookup_after_fetch", K_BOOL, MMU(lookup_after_fetch), 0, 1},
 	{"iommu", "seed", K_UINT, MMU(seed), 0, ~0u},
 	CACHE_KEYS(context_cache),
 	CACHE_KEYS(pasid_cache),

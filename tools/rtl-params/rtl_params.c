@@ -105,6 +105,8 @@ static void write_pkg(FILE *f, const struct sim_config *c)
 	put_bit(f, "ExecReq", m->exec_req, "execute requests");
 	put_bit(f, "SuperReq", m->super_req, "supervisor requests");
 	put_bit(f, "RidPasid", m->rid_pasid, "RID_PASID honoured");
+	put_bit(f, "LookupAfterFetch", m->lookup_after_fetch,
+		"caches looked up below an entry read from memory (the RTL: 0 only)");
 
 	fputs("  // Micro-architecture (docs/uarch.md section 3).\n", f);
 	put_uint(f, "PipeCtxLat", t->ctx_lat, "pipe.ctx_lat");

@@ -34,6 +34,10 @@ struct iommu_config {
 	bool super_req;      /* ECAP.SRS */
 	bool rid_pasid;      /* ECAP.RPS: RID_PASID honoured (else PASID 0) */
 	bool page_req;       /* ECAP.PRS: page requests (PRI) and their queue */
+	/* After a context or PASID entry came from memory, a translation still
+	 * looks up the caches below it (PASID cache, IOTLB). false: it looks up
+	 * none of them, as a hardware walker that went to memory (the RTL). */
+	bool lookup_after_fetch;
 
 	/* Cache geometries (ways = 0 disables a cache). The paging-structure
 	 * geometries apply to each level's cache (levels 2..5). */

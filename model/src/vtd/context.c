@@ -46,6 +46,7 @@ unsigned vtd_context_fetch(struct iommu *mmu, uint16_t sid, struct vtd_context_e
 	if (iommu_mem_read_qw(&mmu->mem, ctp + (devfn & 0x7F) * sizeof(*ce), ce->qw, 4))
 		return VTD_FR_CTX_ACCESS; /* SPEC(VT-d context entry): fetch error → 0x40 */
 	st->refs->context++;
+	st->fetched = true;
 	/* SPEC(VT-d context entry): P == 0 → 0x41 */
 	if (!(ce->qw[0] & VTD_CE0_P))
 		return VTD_FR_CTX_NOT_PRESENT;

@@ -78,9 +78,11 @@ unsigned vtd_pasid_fetch(struct iommu *mmu, const struct iommu_req *req,
 	if ((*pasid >> 6) >= VTD_PDTS_ENTRIES(pdts) || (*pasid >> mmu->cfg.pasid_bits))
 		return VTD_FR_PASID_TOO_LARGE;
 
-	/* 4. The PASID cache, tagged by source ID and PASID. */
+	/* 4. The PASID cache, tagged by source ID and PASID (skipped after a
+	 *    context entry from memory without lookup_after_fetch). */
 	key = (struct cache_key){{req->sid, *pasid, 0}};
-	hit = cache_lookup(pc, *pasid ^ ((uint64_t)req->sid << 4), &key);
+	hit = vtd_skip_lookup(mmu, st) ? NULL
+				       : cache_lookup(pc, *pasid ^ ((uint64_t)req->sid << 4), &key);
 	if (hit) {
 		*pe = hit->pe;
 		if (hit->pde_fpd || (pe->qw[0] & VTD_PE0_FPD))
@@ -104,6 +106,7 @@ unsigned vtd_pasid_fetch(struct iommu *mmu, const struct iommu_req *req,
 			      pe->qw, 8))
 		return VTD_FR_PTE_ACCESS; /* SPEC(VT-d PASID entry): fetch error → 0x58 */
 	st->refs->pasid_entry++;
+	st->fetched = true;
 	if (!(pe->qw[0] & VTD_PE0_P))
 		return VTD_FR_PTE_NOT_PRESENT; /* SPEC(VT-d PASID entry): P == 0 → 0x59 */
 	if (pe_rsvd(mmu, pe))

@@ -249,8 +249,9 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 	if (fault)
 		return fault;
 
-	/* The IOTLB, then a walk that fills it. */
-	if (vtd_iotlb_lookup(mmu, resp->did, resp->pasid, req->addr, &te) &&
+	/* The IOTLB (see vtd_skip_lookup), then a walk that fills it. */
+	if (!vtd_skip_lookup(mmu, st) &&
+	    vtd_iotlb_lookup(mmu, resp->did, resp->pasid, req->addr, &te) &&
 	    vtd_iotlb_serves(&te, req, &pe, pgtt)) {
 		uint64_t size = walk_level_size(te.level);
 
@@ -304,6 +305,7 @@ static unsigned vtd_pass(struct iommu *mmu, const struct iommu_req *req, struct 
 			 struct vtd_walk_state *st)
 {
 	memset(resp, 0, offsetof(struct iommu_resp, refs));
+	st->fetched = false;
 	resp->pasid = req->pasid_valid ? req->pasid : 0;
 	return vtd_process(mmu, req, resp, st);
 }
@@ -337,7 +339,7 @@ static unsigned vtd_translation_request(struct iommu *mmu, const struct iommu_re
 
 int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp)
 {
-	struct vtd_walk_state st = {.fpd = false, .refs = &resp->refs};
+	struct vtd_walk_state st = {.fpd = false, .fetched = false, .refs = &resp->refs};
 	struct vtd_fault_info fi;
 	unsigned fault;
 

@@ -13,8 +13,16 @@
 /* Faults found after reading an entry whose FPD bit is set are not recorded. */
 struct vtd_walk_state {
 	bool fpd;
+	bool fetched; /* a context or PASID entry of this pass came from memory */
 	struct iommu_refs *refs;
 };
+
+/* Whether the PASID cache / IOTLB lookup is skipped: an entry above it came
+ * from memory and the configuration has no lookup_after_fetch. */
+static inline bool vtd_skip_lookup(const struct iommu *mmu, const struct vtd_walk_state *st)
+{
+	return st->fetched && !mmu->cfg.lookup_after_fetch;
+}
 
 /* --- Cache payloads (what each VT-d cache may hold) ---------------------- */
 
