@@ -22,8 +22,8 @@
 #include <string.h>
 
 #include "iommu/mem.h"
+#include "trace_internal.h"
 
-#define QUOTE_MAX 48
 #define MAX_NAMES 8 /* skipped event names listed in the summary */
 
 #define MAP_USAGE   "'IOMMU: iova=0x... - 0x... paddr=0x... size=N'"
@@ -88,40 +88,21 @@ void ftrace_opts_default(struct ftrace_opts *o)
 
 __attribute__((format(printf, 2, 3))) static int fail(struct ftrace_reader *r, const char *fmt, ...)
 {
-	int n = snprintf(r->err, sizeof(r->err), "%s:%" PRIu64 ": ", r->name,
-			 r->lineno ? r->lineno : 1);
+	char where[sizeof(r->err)];
 	va_list ap;
 
-	if (n < 0 || (size_t)n >= sizeof(r->err))
-		n = 0;
+	snprintf(where, sizeof(where), "%s:%" PRIu64, r->name, r->lineno ? r->lineno : 1);
 	va_start(ap, fmt);
-	vsnprintf(r->err + n, sizeof(r->err) - (size_t)n, fmt, ap);
+	trace_vmessage(r->err, sizeof(r->err), where, fmt, ap);
 	va_end(ap);
 	r->failed = true;
 	return -IOMMU_EINVAL;
 }
 
-struct quoted {
-	char s[QUOTE_MAX + 8];
-};
-
-static struct quoted quote(const char *tok)
-{
-	struct quoted q;
-
-	if (strlen(tok) > QUOTE_MAX)
-		snprintf(q.s, sizeof(q.s), "'%.*s...'", QUOTE_MAX, tok);
-	else
-		snprintf(q.s, sizeof(q.s), "'%s'", tok);
-	return q;
-}
+#define quote    trace_quote
+#define is_space trace_is_space
 
 /* ---- lexical helpers --------------------------------------------------- */
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
 
 static bool is_digit(char c)
 {

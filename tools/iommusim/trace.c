@@ -25,8 +25,6 @@
 #include "trace_internal.h"
 #include "zstream.h"
 
-#define QUOTE_MAX 48 /* longest token quoted back in a message */
-
 struct trace_reader {
 	FILE *f; /* NULL: read from buf */
 	const char *buf;
@@ -192,44 +190,45 @@ static const struct trace_op_spec op_specs[] = {
 
 __attribute__((format(printf, 2, 3))) static int fail(struct trace_reader *r, const char *fmt, ...)
 {
-	int n = r->format == TRACE_FORMAT_BIN && !r->lineno
-			? snprintf(r->err, sizeof(r->err), "%s:header: ", r->name)
-			: snprintf(r->err, sizeof(r->err), "%s:%s%" PRIu64 ": ", r->name,
-				   trace_unit(r), r->lineno ? r->lineno : 1);
+	char where[sizeof(r->err)];
 	va_list ap;
 
-	if (n < 0 || (size_t)n >= sizeof(r->err))
-		n = 0;
+	if (r->format == TRACE_FORMAT_BIN && !r->lineno)
+		snprintf(where, sizeof(where), "%s:header", r->name);
+	else
+		snprintf(where, sizeof(where), "%s:%s%" PRIu64, r->name, trace_unit(r),
+			 r->lineno ? r->lineno : 1);
 	va_start(ap, fmt);
-	vsnprintf(r->err + n, sizeof(r->err) - (size_t)n, fmt, ap);
+	trace_vmessage(r->err, sizeof(r->err), where, fmt, ap);
 	va_end(ap);
 	r->failed = true;
 	return -IOMMU_EINVAL;
 }
 
-/* 'token' for messages, cut to QUOTE_MAX characters. */
-struct quoted {
-	char s[QUOTE_MAX + 8];
-};
-
-static struct quoted quote(const char *tok)
+void trace_vmessage(char *err, size_t len, const char *where, const char *fmt, va_list ap)
 {
-	struct quoted q;
-	size_t n = strlen(tok);
+	int n = snprintf(err, len, "%s: ", where);
 
-	if (n > QUOTE_MAX)
-		snprintf(q.s, sizeof(q.s), "'%.*s...'", QUOTE_MAX, tok);
+	if (n < 0 || (size_t)n >= len)
+		n = 0;
+	vsnprintf(err + n, len - (size_t)n, fmt, ap);
+}
+
+struct trace_quoted trace_quote(const char *tok)
+{
+	struct trace_quoted q;
+
+	if (strlen(tok) > TRACE_QUOTE_MAX)
+		snprintf(q.s, sizeof(q.s), "'%.*s...'", TRACE_QUOTE_MAX, tok);
 	else
 		snprintf(q.s, sizeof(q.s), "'%s'", tok);
 	return q;
 }
 
-/* ---- lexical helpers --------------------------------------------------- */
+#define quote    trace_quote
+#define is_space trace_is_space
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
+/* ---- lexical helpers --------------------------------------------------- */
 
 /* Next white-space separated token of *cur, NUL-terminated in place. */
 static char *next_token(char **cur)
@@ -406,12 +405,12 @@ static int parse_desc(struct trace_reader *r, const struct trace_key_spec *k, co
 	for (;;) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
-		char word[QUOTE_MAX + 2]; /* one more than quote() shows: it marks the cut */
+		char word[TRACE_QUOTE_MAX + 2]; /* one more than quote() shows: it marks the cut */
 		uint64_t v = 0;
 		int rc = -IOMMU_EINVAL;
 
-		snprintf(word, sizeof(word), "%.*s", (int)(len <= QUOTE_MAX ? len : QUOTE_MAX + 1),
-			 p);
+		snprintf(word, sizeof(word), "%.*s",
+			 (int)(len <= TRACE_QUOTE_MAX ? len : TRACE_QUOTE_MAX + 1), p);
 		if (n == 4)
 			return fail(r, "%s: more than 4 words in %s, expected " DESC_WORDS, k->name,
 				    quote(val).s);
@@ -455,9 +454,9 @@ static int parse_geom(struct trace_reader *r, const struct trace_key_spec *k, co
 
 /* How messages show key i's value: the token as written (text), or the
  * value in canonical text (binary, tok NULL). */
-static struct quoted shown(const struct trace_fields *f, unsigned i, const char *tok)
+static struct trace_quoted shown(const struct trace_fields *f, unsigned i, const char *tok)
 {
-	char buf[QUOTE_MAX + 8];
+	char buf[TRACE_QUOTE_MAX + 8];
 
 	if (tok)
 		return quote(tok);

@@ -12,6 +12,7 @@
 #ifndef IOMMUSIM_TRACE_INTERNAL_H
 #define IOMMUSIM_TRACE_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,6 +75,25 @@ unsigned trace_op_nkeys(const struct trace_op_spec *spec);
 void trace_event_fields(const struct trace_event *ev, struct trace_fields *f);
 /* Canonical text of key i's value into buf (NUL-terminated, cut to len). */
 void trace_format_value(const struct trace_fields *f, unsigned i, char *buf, size_t len);
+
+/* ---- messages (trace.c; the ftrace converter uses them too) ---------- */
+
+#define TRACE_QUOTE_MAX 48 /* longest token quoted back in a message */
+
+/* 'token' for messages, cut to TRACE_QUOTE_MAX characters. */
+struct trace_quoted {
+	char s[TRACE_QUOTE_MAX + 8];
+};
+struct trace_quoted trace_quote(const char *tok);
+
+/* err = where + ": " + the message (cut to len). */
+__attribute__((format(printf, 4, 0))) void trace_vmessage(char *err, size_t len, const char *where,
+							  const char *fmt, va_list ap);
+
+static inline bool trace_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 /* ---- binary form ---------------------------------------------------- */
 
