@@ -3,9 +3,11 @@
  * IOMMU model instance, a table builder and the physical memory both the
  * model and the RTL's memory model use. The memory logs every access the
  * model makes during one translation (in order, with written values) and
- * can fail reads or writes on chosen 4 KiB pages. One translation runs with
- * every cache empty, so it walks every structure, as the RTL walker (which
- * has no cache inputs) does, and reports the cache fills it would commit.
+ * can fail reads or writes on chosen 4 KiB pages. A translation runs with
+ * every cache empty (wm_translate), or with the context cache and the PASID
+ * cache warmed (wm_warm, wm_translate_cached: the RTL walker gets their
+ * entries as its cache inputs), and reports the cache fills it would commit.
+ * The model runs with lookup_after_fetch off, as the RTL walker.
  */
 #ifndef IOMMUSIM_TESTS_RTL_WALKER_MODEL_H
 #define IOMMUSIM_TESTS_RTL_WALKER_MODEL_H
@@ -82,6 +84,24 @@ void wm_set_ttm(struct wm *w, unsigned ttm);
  * cleared, so that every recordable fault of the next request is recorded. */
 int wm_translate(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,
 		 struct wm_fills *fills);
+/* The context and PASID cache entries a request finds (wm_warm). */
+struct wm_cached {
+	bool ctx_hit;
+	uint64_t ce[4];
+	uint32_t pasid; /* the PASID looked up (RID_PASID without one) */
+	bool pasid_hit;
+	uint64_t pe[8];
+	bool pde_fpd;
+};
+
+/* Empties every cache, then (level >= 1) warms the context cache and
+ * (level >= 2) the PASID cache with read translations of the request's
+ * source ID (their memory writes undone), empties the other caches, and
+ * reports what req finds. wm_translate_cached then translates req in that
+ * cache state, logged like wm_translate. */
+void wm_warm(struct wm *w, const struct iommu_req *req, unsigned level, struct wm_cached *c);
+int wm_translate_cached(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,
+			struct wm_fills *fills);
 size_t wm_log(const struct wm *w, const struct wm_access **log);
 /* Restores the words the last wm_translate wrote, newest first. */
 void wm_undo_model(struct wm *w);
