@@ -411,8 +411,22 @@ void wm_warm(struct wm *w, const struct iommu_req *req, unsigned level, struct w
 		wm_undo_model(w);
 		vtd_builder_service_faults(w->b);
 	}
+	if (level >= 3) {
+		/* The request's own page, read, in the IOTLB too. */
+		struct iommu_req wr = *req;
+
+		wr.at = IOMMU_AT_UNTRANSLATED;
+		wr.no_write = false;
+		w->n_log = 0;
+		w->logging = true;
+		iommu_translate(w->mmu, &wr, &tmp);
+		w->logging = false;
+		wm_undo_model(w);
+		vtd_builder_service_faults(w->b);
+	}
 	for (int id = 0; id < IOMMU_CACHE_COUNT; id++) {
-		if (id == IOMMU_CACHE_CONTEXT || (id == IOMMU_CACHE_PASID && level >= 2))
+		if (id == IOMMU_CACHE_CONTEXT || (id == IOMMU_CACHE_PASID && level >= 2) ||
+		    (id == IOMMU_CACHE_IOTLB && level >= 3))
 			continue;
 		cache_flush(&w->mmu->caches[id]);
 	}
@@ -431,6 +445,32 @@ void wm_warm(struct wm *w, const struct iommu_req *req, unsigned level, struct w
 	c->pasid_hit = true;
 	memcpy(c->pe, pe->pe.qw, sizeof(c->pe));
 	c->pde_fpd = pe->pde_fpd;
+}
+
+bool wm_iotlb_find(struct wm *w, uint16_t did, uint32_t pasid, uint64_t addr, struct wm_iotlb *e)
+{
+	struct cache *c = &w->mmu->caches[IOMMU_CACHE_IOTLB];
+	struct iommu_cache_stats st = c->st;
+	struct vtd_iotlb_entry te;
+	bool hit = vtd_iotlb_lookup(w->mmu, did, pasid, addr, &te);
+
+	c->st = st;
+	memset(e, 0, sizeof(*e));
+	if (!hit)
+		return false;
+	e->page = te.page;
+	e->level = te.level;
+	e->perm = te.perm;
+	e->sl_perm = te.sl_perm;
+	e->dirty = te.dirty;
+	e->global = te.global;
+	e->fl = te.cls == VTD_IOTLB_FL;
+	return true;
+}
+
+int wm_lookup_cached(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp)
+{
+	return iommu_lookup_cached(w->mmu, req, resp);
 }
 
 int wm_translate_cached(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,

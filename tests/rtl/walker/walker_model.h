@@ -96,10 +96,21 @@ struct wm_cached {
 
 /* Empties every cache, then (level >= 1) warms the context cache and
  * (level >= 2) the PASID cache with read translations of the request's
- * source ID (their memory writes undone), empties the other caches, and
+ * source ID (their memory writes undone), (level >= 3) the IOTLB with a
+ * read of the request's own page, empties the other caches, and
  * reports what req finds. wm_translate_cached then translates req in that
  * cache state, logged like wm_translate. */
 void wm_warm(struct wm *w, const struct iommu_req *req, unsigned level, struct wm_cached *c);
+/* An IOTLB entry as the model holds it (vtd_iotlb_lookup). */
+struct wm_iotlb {
+	uint64_t page;
+	unsigned level, perm, sl_perm;
+	bool dirty, global, fl;
+};
+bool wm_iotlb_find(struct wm *w, uint16_t did, uint32_t pasid, uint64_t addr, struct wm_iotlb *e);
+/* The model's stage-R decision (iommu_lookup_cached): 1 when memory would
+ * be needed, 0 when the caches answer (resp). */
+int wm_lookup_cached(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp);
 int wm_translate_cached(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,
 			struct wm_fills *fills);
 size_t wm_log(const struct wm *w, const struct wm_access **log);
