@@ -81,6 +81,7 @@ std::string req_str(const struct iommu_req &r)
 
 struct Stats {
 	unsigned checked = 0, hits = 0, misses = 0, hit_faults = 0, iotlb_hits = 0;
+	unsigned ttm_hits = 0, te_off_hits = 0;
 	unsigned by_warm[4] = {0}, hits_by_pgtt[8] = {0};
 };
 
@@ -111,7 +112,7 @@ struct Bench {
 		uint16_t did = static_cast<uint16_t>(c.pe[1] & 0xFFFF);
 		if (c.ctx_hit && c.pasid_hit)
 			ihit = wm_iotlb_find(w, did, c.pasid, rq.addr, &e);
-		t->te_i = 1;
+		t->te_i = wm_te(w);
 		t->rtaddr_ttm_i = (wm_rtaddr(w) >> 10) & 3;
 		t->req_tag_i = 0x3C;
 		t->req_sid_i = rq.sid;
@@ -198,6 +199,10 @@ struct Bench {
 		}
 		if (hit) {
 			st.hits++;
+			if (((wm_rtaddr(w) >> 10) & 3) != 1)
+				st.ttm_hits++;
+			if (!t->te_i)
+				st.te_off_hits++;
 			if (status != 0 || m.fault != VTD_FR_NONE)
 				st.hit_faults++;
 			if (ihit)
@@ -284,6 +289,24 @@ int run_world(Bench &b, unsigned variant, uint64_t seed, unsigned n)
 			}
 		}
 	}
+	// Root table not in scalable mode (0x30 with the cached entries, a walk
+	// without), then translation disabled (every request passes), for
+	// random requests in every cache state.
+	for (unsigned phase = 0; phase < 2; phase++) {
+		if (phase == 0)
+			wm_set_ttm(w, 0);
+		else
+			wm_set_te(w, false);
+		for (unsigned i = 0; i < 200; i++) {
+			struct iommu_req rq = random_req(g, tg, nt);
+			if (!b.check(w, rq, i % 4, phase ? "translation disabled" : "TTM legacy"))
+				goto out;
+		}
+		if (phase == 0)
+			wm_set_ttm(w, 1);
+		else
+			wm_set_te(w, true);
+	}
 	for (unsigned i = 0; i < n; i++) {
 		struct iommu_req rq = random_req(g, tg, nt);
 		std::string label =
@@ -331,6 +354,8 @@ int main(int argc, char **argv)
 	for (unsigned variant = 0; variant < 2 && !rc; variant++)
 		rc = run_world(b, variant, seed, static_cast<unsigned>(n));
 	const Stats &s = b.st;
+	std::printf("%u hits with TTM not scalable, %u with translation disabled\n", s.ttm_hits,
+		    s.te_off_hits);
 	std::printf("%u requests (cache states %u/%u/%u/%u): %u hits (%u with a fault, %u "
 		    "from the IOTLB; PGTT 1/2/3/4 %u/%u/%u/%u), %u misses\n",
 		    s.checked, s.by_warm[0], s.by_warm[1], s.by_warm[2], s.by_warm[3], s.hits,

@@ -296,6 +296,20 @@ void wm_set_ttm(struct wm *w, unsigned ttm)
 			(gsts & (uint32_t)(VTD_GCMD_TE | VTD_GCMD_QIE)) | (uint32_t)VTD_GCMD_SRTP);
 }
 
+bool wm_te(struct wm *w)
+{
+	return iommu_reg_read(w->mmu, VTD_REG_GSTS, 4) & VTD_GSTS_TES;
+}
+
+void wm_set_te(struct wm *w, bool on)
+{
+	uint32_t gsts = (uint32_t)iommu_reg_read(w->mmu, VTD_REG_GSTS, 4);
+	uint32_t cmd = gsts & (uint32_t)(VTD_GCMD_TE | VTD_GCMD_QIE);
+
+	cmd = on ? cmd | (uint32_t)VTD_GCMD_TE : cmd & ~(uint32_t)VTD_GCMD_TE;
+	iommu_reg_write(w->mmu, VTD_REG_GCMD, 4, cmd);
+}
+
 void wm_destroy(struct wm *w)
 {
 	if (!w)

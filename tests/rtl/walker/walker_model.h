@@ -78,6 +78,9 @@ size_t wm_targets(const struct wm *w, const struct wm_target **list);
 uint64_t wm_rtaddr(struct wm *w);
 /* Latches RTADDR with another TTM (GCMD.SRTP), keeping the table address. */
 void wm_set_ttm(struct wm *w, unsigned ttm);
+/* GSTS.TES, and GCMD.TE written with it on or off. */
+bool wm_te(struct wm *w);
+void wm_set_te(struct wm *w, bool on);
 
 /* Runs iommu_translate with empty caches, logging the model's accesses
  * (wm_log), and reports the fills. Afterwards the fault records are
