@@ -266,7 +266,7 @@ struct Checker {
 	// With warm >= 1 the model's context cache (and with 2 its PASID cache)
 	// is warmed before each request, and the walker gets what it holds.
 	unsigned warm = 0;
-	unsigned n_ctx_hit = 0, n_pasid_hit = 0, n_no_mem = 0;
+	unsigned n_ctx_hit = 0, n_pasid_hit = 0, n_no_mem = 0, n_pde_fpd = 0;
 	unsigned pgtt_hit[8] = {0};
 
 	// Expected status of the model's answer.
@@ -409,6 +409,8 @@ struct Checker {
 		if (cached.ctx_hit && cached.pasid_hit) {
 			n_pasid_hit++;
 			pgtt_hit[(cached.pe[0] >> 6) & 7]++;
+			if (cached.pde_fpd && st != ST_OK)
+				n_pde_fpd++;
 		}
 		if (cached.ctx_hit && n == 0)
 			n_no_mem++;
@@ -800,6 +802,39 @@ int run_world(Bench &b, unsigned variant, uint64_t seed, unsigned n_random)
 			if (!h.check(rq))
 				goto out;
 		}
+		// The directory entry's FPD from the PASID cache: set FPD in the
+		// directory entry of each target, then a request that faults.
+		h.label = base + " directory entry FPD";
+		for (const struct wm_target &t : tg) {
+			struct iommu_req rq {
+			};
+			struct iommu_resp m;
+			struct wm_fills f;
+			const struct wm_access *log;
+			rq.sid = t.sid;
+			rq.pasid_valid = t.pasid_valid;
+			rq.pasid = t.pasid;
+			rq.addr = t.iova;
+			wm_translate(w, &rq, &m, &f);
+			size_t nl = wm_log(w, &log);
+			uint64_t pde_pa = 0;
+			for (size_t k = 0; k < nl && k < 4; k++)
+				if (!log[k].write && log[k].len == 8 && k == 2)
+					pde_pa = log[k].pa;
+			wm_undo_model(w);
+			if (!pde_pa)
+				continue;
+			uint64_t old = wm_peek(w, pde_pa);
+			wm_poke(w, pde_pa, old | 2);
+			for (uint64_t flip : {0ull, 1ull << 40, 1ull << 62}) {
+				rq.addr = t.iova ^ flip;
+				if (!h.check(rq)) {
+					wm_poke(w, pde_pa, old);
+					goto out;
+				}
+			}
+			wm_poke(w, pde_pa, old);
+		}
 		for (const struct iommu_req &rq : sweep_base()) {
 			h.label = base + " sweep " + req_str(rq);
 			if (!sweep_entries(h, rq))
@@ -826,7 +861,7 @@ int run_world(Bench &b, unsigned variant, uint64_t seed, unsigned n_random)
 				std::printf(" %02x:%u", i, h.fault_seen[i]);
 		std::printf("\n");
 		// Every translation type must have been served from cached entries.
-		if (h.n_ctx_hit == 0 || h.n_no_mem == 0 ||
+		if (h.n_ctx_hit == 0 || h.n_no_mem == 0 || (warm == 2 && !h.n_pde_fpd) ||
 		    (warm == 2 && (!h.pgtt_hit[1] || !h.pgtt_hit[2] || !h.pgtt_hit[3] ||
 				   (!h.pgtt_hit[4] && variant == 0)))) {
 			std::printf("world %u warm %u: a cache-hit case was never reached\n",
