@@ -16,7 +16,9 @@
 // RID_PASID), the directory and PASID entry reads are skipped and the cached
 // entry's FPD and its directory entry's FPD apply. Cached entries are not
 // filled again; entries read from memory are. An ATS retry for read starts
-// again from the first structure the caches did not provide.
+// again from the first structure the caches did not provide. The request
+// checks of the context and PASID entries are iommu_entry_check's, the same
+// module stage R (iommu_lookup) decides with.
 //
 // Structure: one state machine. A memory operation is issued (ST_ISSUE), its
 // response awaited (ST_WAIT), and in the response cycle one combinational
@@ -137,7 +139,6 @@ module iommu_walker #(
   localparam logic [1:0] AccRead  = 2'd0;
   localparam logic [1:0] AccWrite = 2'd1;
   localparam logic [1:0] AccExec  = 2'd2;
-  localparam logic [1:0] AtUntranslated = 2'd0;
   localparam logic [1:0] AtTranslationReq = 2'd1;
   localparam logic [1:0] AtTranslated = 2'd2;
   localparam logic [1:0] StatusOk = 2'd0;
@@ -173,8 +174,6 @@ module iommu_walker #(
   localparam logic [7:0] FrPteNotPresent = 8'h59;
   localparam logic [7:0] FrPteRsvd = 8'h5A;
   localparam logic [7:0] FrPteInvalid = 8'h5B;
-  localparam logic [7:0] FrEreClear = 8'h5C;
-  localparam logic [7:0] FrSreClear = 8'h5D;
   localparam logic [7:0] FrFlAccess = 8'h70;
   localparam logic [7:0] FrFlNotPresent = 8'h71;
   localparam logic [7:0] FrFlRsvd = 8'h72;
@@ -186,7 +185,6 @@ module iommu_walker #(
   localparam logic [7:0] FrSlAccess = 8'h78;
   localparam logic [7:0] FrSlPerm = 8'h79;
   localparam logic [7:0] FrSlRsvd = 8'h7A;
-  localparam logic [7:0] FrNonCanonical = 8'h80;
   localparam logic [7:0] FrUsClear = 8'h81;
   localparam logic [7:0] FrNoExec = 8'h82;
   localparam logic [7:0] FrAddrBeyondMax = 8'h83;
@@ -346,12 +344,53 @@ module iommu_walker #(
   logic [63:0] fin_hpa;
   logic fl_leaf_g, fl_leaf_dirty, sl_leaf_dirty;  // G and D of the leaf entries
   logic [19:0] sel_pasid;
-  logic canonical;
   logic ctx_arrive;       // a context entry (read or cached) passed its own checks
   logic [127:0] ctx_in;  // its defined half (the upper one is reserved)
   logic pe_arrive;        // a PASID entry (read or cached) passed its own checks
   logic pe_cached;        // ... and it came from the cache in this cycle
   logic early;  // the response leaves in the cycle of the last memory response
+
+  // The request checks of the context and PASID entries, shared with stage
+  // R (iommu_lookup): on the request and its cached entries in the cycle of
+  // the request transfer, else on the registered request, the context entry
+  // (just read, or registered) and the PASID entry just read.
+  logic ck_idle;
+  logic [1:0] ck_acc;
+  logic [7:0] ck_fault;
+  logic [19:0] ck_pasid;
+  assign ck_idle = state_q == ST_IDLE;
+  assign ck_acc = req_at_i != AtTranslationReq ? req_access_i :
+                  (req_no_write_i ? (req_access_i == AccExec ? AccExec : AccRead) : AccWrite);
+  iommu_entry_check #(
+    .Haw(Haw), .Mgaw(Mgaw), .PasidBits(PasidBits), .ExecReq(ExecReq), .SuperReq(SuperReq),
+    .RidPasid(RidPasid)
+  ) u_check (
+    .ttm_ok_i(1'b1),
+    .at_i(ck_idle ? req_at_i : at_q),
+    .acc_i(ck_idle ? ck_acc : acc_q),
+    .priv_i(ck_idle ? req_priv_i : priv_q),
+    .pasid_valid_i(ck_idle ? req_pasid_valid_i : pasid_valid_q),
+    .pasid_i(ck_idle ? req_pasid_i : req_pasid_q),
+    .addr_i(ck_idle ? req_addr_i : addr_q),
+    .ctx_hit_i(1'b1),
+    .ctx_i(ck_idle ? req_ctx_i[127:0] : (op_q == OP_CTX ? rd_ctx[127:0] : {ce1_q, ce0_q})),
+    .pasid_hit_i(ck_idle ? req_pasid_hit_i : op_q == OP_PE),
+    .pe0_i(ck_idle ? req_pasid_entry_i[63:0] : mem_rsp_rdata_i[63:0]),
+    .pe2_i(ck_idle ? req_pasid_entry_i[191:128] : mem_rsp_rdata_i[191:128]),
+    .pde_fpd_i(1'b0),
+    .iotlb_hit_i(1'b0), .iotlb_hpn_i(52'd0), .iotlb_level_i(2'd1), .iotlb_perm_i(4'd0),
+    .iotlb_sl_perm_i(4'd0), .iotlb_dirty_i(1'b0), .iotlb_global_i(1'b0),
+    .mem_o(ck_unused_mem), .fault_o(ck_fault), .fpd_o(ck_unused_fpd), .pasid_o(ck_pasid),
+    .hpa_o(ck_unused_hpa), .level_o(ck_unused_level), .perm_o(ck_unused_perm),
+    .global_o(ck_unused_global)
+  );
+  // The translation outputs serve stage R only; FPD is tracked by the ladder.
+  // verilator lint_off UNUSEDSIGNAL
+  logic ck_unused_mem, ck_unused_fpd, ck_unused_global;
+  logic [63:0] ck_unused_hpa;
+  logic [1:0] ck_unused_level;
+  logic [3:0] ck_unused_perm;
+  // verilator lint_on UNUSEDSIGNAL
 
   assign rd_qw = 64'(mem_rsp_rdata_i >> {op_addr_q[5:3], 6'd0});
   assign rd_root = 128'(mem_rsp_rdata_i >> {op_addr_q[5:4], 7'd0});
@@ -450,7 +489,6 @@ module iommu_walker #(
     fl_leaf_dirty = 1'b0;
     sl_leaf_dirty = 1'b0;
     sel_pasid = 20'd0;
-    canonical = 1'b1;
     ctx_arrive = 1'b0;
     ctx_in = 128'd0;
     pe_arrive = 1'b0;
@@ -696,18 +734,13 @@ module iommu_walker #(
       ce1_d = ctx_in[127:64];
       // SPEC(VT-d context entry): FPD == 1 -> later faults are not recorded
       if (ctx_in[1]) fpd_d = 1'b1;
-      sel_pasid = pasid_valid_d ? req_pasid_d : (RidPasid ? ctx_in[83:64] : 20'd0);
-      // SPEC(VT-d context entry): translation or translated request with DTE = 0 -> 0x44
-      if (at_d != AtUntranslated && !ctx_in[2]) fault = FrCtxDteClear;
-      // A translated request carries a host-physical address: it passes.
+      sel_pasid = ck_pasid;
+      // The context entry's request checks (iommu_entry_check: DTE 0x44,
+      // PASIDE 0x45, PASID size 0x46); a translated request passes.
+      if (ck_fault == FrCtxDteClear || ck_fault == FrCtxPasideClear ||
+          ck_fault == FrPasidTooLarge)
+        fault = ck_fault;
       else if (at_d == AtTranslated) finish_ok = 1'b1;
-      // SPEC(VT-d context entry): request with PASID and PASIDE == 0 -> 0x45
-      else if (pasid_valid_d && !ctx_in[3]) fault = FrCtxPasideClear;
-      // SPEC(VT-d context entry): PASID[19:6] >= 2^(PDTS+7), or beyond the
-      // supported PASID width -> 0x46
-      else if ((sel_pasid[19:6] >> (4'(ctx_in[11:9]) + 4'd7)) != 14'd0 ||
-               (PasidBits < 20 && (sel_pasid >> PasidBits) != 20'd0))
-        fault = FrPasidTooLarge;
       else begin
         pasid_d = sel_pasid;
         if (pasid_hit_d) begin
@@ -737,19 +770,13 @@ module iommu_walker #(
     pe_uses_sl = pe_pgtt == PgttSl || pe_pgtt == PgttNested;
     nested = pe_pgtt == PgttNested;
     sl_ad_en = SlAd && pe_uses_sl && pe0_d[9];
-    canonical = pe_fl5 ? (addr_d[63:56] == 8'h00 || addr_d[63:56] == 8'hFF)
-                           : (addr_d[63:47] == 17'h0 || addr_d[63:47] == 17'h1FFFF);
 
     // ---- 3. PASID entry: request checks and the PGTT dispatch -------------
     if (pe_arrive && fault == 8'h00) begin
-      // SPEC(VT-d PASID entry): supervisor request and SRE = 0 -> 0x5D
-      if (pe_uses_fl && priv_d && (!SuperReq || !pe2_d[0])) fault = FrSreClear;
-      // SPEC(VT-d PASID entry): execute request and ERE = 0 -> 0x5C
-      else if (pe_uses_fl && acc_d == AccExec && (!ExecReq || !pe2_d[1])) fault = FrEreClear;
-      // SPEC(VT-d first-level): input not canonical for 48/57 bits -> 0x80
-      else if (pe_uses_fl && !canonical) fault = FrNonCanonical;
-      // SPEC(VT-d pass-through): address at or above 2^HAW -> 0x83
-      else if (pe_pgtt == PgttPt && (addr_d & AboveHaw) != 64'd0) fault = FrAddrBeyondMax;
+      // The PASID entry's request checks (iommu_entry_check: SRE 0x5D,
+      // ERE 0x5C, canonical form 0x80, pass-through width 0x83; also the
+      // second-level widths, 0x83 / 0x74, which step 4 finds the same way).
+      if (ck_fault != 8'h00) fault = ck_fault;
       else if (pe_pgtt == PgttPt) finish_ok = 1'b1;
       else if (pe_pgtt == PgttSl) begin
         go_sl = 1'b1;
