@@ -8,6 +8,18 @@
 // issued after the previous one's response). The checks, their order and the
 // fault reasons are those of the model (docs/model.md, model/src/vtd/*.c).
 //
+// Cached entries: the request carries what the context cache and the PASID
+// cache held for it (sampled with the request transfer). With a context hit
+// the root and context reads are skipped and the cached entry goes through
+// the checks that follow the context entry's own (DTE, PASIDE, PASID size);
+// with a PASID hit too (the PASID the model looks up: the request's, else
+// RID_PASID), the directory and PASID entry reads are skipped and the cached
+// entry's FPD and its directory entry's FPD apply. Cached entries are not
+// filled again; entries read from memory are. An ATS retry for read starts
+// again from the first structure the caches did not provide. The request
+// checks of the context and PASID entries are iommu_entry_check's, the same
+// module stage R (iommu_lookup) decides with.
+//
 // Structure: one state machine. A memory operation is issued (ST_ISSUE), its
 // response awaited (ST_WAIT), and in the response cycle one combinational
 // ladder decides the next operation, the response or the fault. The paging
@@ -22,7 +34,8 @@
 // after the request transfer; each further one in the cycle after the
 // previous response; the response in the cycle of the last memory response
 // (combinationally from it; held in a register while rsp_ready_i is low), or
-// in the cycle after the request transfer when no memory is needed. With an
+// in the cycle after the request transfer when no memory is needed (a fault
+// or a translation decided by the cached entries alone). With an
 // always-ready memory port of fixed latency L, a walk of N >= 1 memory
 // operations answers N * (L + 1) cycles after its request transfer.
 //
@@ -67,6 +80,14 @@ module iommu_walker #(
   input  logic [1:0]        req_access_i,      // 0 read, 1 write, 2 execute
   input  logic [1:0]        req_at_i,          // 0 untranslated, 1 translation req, 2 translated
   input  logic              req_no_write_i,
+  // Cache results sampled with the request: the context cache held the SID's
+  // entry (req_ctx_i); with it, the PASID cache held (SID, PASID) (the PASID
+  // entry and its directory entry's FPD).
+  input  logic              req_ctx_hit_i,
+  input  logic [255:0]      req_ctx_i,
+  input  logic              req_pasid_hit_i,
+  input  logic [511:0]      req_pasid_entry_i,
+  input  logic              req_pde_fpd_i,
   // Memory master.
   output logic              mem_req_valid_o,
   input  logic              mem_req_ready_i,
@@ -118,7 +139,6 @@ module iommu_walker #(
   localparam logic [1:0] AccRead  = 2'd0;
   localparam logic [1:0] AccWrite = 2'd1;
   localparam logic [1:0] AccExec  = 2'd2;
-  localparam logic [1:0] AtUntranslated = 2'd0;
   localparam logic [1:0] AtTranslationReq = 2'd1;
   localparam logic [1:0] AtTranslated = 2'd2;
   localparam logic [1:0] StatusOk = 2'd0;
@@ -154,8 +174,6 @@ module iommu_walker #(
   localparam logic [7:0] FrPteNotPresent = 8'h59;
   localparam logic [7:0] FrPteRsvd = 8'h5A;
   localparam logic [7:0] FrPteInvalid = 8'h5B;
-  localparam logic [7:0] FrEreClear = 8'h5C;
-  localparam logic [7:0] FrSreClear = 8'h5D;
   localparam logic [7:0] FrFlAccess = 8'h70;
   localparam logic [7:0] FrFlNotPresent = 8'h71;
   localparam logic [7:0] FrFlRsvd = 8'h72;
@@ -167,7 +185,6 @@ module iommu_walker #(
   localparam logic [7:0] FrSlAccess = 8'h78;
   localparam logic [7:0] FrSlPerm = 8'h79;
   localparam logic [7:0] FrSlRsvd = 8'h7A;
-  localparam logic [7:0] FrNonCanonical = 8'h80;
   localparam logic [7:0] FrUsClear = 8'h81;
   localparam logic [7:0] FrNoExec = 8'h82;
   localparam logic [7:0] FrAddrBeyondMax = 8'h83;
@@ -244,6 +261,8 @@ module iommu_walker #(
   logic pde_fpd_q, pde_fpd_d;
   logic [63:0] pe0_q, pe0_d, pe1_q, pe1_d, pe2_q, pe2_d;
   logic fpd_q, fpd_d;
+  logic ctx_hit_q, ctx_hit_d;             // the context entry came from the cache
+  logic pasid_hit_q, pasid_hit_d;         // the PASID entry came from the cache
 
   // First-level walk: per level (index level-1) the entry read, its address
   // and whether its table page was reached with second-level write permission.
@@ -325,8 +344,53 @@ module iommu_walker #(
   logic [63:0] fin_hpa;
   logic fl_leaf_g, fl_leaf_dirty, sl_leaf_dirty;  // G and D of the leaf entries
   logic [19:0] sel_pasid;
-  logic canonical;
+  logic ctx_arrive;       // a context entry (read or cached) passed its own checks
+  logic [127:0] ctx_in;  // its defined half (the upper one is reserved)
+  logic pe_arrive;        // a PASID entry (read or cached) passed its own checks
+  logic pe_cached;        // ... and it came from the cache in this cycle
   logic early;  // the response leaves in the cycle of the last memory response
+
+  // The request checks of the context and PASID entries, shared with stage
+  // R (iommu_lookup): on the request and its cached entries in the cycle of
+  // the request transfer, else on the registered request, the context entry
+  // (just read, or registered) and the PASID entry just read.
+  logic ck_idle;
+  logic [1:0] ck_acc;
+  logic [7:0] ck_fault;
+  logic [19:0] ck_pasid;
+  assign ck_idle = state_q == ST_IDLE;
+  assign ck_acc = req_at_i != AtTranslationReq ? req_access_i :
+                  (req_no_write_i ? (req_access_i == AccExec ? AccExec : AccRead) : AccWrite);
+  iommu_entry_check #(
+    .Haw(Haw), .Mgaw(Mgaw), .PasidBits(PasidBits), .ExecReq(ExecReq), .SuperReq(SuperReq),
+    .RidPasid(RidPasid)
+  ) u_check (
+    .ttm_ok_i(1'b1),
+    .at_i(ck_idle ? req_at_i : at_q),
+    .acc_i(ck_idle ? ck_acc : acc_q),
+    .priv_i(ck_idle ? req_priv_i : priv_q),
+    .pasid_valid_i(ck_idle ? req_pasid_valid_i : pasid_valid_q),
+    .pasid_i(ck_idle ? req_pasid_i : req_pasid_q),
+    .addr_i(ck_idle ? req_addr_i : addr_q),
+    .ctx_hit_i(1'b1),
+    .ctx_i(ck_idle ? req_ctx_i[127:0] : (op_q == OP_CTX ? rd_ctx[127:0] : {ce1_q, ce0_q})),
+    .pasid_hit_i(ck_idle ? req_pasid_hit_i : op_q == OP_PE),
+    .pe0_i(ck_idle ? req_pasid_entry_i[63:0] : mem_rsp_rdata_i[63:0]),
+    .pe2_i(ck_idle ? req_pasid_entry_i[191:128] : mem_rsp_rdata_i[191:128]),
+    .pde_fpd_i(1'b0),
+    .iotlb_hit_i(1'b0), .iotlb_hpn_i(52'd0), .iotlb_level_i(2'd1), .iotlb_perm_i(4'd0),
+    .iotlb_sl_perm_i(4'd0), .iotlb_dirty_i(1'b0), .iotlb_global_i(1'b0),
+    .mem_o(ck_unused_mem), .fault_o(ck_fault), .fpd_o(ck_unused_fpd), .pasid_o(ck_pasid),
+    .hpa_o(ck_unused_hpa), .level_o(ck_unused_level), .perm_o(ck_unused_perm),
+    .global_o(ck_unused_global)
+  );
+  // The translation outputs serve stage R only; FPD is tracked by the ladder.
+  // verilator lint_off UNUSEDSIGNAL
+  logic ck_unused_mem, ck_unused_fpd, ck_unused_global;
+  logic [63:0] ck_unused_hpa;
+  logic [1:0] ck_unused_level;
+  logic [3:0] ck_unused_perm;
+  // verilator lint_on UNUSEDSIGNAL
 
   assign rd_qw = 64'(mem_rsp_rdata_i >> {op_addr_q[5:3], 6'd0});
   assign rd_root = 128'(mem_rsp_rdata_i >> {op_addr_q[5:4], 7'd0});
@@ -356,6 +420,8 @@ module iommu_walker #(
     pe1_d = pe1_q;
     pe2_d = pe2_q;
     fpd_d = fpd_q;
+    ctx_hit_d = ctx_hit_q;
+    pasid_hit_d = pasid_hit_q;
     fl_level_d = fl_level_q;
     fl_perm_d = fl_perm_q;
     fl_pte_d = fl_pte_q;
@@ -423,7 +489,10 @@ module iommu_walker #(
     fl_leaf_dirty = 1'b0;
     sl_leaf_dirty = 1'b0;
     sel_pasid = 20'd0;
-    canonical = 1'b1;
+    ctx_arrive = 1'b0;
+    ctx_in = 128'd0;
+    pe_arrive = 1'b0;
+    pe_cached = 1'b0;
     early = 1'b0;
 
     // The PASID entry of this request (registered), decoded.
@@ -458,9 +527,15 @@ module iommu_walker #(
           fctx_d = 1'b0;
           fpasid_d = 1'b0;
           fiotlb_d = 1'b0;
+          ctx_hit_d = req_ctx_hit_i;
+          pasid_hit_d = req_ctx_hit_i && req_pasid_hit_i;
           // SPEC(VT-d RTADDR): TTM other than scalable mode -> 0x30
           if (rtaddr_i[11:10] != 2'b01) begin
             fault = FrRootTableInvalid;
+          end else if (req_ctx_hit_i) begin
+            // The context cache holds present, well-formed entries only.
+            ctx_arrive = 1'b1;
+            ctx_in = req_ctx_i[127:0];
           end else begin
             issue = 1'b1;
             issue_op = OP_ROOT;
@@ -520,29 +595,9 @@ module iommu_walker #(
                    rd_ctx[127:85] != 43'd0 || rd_ctx[255:128] != 128'd0)
             fault = FrCtxRsvd;
           else begin
-            ce0_d = rd_ctx[63:0];
-            ce1_d = rd_ctx[127:64];
+            ctx_arrive = 1'b1;
+            ctx_in = rd_ctx[127:0];
             fctx_d = 1'b1;
-            // SPEC(VT-d context entry): FPD == 1 -> later faults are not recorded
-            if (rd_ctx[1]) fpd_d = 1'b1;
-            sel_pasid = pasid_valid_q ? req_pasid_q : (RidPasid ? rd_ctx[83:64] : 20'd0);
-            // SPEC(VT-d context entry): translation or translated request with DTE = 0 -> 0x44
-            if (at_q != AtUntranslated && !rd_ctx[2]) fault = FrCtxDteClear;
-            // A translated request carries a host-physical address: it passes.
-            else if (at_q == AtTranslated) finish_ok = 1'b1;
-            // SPEC(VT-d context entry): request with PASID and PASIDE == 0 -> 0x45
-            else if (pasid_valid_q && !rd_ctx[3]) fault = FrCtxPasideClear;
-            // SPEC(VT-d context entry): PASID[19:6] >= 2^(PDTS+7), or beyond the
-            // supported PASID width -> 0x46
-            else if ((sel_pasid[19:6] >> (4'(rd_ctx[11:9]) + 4'd7)) != 14'd0 ||
-                     (PasidBits < 20 && (sel_pasid >> PasidBits) != 20'd0))
-              fault = FrPasidTooLarge;
-            else begin
-              pasid_d = sel_pasid;
-              issue = 1'b1;
-              issue_op = OP_PDE;
-              issue_addr = {rd_ctx[63:12], 12'd0} + {47'd0, sel_pasid[19:6], 3'd0};
-            end
           end
         end
         OP_PDE: begin
@@ -594,6 +649,7 @@ module iommu_walker #(
               pe1_d = q1;
               pe2_d = q2;
               fpasid_d = 1'b1;
+              pe_arrive = 1'b1;
             end
           end
         end
@@ -611,15 +667,15 @@ module iommu_walker #(
             fl_perm_d = fl_perm_q & ent_perm;
             if (ent_leaf) begin
               fl_leaf_d = op_level_q;
-              fl_out_d = ent_addr | (addr_q & level_mask(op_level_q));
+              fl_out_d = ent_addr | (addr_d & level_mask(op_level_q));
               // SPEC(VT-d first-level): user request, U/S = 0 at some level -> 0x81
-              if (!priv_q && (fl_perm_d & PermU) == 4'd0) fault = FrUsClear;
+              if (!priv_d && (fl_perm_d & PermU) == 4'd0) fault = FrUsClear;
               // SPEC(VT-d first-level): write, R/W = 0 at some level -> 0x85 (a
               // supervisor write only with WPE = 1)
-              else if (acc_q == AccWrite && (fl_perm_d & PermW) == 4'd0 && (!priv_q || pe2_q[4]))
+              else if (acc_d == AccWrite && (fl_perm_d & PermW) == 4'd0 && (!priv_d || pe2_q[4]))
                 fault = FrNoWrite;
               // SPEC(VT-d first-level): execute, XD = 1 at some level -> 0x82
-              else if (acc_q == AccExec && (fl_perm_d & PermX) == 4'd0) fault = FrNoExec;
+              else if (acc_d == AccExec && (fl_perm_d & PermX) == 4'd0) fault = FrNoExec;
               else if (nested) begin
                 // The guest-physical output through the second level.
                 go_sl = 1'b1;
@@ -672,6 +728,38 @@ module iommu_walker #(
       endcase
     end
 
+    // ---- 2b. The context entry (read, or from the cache at the request) ---
+    if (ctx_arrive) begin
+      ce0_d = ctx_in[63:0];
+      ce1_d = ctx_in[127:64];
+      // SPEC(VT-d context entry): FPD == 1 -> later faults are not recorded
+      if (ctx_in[1]) fpd_d = 1'b1;
+      sel_pasid = ck_pasid;
+      // The context entry's request checks (iommu_entry_check: DTE 0x44,
+      // PASIDE 0x45, PASID size 0x46); a translated request passes.
+      if (ck_fault == FrCtxDteClear || ck_fault == FrCtxPasideClear ||
+          ck_fault == FrPasidTooLarge)
+        fault = ck_fault;
+      else if (at_d == AtTranslated) finish_ok = 1'b1;
+      else begin
+        pasid_d = sel_pasid;
+        if (pasid_hit_d) begin
+          // The PASID cache holds present, valid entries only.
+          pe0_d = req_pasid_entry_i[63:0];
+          pe1_d = req_pasid_entry_i[127:64];
+          pe2_d = req_pasid_entry_i[191:128];
+          pde_fpd_d = req_pde_fpd_i;
+          if (req_pde_fpd_i || req_pasid_entry_i[1]) fpd_d = 1'b1;
+          pe_arrive = 1'b1;
+          pe_cached = 1'b1;
+        end else begin
+          issue = 1'b1;
+          issue_op = OP_PDE;
+          issue_addr = {ctx_in[63:12], 12'd0} + {47'd0, sel_pasid[19:6], 3'd0};
+        end
+      end
+    end
+
     // The PASID entry as it is now (just read, in the PASID entry's cycle).
     pe_pgtt = pe0_d[8:6];
     pe_aw = pe0_d[4:2];
@@ -682,24 +770,17 @@ module iommu_walker #(
     pe_uses_sl = pe_pgtt == PgttSl || pe_pgtt == PgttNested;
     nested = pe_pgtt == PgttNested;
     sl_ad_en = SlAd && pe_uses_sl && pe0_d[9];
-    canonical = pe_fl5 ? (addr_q[63:56] == 8'h00 || addr_q[63:56] == 8'hFF)
-                           : (addr_q[63:47] == 17'h0 || addr_q[63:47] == 17'h1FFFF);
 
     // ---- 3. PASID entry: request checks and the PGTT dispatch -------------
-    if (state_q == ST_WAIT && mem_rsp_valid_i && !mem_rsp_err_i && op_q == OP_PE &&
-        fault == 8'h00) begin
-      // SPEC(VT-d PASID entry): supervisor request and SRE = 0 -> 0x5D
-      if (pe_uses_fl && priv_q && (!SuperReq || !pe2_d[0])) fault = FrSreClear;
-      // SPEC(VT-d PASID entry): execute request and ERE = 0 -> 0x5C
-      else if (pe_uses_fl && acc_q == AccExec && (!ExecReq || !pe2_d[1])) fault = FrEreClear;
-      // SPEC(VT-d first-level): input not canonical for 48/57 bits -> 0x80
-      else if (pe_uses_fl && !canonical) fault = FrNonCanonical;
-      // SPEC(VT-d pass-through): address at or above 2^HAW -> 0x83
-      else if (pe_pgtt == PgttPt && (addr_q & AboveHaw) != 64'd0) fault = FrAddrBeyondMax;
+    if (pe_arrive && fault == 8'h00) begin
+      // The PASID entry's request checks (iommu_entry_check: SRE 0x5D,
+      // ERE 0x5C, canonical form 0x80, pass-through width 0x83; also the
+      // second-level widths, 0x83 / 0x74, which step 4 finds the same way).
+      if (ck_fault != 8'h00) fault = ck_fault;
       else if (pe_pgtt == PgttPt) finish_ok = 1'b1;
       else if (pe_pgtt == PgttSl) begin
         go_sl = 1'b1;
-        go_sl_gpa = addr_q;
+        go_sl_gpa = addr_d;
         go_sl_pur = SL_ONLY;
       end else begin
         fl_perm_d = PermAll;
@@ -747,14 +828,14 @@ module iommu_walker #(
           end
         end
         SL_ONLY: begin
-          fault = sl_check(sl_perm_d, acc_q);
+          fault = sl_check(sl_perm_d, acc_d);
           if (fault == 8'h00) begin
             sl_ad_scan = 1'b1;
             sl_ad_from = sl_levels;
           end
         end
         default: begin  // SL_FINAL
-          fault = sl_check(sl_perm_d, acc_q);
+          fault = sl_check(sl_perm_d, acc_d);
           if (fault == 8'h00) begin
             fl_ad_scan = 1'b1;
             fl_ad_first = 1'b1;
@@ -768,7 +849,7 @@ module iommu_walker #(
     if (fl_ad_scan && fault == 8'h00) begin
       for (int l = 5; l >= 1; l--) begin
         ad_pte = fl_pte_d[(l-1)*64 +: 64];
-        ad_val = ad_pte | 64'h20 | ((3'(l) == fl_leaf_d && acc_q == AccWrite) ? 64'h40 : 64'd0);
+        ad_val = ad_pte | 64'h20 | ((3'(l) == fl_leaf_d && acc_d == AccWrite) ? 64'h40 : 64'd0);
         if (3'(l) >= fl_leaf_d && 3'(l) <= fl_levels && ad_val != ad_pte) begin
           // SPEC(VT-d nested): A/D write needs second-level write permission -> 0x77
           if (fl_ad_first && nested && !fl_tw_d[l-1]) fault = FrFlNestedWrite;
@@ -799,7 +880,7 @@ module iommu_walker #(
     // ---- 7. Second-level A/D (SSADE): A in every entry, D in a written leaf
     if (sl_ad_scan && fault == 8'h00) begin
       ad_found = 1'b0;
-      ad_write = sl_pur_d != SL_TABLE && acc_q == AccWrite;
+      ad_write = sl_pur_d != SL_TABLE && acc_d == AccWrite;
       for (int l = 5; l >= 1; l--) begin
         ad_pte = sl_pte_d[(l-1)*64 +: 64];
         ad_val = ad_pte | 64'h100 | ((3'(l) == sl_leaf_d && ad_write) ? 64'h200 : 64'd0);
@@ -836,33 +917,61 @@ module iommu_walker #(
       issue = 1'b1;
       issue_op = OP_FL;
       issue_level = fl_read_level;
-      issue_addr = {fl_read_table, va_index(addr_q[56:12], fl_read_level), 3'd0};
+      issue_addr = {fl_read_table, va_index(addr_d[56:12], fl_read_level), 3'd0};
     end
 
     // ---- 9. The one fault exit, the next operation, or the translation ----
     if (fault != 8'h00) begin
-      if (state_q != ST_IDLE && at_q == AtTranslationReq && fault >= FrFlAccess &&
-          fault <= FrNoRead && acc_q != AccRead) begin
+      if (at_d == AtTranslationReq && fault >= FrFlAccess && fault <= FrNoRead &&
+          acc_d != AccRead && !pe_cached) begin
         // An ATS translation request that met a paging fault while asking
-        // for write/execute tries again for read.
+        // for write/execute tries again for read, from the structures the
+        // caches did not provide. (A fault found with the cached PASID entry
+        // itself, before any memory, would only repeat: it is answered.)
         acc_d = AccRead;
         fctx_d = 1'b0;
         fpasid_d = 1'b0;
         state_d = ST_ISSUE;
-        op_d = OP_ROOT;
-        op_level_d = 3'd0;
-        op_addr_d = root_addr_q;
         op_wdata_d = 64'd0;
+        op_level_d = 3'd0;
+        if (!ctx_hit_q) begin
+          op_d = OP_ROOT;
+          op_addr_d = root_addr_q;
+        end else if (!pasid_hit_q) begin
+          op_d = OP_PDE;
+          op_addr_d = {ce0_q[63:12], 12'd0} + {47'd0, pasid_q[19:6], 3'd0};
+        end else begin
+          // Both entries cached: the checks of the PASID entry passed for
+          // write/execute and pass for read; the walk starts again.
+          fl_perm_d = PermAll;
+          fl_level_d = fl_levels;
+          sl_perm_d = PermAll;
+          op_d = OP_SL;
+          op_level_d = sl_levels;
+          if (pe_pgtt == PgttSl) begin
+            sl_gpa_d = addr_q;
+            sl_pur_d = SL_ONLY;
+            op_addr_d = {pe0_q[63:12], va_index(addr_q[56:12], sl_levels), 3'd0};
+          end else if (nested) begin
+            sl_gpa_d = {pe2_q[63:12], 12'd0};
+            sl_pur_d = SL_TABLE;
+            op_addr_d = {pe0_q[63:12], va_index(pe2_q[56:12], sl_levels), 3'd0};
+          end else begin
+            for (int l = 1; l <= 5; l++)
+              if (3'(l) == fl_levels) fl_tw_d[l-1] = 1'b1;
+            op_d = OP_FL;
+            op_level_d = fl_levels;
+            op_addr_d = {pe2_q[63:12], va_index(addr_q[56:12], fl_levels), 3'd0};
+          end
+        end
       end else begin
         state_d = ST_RESP;
         // SPEC(PCIe ATS): a paging fault completes with R = W = 0 (nothing
         // recorded); any other fault of a translation request is UR.
-        if (state_q != ST_IDLE && at_q == AtTranslationReq && fault >= FrFlAccess &&
-            fault <= FrNoRead) begin
+        if (at_d == AtTranslationReq && fault >= FrFlAccess && fault <= FrNoRead) begin
           rsp_status_d = StatusOk;
         end else begin
-          rsp_status_d = (state_q == ST_IDLE ? req_at_i : at_q) == AtTranslationReq ?
-                         StatusUnsupported : StatusFault;
+          rsp_status_d = at_d == AtTranslationReq ? StatusUnsupported : StatusFault;
           fctx_d = 1'b0;
           fpasid_d = 1'b0;
         end
@@ -895,8 +1004,8 @@ module iommu_walker #(
       end
       fi_fl_d = 1'b0;
       fi_dirty_d = 1'b1;
-      if (at_q == AtTranslated || pe_pgtt == PgttPt) begin
-        fin_hpa = addr_q;
+      if (at_d == AtTranslated || pe_pgtt == PgttPt) begin
+        fin_hpa = addr_d;
         fin_level = 3'd1;
         fin_perm = PermAll;
         fin_sl_perm = PermAll;
@@ -905,17 +1014,17 @@ module iommu_walker #(
         fin_level = sl_leaf_d;
         fin_perm = sl_perm_d;
         fin_sl_perm = sl_perm_d;
-        fi_dirty_d = !sl_ad_en || acc_q == AccWrite || sl_leaf_dirty;
+        fi_dirty_d = !sl_ad_en || acc_d == AccWrite || sl_leaf_dirty;
       end else begin
         fi_fl_d = 1'b1;
         rsp_global_d = fl_leaf_g;
-        fi_dirty_d = acc_q == AccWrite || fl_leaf_dirty;
+        fi_dirty_d = acc_d == AccWrite || fl_leaf_dirty;
         if (nested) begin
           fin_hpa = sl_out_d;
           fin_level = fl_leaf_d < sl_leaf_d ? fl_leaf_d : sl_leaf_d;
           fin_perm = fl_perm_d & sl_perm_d;
           fin_sl_perm = sl_perm_d;
-          if (sl_ad_en) fi_dirty_d = fi_dirty_d && (acc_q == AccWrite || sl_leaf_dirty);
+          if (sl_ad_en) fi_dirty_d = fi_dirty_d && (acc_d == AccWrite || sl_leaf_dirty);
         end else begin
           fin_hpa = fl_out_d;
           fin_level = fl_leaf_d;
@@ -929,14 +1038,14 @@ module iommu_walker #(
       fi_sl_perm_d = fin_sl_perm;
       fi_global_d = rsp_global_d;
       fi_page_d = fin_hpa & ~level_mask(fin_level);
-      fiotlb_d = at_q != AtTranslated;
+      fiotlb_d = at_d != AtTranslated;
       // The permissions this requester gets: a supervisor request may write a
       // read-only first-level page when WPE = 0 (if the second level allows).
-      if (at_q != AtTranslated && pe_uses_fl && pasid_valid_q && priv_q && !pe2_d[4] &&
+      if (at_d != AtTranslated && pe_uses_fl && pasid_valid_d && priv_d && !pe2_d[4] &&
           (fin_sl_perm & PermW) != 4'd0)
         fin_perm = fin_perm | PermW;
       // An ATS translation request answered for read is granted read only.
-      if (at_q == AtTranslationReq && acc_q == AccRead) fin_perm = fin_perm & ~PermW;
+      if (at_d == AtTranslationReq && acc_d == AccRead) fin_perm = fin_perm & ~PermW;
       rsp_perm_d = fin_perm;
     end
 
@@ -1003,6 +1112,8 @@ module iommu_walker #(
       pe1_q <= 64'd0;
       pe2_q <= 64'd0;
       fpd_q <= 1'b0;
+      ctx_hit_q <= 1'b0;
+      pasid_hit_q <= 1'b0;
       fl_level_q <= 3'd0;
       fl_perm_q <= 4'd0;
       fl_pte_q <= 320'd0;
@@ -1057,6 +1168,8 @@ module iommu_walker #(
       pe1_q <= pe1_d;
       pe2_q <= pe2_d;
       fpd_q <= fpd_d;
+      ctx_hit_q <= ctx_hit_d;
+      pasid_hit_q <= pasid_hit_d;
       fl_level_q <= fl_level_d;
       fl_perm_q <= fl_perm_d;
       fl_pte_q <= fl_pte_d;
@@ -1096,6 +1209,9 @@ module iommu_walker #(
   // verilator lint_off UNUSEDSIGNAL
   logic unused_rtaddr;
   assign unused_rtaddr = ^rtaddr_i[9:0];
+  // Cached entries hold zeros in their reserved words (checked when read).
+  logic unused_cached;
+  assign unused_cached = ^{req_ctx_i[255:128], req_pasid_entry_i[511:192]};
   // verilator lint_on UNUSEDSIGNAL
 
   assign req_ready_o = state_q == ST_IDLE;

@@ -11,10 +11,13 @@
 // Requests: a directed list; an entry sweep (for one walk per mode, each page
 // it touched failing, and chosen bits of each word it read flipped, one at a
 // time); a seeded random sweep, each request also replayed with one entry it
-// read corrupted or one page failing. The same again with the memory and
-// response ports stalling at random (all but the cycle count compared). Every
-// fault reason the model raises must be reached. The first mismatch is
-// printed with every field, exit status 1.
+// read corrupted or one page failing. Then the directed, sweep and random
+// requests again with the model's context cache warmed, and with its context
+// and PASID caches warmed (wm_warm): the walker gets the cached entries the
+// request finds as its cache inputs; every translation type must be served
+// from cached entries, and some requests answered without memory. The same again with the memory
+// and response ports stalling at random (all but the cycle count compared). Every fault reason the
+// model raises must be reached. The first mismatch is printed with every field, exit status 1.
 //
 // Plusargs: +seed=N (default 1), +n=N random requests per world (default
 // 3000), +lat=L memory latency (default 3), +trace (waveform, tb_common.h).
@@ -105,7 +108,18 @@ struct Bench {
 	}
 
 	// Runs one request through the walker; the memory is wm's.
-	bool run(struct wm *w, const struct iommu_req &rq, RtlResult &out)
+	static void set_wide(uint32_t *dst, const uint64_t *src, unsigned words)
+	{
+		for (unsigned i = 0; i < words; i++) {
+			dst[2 * i] = static_cast<uint32_t>(src[i]);
+			dst[2 * i + 1] = static_cast<uint32_t>(src[i] >> 32);
+		}
+	}
+
+	// Runs one request through the walker; the memory is wm's, the cached
+	// context / PASID entries those of c (none without c).
+	bool run(struct wm *w, const struct iommu_req &rq, const struct wm_cached *c,
+		 RtlResult &out)
 	{
 		struct Pending {
 			uint64_t due;
@@ -129,6 +143,15 @@ struct Bench {
 		top->req_access_i = rq.access;
 		top->req_at_i = rq.at;
 		top->req_no_write_i = rq.no_write;
+		struct wm_cached none {
+		};
+		if (!c)
+			c = &none;
+		top->req_ctx_hit_i = c->ctx_hit;
+		set_wide(top->req_ctx_i.data(), c->ce, 4);
+		top->req_pasid_hit_i = c->pasid_hit;
+		set_wide(top->req_pasid_entry_i.data(), c->pe, 8);
+		top->req_pde_fpd_i = c->pde_fpd;
 		for (uint64_t guard = 0; guard < 100000; guard++) {
 			// Inputs of this cycle.
 			top->req_valid_i = !sent;
@@ -240,6 +263,11 @@ struct Checker {
 	std::string label;
 	unsigned n_checked = 0, n_ok = 0, n_fault = 0, n_ur = 0, n_ops_max = 0;
 	unsigned fault_seen[256] = {0};
+	// With warm >= 1 the model's context cache (and with 2 its PASID cache)
+	// is warmed before each request, and the walker gets what it holds.
+	unsigned warm = 0;
+	unsigned n_ctx_hit = 0, n_pasid_hit = 0, n_no_mem = 0, n_pde_fpd = 0;
+	unsigned pgtt_hit[8] = {0};
 
 	// Expected status of the model's answer.
 	static unsigned model_status(int rc, const struct iommu_resp &m)
@@ -274,6 +302,10 @@ struct Checker {
 			"0x%" PRIx64 " level %u perm %x sl_perm %x global %d dirty %d fl %d\n",
 			r.fctx, r.fpasid, r.pde_fpd, r.fiotlb, r.did, r.pasid, r.page, r.level,
 			r.iperm, r.sl_perm, r.iglobal, r.dirty, r.fl);
+		if (warm)
+			std::printf("  cached (warm %u): ctx %d pasid %d (%05x) pde_fpd %d\n", warm,
+				    b.tb.top->req_ctx_hit_i, b.tb.top->req_pasid_hit_i,
+				    static_cast<unsigned>(r.pasid), b.tb.top->req_pde_fpd_i);
 		std::printf("  model accesses (%zu):\n", n);
 		for (size_t i = 0; i < n; i++)
 			std::printf("    %s 0x%016" PRIx64 " len %u%s val 0x%016" PRIx64 "\n",
@@ -295,12 +327,16 @@ struct Checker {
 		int rc;
 		size_t n;
 
-		if (!b.run(w, rq, r)) {
+		struct wm_cached cached {
+		};
+		if (warm)
+			wm_warm(w, &rq, warm, &cached);
+		if (!b.run(w, rq, warm ? &cached : nullptr, r)) {
 			std::printf("TIMEOUT in %s: %s\n", label.c_str(), req_str(rq).c_str());
 			return false;
 		}
 		wm_undo(w);
-		rc = wm_translate(w, &rq, &m, &f);
+		rc = warm ? wm_translate_cached(w, &rq, &m, &f) : wm_translate(w, &rq, &m, &f);
 		n = wm_log(w, &log);
 		if (rc < 0) {
 			std::printf("model refused the request: %s\n", req_str(rq).c_str());
@@ -368,6 +404,16 @@ struct Checker {
 		else
 			n_fault++;
 		fault_seen[m.fault & 0xFF]++;
+		if (cached.ctx_hit)
+			n_ctx_hit++;
+		if (cached.ctx_hit && cached.pasid_hit) {
+			n_pasid_hit++;
+			pgtt_hit[(cached.pe[0] >> 6) & 7]++;
+			if (cached.pde_fpd && st != ST_OK)
+				n_pde_fpd++;
+		}
+		if (cached.ctx_hit && n == 0)
+			n_no_mem++;
 		return true;
 	}
 };
@@ -644,6 +690,7 @@ const unsigned model_faults[] = {0x30, 0x38, 0x39, 0x3A, 0x40, 0x41, 0x42, 0x44,
 				 0x5D, 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
 				 0x78, 0x79, 0x7A, 0x80, 0x81, 0x82, 0x83, 0x85, 0x86};
 unsigned faults_seen[256];
+unsigned warm_faults_seen[3][256]; // by warm level (Checker::warm)
 
 // Base requests of the entry sweep: one walk per mode.
 std::vector<struct iommu_req> sweep_base()
@@ -730,6 +777,100 @@ int run_world(Bench &b, unsigned variant, uint64_t seed, unsigned n_random)
 		if (g.chance(60) && !perturb(c, g, rq))
 			goto out;
 	}
+	// The same requests with the context cache, then both caches, warm.
+	for (unsigned warm = 1; warm <= 2; warm++) {
+		Checker h{b, w, ""};
+		h.warm = warm;
+		std::string base = "world " + std::to_string(variant) + " warm " +
+				   std::to_string(warm) + (b.stall ? " (stalls)" : "");
+		h.label = base + " directed";
+		for (const struct iommu_req &rq : directed())
+			if (!h.check(rq))
+				goto out;
+		// ATS translation requests whose address fails the checks made
+		// with the PASID entry alone (0x80, 0x83, 0x74): answered from
+		// the cached entries, or after fetching them, with no retry walk.
+		h.label = base + " ATS address checks";
+		for (const struct wm_target &t : tg) {
+			struct iommu_req rq {
+			};
+			rq.sid = t.sid;
+			rq.pasid_valid = t.pasid_valid;
+			rq.pasid = t.pasid;
+			rq.addr = t.iova | 1ull << 62;
+			rq.at = IOMMU_AT_TRANSLATION_REQ;
+			if (!h.check(rq))
+				goto out;
+		}
+		// The directory entry's FPD from the PASID cache: set FPD in the
+		// directory entry of each target, then a request that faults.
+		h.label = base + " directory entry FPD";
+		for (const struct wm_target &t : tg) {
+			struct iommu_req rq {
+			};
+			struct iommu_resp m;
+			struct wm_fills f;
+			const struct wm_access *log;
+			rq.sid = t.sid;
+			rq.pasid_valid = t.pasid_valid;
+			rq.pasid = t.pasid;
+			rq.addr = t.iova;
+			wm_translate(w, &rq, &m, &f);
+			size_t nl = wm_log(w, &log);
+			uint64_t pde_pa = 0;
+			for (size_t k = 0; k < nl && k < 4; k++)
+				if (!log[k].write && log[k].len == 8 && k == 2)
+					pde_pa = log[k].pa;
+			wm_undo_model(w);
+			if (!pde_pa)
+				continue;
+			uint64_t old = wm_peek(w, pde_pa);
+			wm_poke(w, pde_pa, old | 2);
+			for (uint64_t flip : {0ull, 1ull << 40, 1ull << 62}) {
+				rq.addr = t.iova ^ flip;
+				if (!h.check(rq)) {
+					wm_poke(w, pde_pa, old);
+					goto out;
+				}
+			}
+			wm_poke(w, pde_pa, old);
+		}
+		for (const struct iommu_req &rq : sweep_base()) {
+			h.label = base + " sweep " + req_str(rq);
+			if (!sweep_entries(h, rq))
+				goto out;
+		}
+		for (unsigned i = 0; i < n_random; i++) {
+			struct iommu_req rq = random_req(g, tg);
+			h.label = base + " random #" + std::to_string(i);
+			if (!h.check(rq))
+				goto out;
+			if (g.chance(40) && !perturb(h, g, rq))
+				goto out;
+		}
+		std::printf(
+			"world %u%s warm %u: %u requests (%u context hits, %u PASID hits: "
+			"PGTT 1/2/3/4 %u/%u/%u/%u; %u without memory): %u translated, %u faults, "
+			"%u unsupported\n",
+			variant, b.stall ? " (stalls)" : "", warm, h.n_checked, h.n_ctx_hit,
+			h.n_pasid_hit, h.pgtt_hit[1], h.pgtt_hit[2], h.pgtt_hit[3], h.pgtt_hit[4],
+			h.n_no_mem, h.n_ok, h.n_fault, h.n_ur);
+		std::printf("  fault reasons seen:");
+		for (unsigned i = 1; i < 256; i++)
+			if (h.fault_seen[i])
+				std::printf(" %02x:%u", i, h.fault_seen[i]);
+		std::printf("\n");
+		// Every translation type must have been served from cached entries.
+		if (h.n_ctx_hit == 0 || h.n_no_mem == 0 || (warm == 2 && !h.n_pde_fpd) ||
+		    (warm == 2 && (!h.pgtt_hit[1] || !h.pgtt_hit[2] || !h.pgtt_hit[3] ||
+				   (!h.pgtt_hit[4] && variant == 0)))) {
+			std::printf("world %u warm %u: a cache-hit case was never reached\n",
+				    variant, warm);
+			goto out;
+		}
+		for (unsigned i = 0; i < 256; i++)
+			warm_faults_seen[warm][i] += h.fault_seen[i];
+	}
 	std::printf("world %u%s: %u requests: %u translated, %u faults, %u unsupported; "
 		    "up to %u memory operations\n",
 		    variant, b.stall ? " (stalls)" : "", c.n_checked, c.n_ok, c.n_fault, c.n_ur,
@@ -786,6 +927,18 @@ int main(int argc, char **argv)
 	for (unsigned f : model_faults) {
 		if (!rc && !faults_seen[f]) {
 			std::printf("fault reason 0x%02x was never reached\n", f);
+			rc = 1;
+		}
+	}
+	// Faults raised with cached entries: the context entry's checks (warm
+	// context cache), the PASID entry's checks and the walks (both warm).
+	static const unsigned warm_faults[][2] = {{1, 0x44}, {1, 0x46}, {2, 0x44}, {2, 0x5C},
+						  {2, 0x5D}, {2, 0x71}, {2, 0x74}, {2, 0x79},
+						  {2, 0x80}, {2, 0x83}, {2, 0x85}, {2, 0x86}};
+	for (const auto &wf : warm_faults) {
+		if (!rc && !warm_faults_seen[wf[0]][wf[1]]) {
+			std::printf("fault reason 0x%02x was never reached with warm level %u\n",
+				    wf[1], wf[0]);
 			rc = 1;
 		}
 	}

@@ -250,6 +250,7 @@ struct wm *wm_create(unsigned variant)
 	if (!w)
 		return NULL;
 	iommu_config_default(&cfg);
+	cfg.lookup_after_fetch = false; /* as the RTL walker: no lookup mid-walk */
 	vtd_builder_config_default(&bcfg);
 	if (variant == 1) {
 		bcfg.preset_ad = false;
@@ -293,6 +294,20 @@ void wm_set_ttm(struct wm *w, unsigned ttm)
 	iommu_reg_write(w->mmu, VTD_REG_RTADDR, 8, rt);
 	iommu_reg_write(w->mmu, VTD_REG_GCMD, 4,
 			(gsts & (uint32_t)(VTD_GCMD_TE | VTD_GCMD_QIE)) | (uint32_t)VTD_GCMD_SRTP);
+}
+
+bool wm_te(struct wm *w)
+{
+	return iommu_reg_read(w->mmu, VTD_REG_GSTS, 4) & VTD_GSTS_TES;
+}
+
+void wm_set_te(struct wm *w, bool on)
+{
+	uint32_t gsts = (uint32_t)iommu_reg_read(w->mmu, VTD_REG_GSTS, 4);
+	uint32_t cmd = gsts & (uint32_t)(VTD_GCMD_TE | VTD_GCMD_QIE);
+
+	cmd = on ? cmd | (uint32_t)VTD_GCMD_TE : cmd & ~(uint32_t)VTD_GCMD_TE;
+	iommu_reg_write(w->mmu, VTD_REG_GCMD, 4, cmd);
 }
 
 void wm_destroy(struct wm *w)
@@ -354,13 +369,11 @@ static void wm_take_fills(struct wm *w, struct wm_fills *f)
 	}
 }
 
-int wm_translate(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,
-		 struct wm_fills *fills)
+static int wm_translate_now(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,
+			    struct wm_fills *fills)
 {
 	int rc;
 
-	for (int id = 0; id < IOMMU_CACHE_COUNT; id++)
-		cache_flush(&w->mmu->caches[id]);
 	w->n_log = 0;
 	w->logging = true;
 	w->mmu->hold_fills = true;
@@ -370,6 +383,114 @@ int wm_translate(struct wm *w, const struct iommu_req *req, struct iommu_resp *r
 	wm_take_fills(w, fills);
 	vtd_builder_service_faults(w->b);
 	return rc;
+}
+
+int wm_translate(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,
+		 struct wm_fills *fills)
+{
+	for (int id = 0; id < IOMMU_CACHE_COUNT; id++)
+		cache_flush(&w->mmu->caches[id]);
+	return wm_translate_now(w, req, resp, fills);
+}
+
+void wm_warm(struct wm *w, const struct iommu_req *req, unsigned level, struct wm_cached *c)
+{
+	struct cache *cc = &w->mmu->caches[IOMMU_CACHE_CONTEXT];
+	struct cache *pc = &w->mmu->caches[IOMMU_CACHE_PASID];
+	struct cache_key key = {{req->sid, 0, 0}};
+	const struct vtd_context_entry *ce;
+	const struct vtd_pasid_cached *pe;
+	struct iommu_resp tmp;
+
+	memset(c, 0, sizeof(*c));
+	for (int id = 0; id < IOMMU_CACHE_COUNT; id++)
+		cache_flush(&w->mmu->caches[id]);
+	/* Read translations of every mapped range of this source ID (and one
+	 * without PASID), their memory writes undone: they fill the context
+	 * cache and the PASID cache with what the tables hold. */
+	for (size_t i = 0; level && i <= w->n_tgt; i++) {
+		struct iommu_req wr = {.sid = req->sid, .addr = req->addr};
+
+		if (i < w->n_tgt) {
+			if (w->tgt[i].sid != req->sid)
+				continue;
+			wr.pasid_valid = w->tgt[i].pasid_valid;
+			wr.pasid = w->tgt[i].pasid;
+			wr.addr = w->tgt[i].iova;
+		}
+		w->n_log = 0;
+		w->logging = true;
+		iommu_translate(w->mmu, &wr, &tmp);
+		w->logging = false;
+		wm_undo_model(w);
+		vtd_builder_service_faults(w->b);
+	}
+	if (level >= 3) {
+		/* The request's own page, read, in the IOTLB too. */
+		struct iommu_req wr = *req;
+
+		wr.at = IOMMU_AT_UNTRANSLATED;
+		wr.no_write = false;
+		w->n_log = 0;
+		w->logging = true;
+		iommu_translate(w->mmu, &wr, &tmp);
+		w->logging = false;
+		wm_undo_model(w);
+		vtd_builder_service_faults(w->b);
+	}
+	for (int id = 0; id < IOMMU_CACHE_COUNT; id++) {
+		if (id == IOMMU_CACHE_CONTEXT || (id == IOMMU_CACHE_PASID && level >= 2) ||
+		    (id == IOMMU_CACHE_IOTLB && level >= 3))
+			continue;
+		cache_flush(&w->mmu->caches[id]);
+	}
+	ce = cache_find(cc, req->sid, &key);
+	if (!ce)
+		return;
+	c->ctx_hit = true;
+	memcpy(c->ce, ce->qw, sizeof(c->ce));
+	c->pasid = req->pasid_valid        ? req->pasid
+		   : w->mmu->cfg.rid_pasid ? (uint32_t)FIELD_GET64(VTD_CE1_RID_PASID, ce->qw[1])
+					   : 0;
+	key = (struct cache_key){{req->sid, c->pasid, 0}};
+	pe = cache_find(pc, c->pasid ^ ((uint64_t)req->sid << 4), &key);
+	if (!pe)
+		return;
+	c->pasid_hit = true;
+	memcpy(c->pe, pe->pe.qw, sizeof(c->pe));
+	c->pde_fpd = pe->pde_fpd;
+}
+
+bool wm_iotlb_find(struct wm *w, uint16_t did, uint32_t pasid, uint64_t addr, struct wm_iotlb *e)
+{
+	struct cache *c = &w->mmu->caches[IOMMU_CACHE_IOTLB];
+	struct iommu_cache_stats st = c->st;
+	struct vtd_iotlb_entry te;
+	bool hit = vtd_iotlb_lookup(w->mmu, did, pasid, addr, &te);
+
+	c->st = st;
+	memset(e, 0, sizeof(*e));
+	if (!hit)
+		return false;
+	e->page = te.page;
+	e->level = te.level;
+	e->perm = te.perm;
+	e->sl_perm = te.sl_perm;
+	e->dirty = te.dirty;
+	e->global = te.global;
+	e->fl = te.cls == VTD_IOTLB_FL;
+	return true;
+}
+
+int wm_lookup_cached(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp)
+{
+	return iommu_lookup_cached(w->mmu, req, resp);
+}
+
+int wm_translate_cached(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,
+			struct wm_fills *fills)
+{
+	return wm_translate_now(w, req, resp, fills);
 }
 
 size_t wm_log(const struct wm *w, const struct wm_access **log)

@@ -3,9 +3,11 @@
  * IOMMU model instance, a table builder and the physical memory both the
  * model and the RTL's memory model use. The memory logs every access the
  * model makes during one translation (in order, with written values) and
- * can fail reads or writes on chosen 4 KiB pages. One translation runs with
- * every cache empty, so it walks every structure, as the RTL walker (which
- * has no cache inputs) does, and reports the cache fills it would commit.
+ * can fail reads or writes on chosen 4 KiB pages. A translation runs with
+ * every cache empty (wm_translate), or with the context cache and the PASID
+ * cache warmed (wm_warm, wm_translate_cached: the RTL walker gets their
+ * entries as its cache inputs), and reports the cache fills it would commit.
+ * The model runs with lookup_after_fetch off, as the RTL walker.
  */
 #ifndef IOMMUSIM_TESTS_RTL_WALKER_MODEL_H
 #define IOMMUSIM_TESTS_RTL_WALKER_MODEL_H
@@ -76,12 +78,44 @@ size_t wm_targets(const struct wm *w, const struct wm_target **list);
 uint64_t wm_rtaddr(struct wm *w);
 /* Latches RTADDR with another TTM (GCMD.SRTP), keeping the table address. */
 void wm_set_ttm(struct wm *w, unsigned ttm);
+/* GSTS.TES, and GCMD.TE written with it on or off. */
+bool wm_te(struct wm *w);
+void wm_set_te(struct wm *w, bool on);
 
 /* Runs iommu_translate with empty caches, logging the model's accesses
  * (wm_log), and reports the fills. Afterwards the fault records are
  * cleared, so that every recordable fault of the next request is recorded. */
 int wm_translate(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,
 		 struct wm_fills *fills);
+/* The context and PASID cache entries a request finds (wm_warm). */
+struct wm_cached {
+	bool ctx_hit;
+	uint64_t ce[4];
+	uint32_t pasid; /* the PASID looked up (RID_PASID without one) */
+	bool pasid_hit;
+	uint64_t pe[8];
+	bool pde_fpd;
+};
+
+/* Empties every cache, then (level >= 1) warms the context cache and
+ * (level >= 2) the PASID cache with read translations of the request's
+ * source ID (their memory writes undone), (level >= 3) the IOTLB with a
+ * read of the request's own page, empties the other caches, and
+ * reports what req finds. wm_translate_cached then translates req in that
+ * cache state, logged like wm_translate. */
+void wm_warm(struct wm *w, const struct iommu_req *req, unsigned level, struct wm_cached *c);
+/* An IOTLB entry as the model holds it (vtd_iotlb_lookup). */
+struct wm_iotlb {
+	uint64_t page;
+	unsigned level, perm, sl_perm;
+	bool dirty, global, fl;
+};
+bool wm_iotlb_find(struct wm *w, uint16_t did, uint32_t pasid, uint64_t addr, struct wm_iotlb *e);
+/* The model's stage-R decision (iommu_lookup_cached): 1 when memory would
+ * be needed, 0 when the caches answer (resp). */
+int wm_lookup_cached(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp);
+int wm_translate_cached(struct wm *w, const struct iommu_req *req, struct iommu_resp *resp,
+			struct wm_fills *fills);
 size_t wm_log(const struct wm *w, const struct wm_access **log);
 /* Restores the words the last wm_translate wrote, newest first. */
 void wm_undo_model(struct wm *w);
