@@ -22,7 +22,6 @@
 #include <string>
 #include <vector>
 
-#define TB_NAME "tb_top"
 #include "Viommu_top.h"
 #include "tb_common.h"
 #include "verilated.h"
