@@ -1,0 +1,331 @@
+// Testbench of rtl/iommu_top.sv (the whole block) against the reference model.
+//
+// Tables come from the model's builder (tests/rtl/walker/walker_model.c, the
+// walker testbench's worlds 0 and 1). The RTL's registers are programmed
+// through the register port with the root table the model uses (RTADDR,
+// GCMD.SRTP, GCMD.TE); its memory port is served from the same memory
+// (each side's own A/D and status writes are undone after every request),
+// answering each request mem.latency cycles after its transfer, by id.
+// Each request (every mapped target of the world, read and write, plus a
+// request of an absent device) is sent twice: the first answer comes from a
+// walker (rsp_walked_o), the second, when the model fills the IOTLB, from the
+// caches (rsp_walked_o 0). Every response is compared with the model's
+// translation of the same request (status, fault reason, hpa, page size,
+// permissions, global). The first mismatch is printed, exit status 1.
+//
+// Plusargs: +trace (VCD).
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "Viommu_top.h"
+#include "tb_common.h"
+#include "verilated.h"
+
+#include "walker/walker_model.h"
+
+namespace
+{
+
+enum { ST_OK = 0, ST_FAULT = 1, ST_UR = 2 };
+
+const unsigned kMemLatency = 50; // mem.latency (iommu_params_pkg::MemLatency)
+
+struct Pending {
+	uint64_t due;
+	unsigned id;
+	bool err;
+	uint8_t data[64];
+};
+
+struct RtlResult {
+	unsigned status = 0, fault = 0, page_size = 0, perm = 0;
+	uint64_t hpa = 0, cycles = 0;
+	bool global = false, walked = false;
+};
+
+unsigned log2_size(uint64_t s)
+{
+	unsigned n = 0;
+	while (s > 1) {
+		s >>= 1;
+		n++;
+	}
+	return n;
+}
+
+std::string req_str(const struct iommu_req &r)
+{
+	char b[200];
+	std::snprintf(b, sizeof(b),
+		      "sid %04x pasid %s%05x priv %d addr 0x%016" PRIx64 " access %u at %u nw %d",
+		      r.sid, r.pasid_valid ? "" : "(none) ", r.pasid, r.priv, r.addr, r.access,
+		      r.at, r.no_write);
+	return b;
+}
+
+struct Bench {
+	Tb<Viommu_top> tb;
+	std::deque<Pending> pend;
+	uint8_t tag = 0;
+
+	Bench(int argc, char **argv) : tb(argc, argv)
+	{
+		idle();
+		tb.reset();
+	}
+
+	void idle()
+	{
+		Viommu_top *t = tb.top.get();
+		t->req_valid_i = 0;
+		t->mem_req_ready_i = 1;
+		t->mem_rsp_valid_i = 0;
+		t->mem_rsp_err_i = 0;
+		t->reg_req_i = 0;
+		t->reg_we_i = 0;
+		t->dtlb_req_ready_i = 1;
+		t->dtlb_cpl_valid_i = 0;
+	}
+
+	// One cycle: memory responses due now in, transfers out, then the edge.
+	void cycle(struct wm *w)
+	{
+		Viommu_top *t = tb.top.get();
+		t->mem_rsp_valid_i = 0;
+		t->mem_rsp_err_i = 0;
+		if (!pend.empty() && pend.front().due == tb.cycle) {
+			const Pending &p = pend.front();
+			t->mem_rsp_valid_i = 1;
+			t->mem_rsp_id_i = p.id;
+			t->mem_rsp_err_i = p.err;
+			for (int i = 0; i < 16; i++) {
+				uint32_t v;
+				std::memcpy(&v, p.data + 4 * i, 4);
+				t->mem_rsp_rdata_i[i] = v;
+			}
+			pend.pop_front();
+		}
+		tb.settle();
+		if (t->mem_req_valid_o && t->mem_req_ready_i) {
+			Pending p{};
+			p.id = t->mem_req_id_o;
+			p.due = tb.cycle + kMemLatency;
+			if (t->mem_req_we_o) {
+				TB_CHECK(tb, !t->mem_req_w4_o,
+					 "4-byte write without a queue in use");
+				p.err = wm_word_write(w, t->mem_req_addr_o + t->mem_req_wofs_o,
+						      t->mem_req_wdata_o) != 0;
+			} else {
+				p.err = wm_line_read(w, t->mem_req_addr_o, p.data) != 0;
+			}
+			pend.push_back(p);
+		}
+		tb.tick();
+	}
+
+	void reg_write(struct wm *w, unsigned addr, uint64_t v)
+	{
+		Viommu_top *t = tb.top.get();
+		t->reg_req_i = 1;
+		t->reg_we_i = 1;
+		t->reg_addr_i = addr;
+		t->reg_size_i = 8;
+		t->reg_wdata_i = v;
+		if (addr == 0x18)
+			t->reg_size_i = 4;
+		cycle(w);
+		t->reg_req_i = 0;
+		t->reg_we_i = 0;
+	}
+
+	// The root table and translation enable of the world.
+	void program(struct wm *w)
+	{
+		reg_write(w, 0x20, wm_rtaddr(w));
+		reg_write(w, 0x18, 1u << 30); // SRTP
+		if (wm_te(w))
+			reg_write(w, 0x18, 1u << 31); // TE
+		for (int i = 0; i < 4; i++)
+			cycle(w);
+	}
+
+	bool run(struct wm *w, const struct iommu_req &rq, RtlResult &out)
+	{
+		Viommu_top *t = tb.top.get();
+		bool sent = false;
+		uint64_t t_req = 0;
+		uint8_t my = tag++;
+		for (uint64_t guard = 0; guard < 100000; guard++) {
+			t->req_valid_i = !sent;
+			t->req_tag_i = my;
+			t->req_sid_i = rq.sid;
+			t->req_pasid_valid_i = rq.pasid_valid;
+			t->req_pasid_i = rq.pasid;
+			t->req_priv_i = rq.priv;
+			t->req_addr_i = rq.addr;
+			t->req_access_i = rq.access;
+			t->req_at_i = rq.at;
+			t->req_no_write_i = rq.no_write;
+			tb.settle();
+			if (!sent && t->req_ready_o) {
+				sent = true;
+				t_req = tb.cycle;
+			}
+			if (t->rsp_valid_o) {
+				TB_CHECK(tb, t->rsp_tag_o == my, "response tag %u, expected %u",
+					 t->rsp_tag_o, my);
+				out.cycles = tb.cycle - t_req;
+				out.status = t->rsp_status_o;
+				out.fault = t->rsp_fault_o;
+				out.hpa = t->rsp_hpa_o;
+				out.page_size = t->rsp_page_size_o;
+				out.perm = t->rsp_perm_o;
+				out.global = t->rsp_global_o;
+				out.walked = t->rsp_walked_o;
+				t->req_valid_i = 0;
+				cycle(w);
+				// Let the memory writes of the walk drain.
+				while (!pend.empty())
+					cycle(w);
+				return true;
+			}
+			cycle(w);
+			t->req_valid_i = 0;
+		}
+		return false;
+	}
+};
+
+struct Checker {
+	Bench &b;
+	struct wm *w;
+	unsigned n_checked = 0, n_ok = 0, n_fault = 0, n_hit = 0, n_walked = 0;
+
+	// Sends rq (twice); false (after printing) on the first difference.
+	bool check(const struct iommu_req &rq)
+	{
+		struct iommu_resp m;
+		struct wm_fills f;
+		int rc = wm_translate(w, &rq, &m, &f);
+		wm_undo_model(w);
+		if (rc < 0) {
+			std::printf("model refused the request: %s\n", req_str(rq).c_str());
+			return false;
+		}
+		unsigned st = rc == 0 ? ST_OK : (m.unsupported ? ST_UR : ST_FAULT);
+		for (int pass = 0; pass < 2; pass++) {
+			RtlResult r;
+			if (!b.run(w, rq, r)) {
+				std::printf("TIMEOUT: %s\n", req_str(rq).c_str());
+				return false;
+			}
+			wm_undo(w);
+			n_checked++;
+			const char *bad = nullptr;
+			if (r.status != st)
+				bad = "status";
+			else if (r.fault != static_cast<unsigned>(m.fault))
+				bad = "fault reason";
+			else if (st == ST_OK && m.fault == VTD_FR_NONE &&
+				 (r.hpa != m.hpa || r.page_size != log2_size(m.page_size) ||
+				  r.perm != m.perm || r.global != m.global))
+				bad = "translation";
+			else if (pass == 1 && f.iotlb && r.walked)
+				bad = "repeated request not answered from the IOTLB";
+			if (bad) {
+				std::printf("MISMATCH (%s, pass %d): %s\n", bad, pass,
+					    req_str(rq).c_str());
+				std::printf(
+					"  model: rc %d status %u fault 0x%02x hpa 0x%016" PRIx64
+					" size 2^%u perm 0x%x global %d iotlb fill %d\n",
+					rc, st, m.fault, m.hpa,
+					m.page_size ? log2_size(m.page_size) : 0, m.perm, m.global,
+					f.iotlb);
+				std::printf(
+					"  rtl:   status %u fault 0x%02x hpa 0x%016" PRIx64
+					" size 2^%u perm 0x%x global %d walked %d cycles %" PRIu64
+					"\n",
+					r.status, r.fault, r.hpa, r.page_size, r.perm, r.global,
+					r.walked, r.cycles);
+				return false;
+			}
+			if (st == ST_OK)
+				n_ok++;
+			else
+				n_fault++;
+			if (r.walked)
+				n_walked++;
+			else
+				n_hit++;
+		}
+		return true;
+	}
+};
+
+std::vector<struct iommu_req> requests(struct wm *w)
+{
+	std::vector<struct iommu_req> v;
+	const struct wm_target *tl;
+	size_t nt = wm_targets(w, &tl);
+	for (size_t i = 0; i < nt; i++) {
+		const struct wm_target &t = tl[i];
+		for (unsigned acc : {0u, 1u}) {
+			struct iommu_req rq {
+			};
+			rq.sid = t.sid;
+			rq.pasid_valid = t.pasid_valid;
+			rq.pasid = t.pasid;
+			rq.addr = t.size ? t.iova + (t.size / 2 & ~0xFFFull) + 0x18 : 0x123458;
+			rq.access = static_cast<enum iommu_access>(acc);
+			rq.at = IOMMU_AT_UNTRANSLATED;
+			v.push_back(rq);
+		}
+	}
+	// A device without a context entry: a fault.
+	struct iommu_req rq {
+	};
+	rq.sid = 0xFFF7;
+	rq.addr = 0x1000;
+	rq.access = IOMMU_ACC_READ;
+	v.push_back(rq);
+	return v;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	int rc = 0;
+	for (unsigned variant = 0; variant < 2 && rc == 0; variant++) {
+		struct wm *w = wm_create(variant);
+		if (!w) {
+			std::fprintf(stderr, "tb_top: cannot build test world %u\n", variant);
+			return 1;
+		}
+		Bench b(argc, argv);
+		b.program(w);
+		Checker c{b, w};
+		for (const struct iommu_req &rq : requests(w)) {
+			if (!c.check(rq)) {
+				rc = 1;
+				break;
+			}
+		}
+		std::printf("world %u: %u responses compared: %u ok, %u faults; %u walked, %u from "
+			    "the caches%s\n",
+			    variant, c.n_checked, c.n_ok, c.n_fault, c.n_walked, c.n_hit,
+			    rc ? " (FAILED)" : "");
+		if (rc == 0 && (c.n_hit == 0 || c.n_walked == 0 || c.n_fault == 0)) {
+			std::printf("tb_top: world %u did not exercise hits, walks and faults\n",
+				    variant);
+			rc = 1;
+		}
+		wm_destroy(w);
+	}
+	return rc;
+}

@@ -1,0 +1,7 @@
+# The whole block (rtl/iommu_top.sv) against the reference model: tables from
+# the model's builder (the walker testbench's worlds), the registers
+# programmed through the register port, every response compared with the
+# model's translation, repeated requests answered from the IOTLB
+# (tests/rtl/tb_top.cpp). CTest rtl_top.
+iommusim_rtl_test(NAME rtl_top TOP iommu_top TB tb_top.cpp TIMEOUT 600)
+target_link_libraries(rtl_top PRIVATE rtl_walker_model)
