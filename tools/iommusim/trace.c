@@ -503,6 +503,10 @@ static int check_value(struct trace_reader *r, const struct trace_fields *f, uns
 		if (v == 0)
 			return fail(r, "%s: %s is empty, expected %s", k->name, shown(f, i, tok).s,
 				    k->kind == K_BYTES ? "at least 1 byte" : "at least 4K");
+		/* one page request per 4 KiB: bounded so that a replay stays in memory */
+		if (k->kind == K_BYTES && v > (1ull << 30))
+			return fail(r, "%s: %s is larger than 1 GiB, expected at most 1G", k->name,
+				    shown(f, i, tok).s);
 		if (k->kind == K_MAP_SIZE && (v & (IOMMU_PAGE_SIZE - 1)))
 			return fail(r, "%s: %s is not a multiple of 4 KiB, expected %s", k->name,
 				    shown(f, i, tok).s, expect);
