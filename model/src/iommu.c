@@ -359,3 +359,9 @@ void iommu_remove_qi_observer(struct iommu *mmu, void *ctx)
 		return;
 	}
 }
+
+void iommu_set_reg_observer(struct iommu *mmu, iommu_reg_observer_fn fn, void *ctx)
+{
+	mmu->reg_obs = fn;
+	mmu->reg_obs_ctx = fn ? ctx : NULL;
+}

@@ -50,10 +50,12 @@ struct vtd_drain_wait {
 struct iommu {
 	struct iommu_config cfg;
 	struct iommu_mem mem;
-	uint8_t regs[VTD_REG_SIZE]; /* register file as software sees it */
-	uint64_t root_active;       /* RTADDR latched by GCMD.SRTP */
-	uint64_t reg_writes;        /* software register writes (iommu_state_gen) */
-	unsigned fr_next;           /* next fault record the hardware writes */
+	uint8_t regs[VTD_REG_SIZE];    /* register file as software sees it */
+	uint64_t root_active;          /* RTADDR latched by GCMD.SRTP */
+	uint64_t reg_writes;           /* software register writes (iommu_state_gen) */
+	iommu_reg_observer_fn reg_obs; /* iommu_set_reg_observer */
+	void *reg_obs_ctx;
+	unsigned fr_next; /* next fault record the hardware writes */
 	struct iommu_stats stats;
 	struct cache caches[IOMMU_CACHE_COUNT];
 	/* Cache fills of the request in flight: committed when it completes

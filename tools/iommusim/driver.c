@@ -170,8 +170,88 @@ struct driver {
 	int async_rc;
 	struct iommu_hist lat_dma, lat_xlate, lat_ats;
 	uint64_t cycles; /* when the replay drained */
+	/* co-simulation boundary (replay.tap) */
+	const struct driver_tap *tap;
+	void *tap_ctx;
+	struct iommu_mem sw_mem, hw_mem; /* the builder's and the IOMMU's views of mem */
+	uint64_t tap_waits;              /* invalidation waits reported so far */
 	char err[640];
 };
+
+/* ---- Boundary tap (co-simulation) ----------------------------------------- */
+
+static uint64_t tap_now(const struct driver *d)
+{
+	return d->u[0].tm ? iommu_timing_now(d->u[0].tm) : 0;
+}
+
+static int tap_read(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+	const struct driver *d = ctx;
+
+	return d->mem.ops->read(d->mem.ctx, pa, buf, len);
+}
+
+static uint64_t tap_generation(void *ctx)
+{
+	const struct driver *d = ctx;
+
+	return d->mem.ops->generation ? d->mem.ops->generation(d->mem.ctx) : 0;
+}
+
+static int tap_sw_write(void *ctx, uint64_t pa, const void *buf, size_t len)
+{
+	struct driver *d = ctx;
+	int rc = d->mem.ops->write(d->mem.ctx, pa, buf, len);
+
+	if (!rc && d->tap->sw_write)
+		d->tap->sw_write(d->tap_ctx, tap_now(d), pa, buf, len);
+	return rc;
+}
+
+static int tap_hw_write(void *ctx, uint64_t pa, const void *buf, size_t len)
+{
+	struct driver *d = ctx;
+	int rc = d->mem.ops->write(d->mem.ctx, pa, buf, len);
+
+	if (!rc && d->tap->hw_write)
+		d->tap->hw_write(d->tap_ctx, tap_now(d), pa, buf, len);
+	return rc;
+}
+
+static const struct iommu_mem_ops tap_sw_ops = {tap_read, tap_sw_write, tap_generation};
+static const struct iommu_mem_ops tap_hw_ops = {tap_read, tap_hw_write, tap_generation};
+
+static void tap_reg(void *ctx, uint32_t off, unsigned size, uint64_t val)
+{
+	struct driver *d = ctx;
+
+	if (d->tap->reg_write)
+		d->tap->reg_write(d->tap_ctx, tap_now(d), off, size, val);
+}
+
+/* Every request the engine is given goes through here. */
+static int tm_submit(struct driver *d, struct iommu_timing *tm, uint64_t cycle,
+		     const struct iommu_req *req, uint64_t tag)
+{
+	if (d->tap && d->tap->submit)
+		d->tap->submit(d->tap_ctx, cycle, req, tag);
+	return iommu_timing_submit(tm, cycle, req, tag);
+}
+
+/* After the engine advanced: the waits it completed (one per cycle at
+ * most, in the cycle before now) and the new cycle. */
+static void tap_advanced(struct driver *d)
+{
+	uint64_t w = iommu_timing_stats(d->u[0].tm)->qi_waits;
+	uint64_t now = iommu_timing_now(d->u[0].tm);
+
+	for (; d->tap_waits < w; d->tap_waits++)
+		if (d->tap->wait_done)
+			d->tap->wait_done(d->tap_ctx, now ? now - 1 : 0);
+	if (d->tap->advanced)
+		d->tap->advanced(d->tap_ctx, now);
+}
 
 static void on_timed(void *ctx, const struct iommu_timed *t);
 static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid,
@@ -211,7 +291,7 @@ static int unit_create(struct driver *d, unsigned k, const struct iommu_config *
 		bc.alloc_limit = bc.alloc_base + span;
 	}
 	*why = "out of memory";
-	u->mmu = iommu_create(mmu_cfg, &d->mem);
+	u->mmu = iommu_create(mmu_cfg, d->tap ? &d->hw_mem : &d->mem);
 	if (!u->mmu)
 		return -1;
 	u->oracle = vtd_oracle_create(u->mmu);
@@ -220,7 +300,9 @@ static int unit_create(struct driver *d, unsigned k, const struct iommu_config *
 		return -1;
 	ats_bus_connect(u->bus, u->mmu);
 	iommu_set_pri(u->mmu, &driver_pri_ops, d); /* the driver times the responses */
-	u->b = vtd_builder_create(u->mmu, d->mem, &bc);
+	if (d->tap)
+		iommu_set_reg_observer(u->mmu, tap_reg, d);
+	u->b = vtd_builder_create(u->mmu, d->tap ? d->sw_mem : d->mem, &bc);
 	if (!u->b) {
 		*why = "the table builder could not be created";
 		return -1;
@@ -244,6 +326,9 @@ struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
 	*why = "replay.iommus: expected 1..8";
 	if (rp->iommus < 1 || rp->iommus > TRACE_MAX_IOMMUS)
 		goto fail;
+	*why = "replay.iommus: co-simulation has one IOMMU";
+	if (rp->tap && rp->iommus != 1)
+		goto fail;
 	*why = "out of memory";
 	d->tp = *tp;
 	d->rp = *rp;
@@ -263,6 +348,10 @@ struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
 	if (!d->sm)
 		goto fail;
 	d->mem = sparse_mem_handle(d->sm);
+	d->tap = rp->tap;
+	d->tap_ctx = rp->tap_ctx;
+	d->sw_mem = (struct iommu_mem){&tap_sw_ops, d};
+	d->hw_mem = (struct iommu_mem){&tap_hw_ops, d};
 	d->seed = mmu_cfg->seed;
 	for (unsigned k = 0; k < d->nu; k++)
 		if (unit_create(d, k, mmu_cfg, builder_cfg, why))
@@ -785,7 +874,7 @@ static void pend_put(struct driver *d, struct pend *p)
 
 static void chunk_submit(struct driver *d, int c, uint64_t cycle, const struct iommu_req *req)
 {
-	int rc = iommu_timing_submit(d->u[d->chunks[c].unit].tm, cycle, req, (uint64_t)c);
+	int rc = tm_submit(d, d->u[d->chunks[c].unit].tm, cycle, req, (uint64_t)c);
 
 	if (rc)
 		async_fail(d, rc, "out of memory for the requests in flight");
@@ -1043,8 +1132,14 @@ static void drive_to(struct driver *d, uint64_t cycle)
 
 		if (next > cycle)
 			next = cycle;
+		/* The tap sees each wait's completion cycle: one cycle at a
+		 * time while the queue works. */
+		if (d->tap && iommu_timing_queue_pending(d->u[0].tm) && next > now_of(d) + 1)
+			next = now_of(d) + 1;
 		for (unsigned k = 0; k < d->nu; k++)
 			iommu_timing_advance(d->u[k].tm, next);
+		if (d->tap)
+			tap_advanced(d);
 		agenda_run(d);
 	}
 }
@@ -1100,6 +1195,8 @@ static void on_timed(void *ctx, const struct iommu_timed *t)
 	struct iommu_resp resp = t->resp;
 	int rc = t->rc;
 
+	if (d->tap && d->tap->timed)
+		d->tap->timed(d->tap_ctx, t);
 	iommu_hist_add(&d->lat_xlate, t->done - t->accept);
 	if (rc < 0) {
 		async_fail(d, rc,
@@ -1164,7 +1261,7 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 			     .phase = CH_UNTRANSLATED};
 	pend_of(d, seq)->left++;
 	if (!ep)
-		return iommu_timing_submit(tm, cycle, req, (uint64_t)c);
+		return tm_submit(d, tm, cycle, req, (uint64_t)c);
 	/* Device-TLB lookup (one cycle), then the request crosses the link. */
 	if (prefetch) {
 		if (ats_dev_lookup(ep, req, &ch->x)) {
@@ -1183,7 +1280,7 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 		}
 		ch->phase = CH_PREFETCH;
 		ats_dev_tr_req(req, &q);
-		return iommu_timing_submit(tm, cycle + 1 + d->tp.ats_link_latency, &q, (uint64_t)c);
+		return tm_submit(d, tm, cycle + 1 + d->tp.ats_link_latency, &q, (uint64_t)c);
 	}
 	cycle += 1 + d->tp.ats_link_latency;
 	if (ats_dev_lookup(ep, req, &ch->x)) {
@@ -1193,7 +1290,7 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 		ch->phase = CH_TRANSLATION_REQ;
 		ats_dev_tr_req(req, &q);
 	}
-	return iommu_timing_submit(tm, cycle, &q, (uint64_t)c);
+	return tm_submit(d, tm, cycle, &q, (uint64_t)c);
 }
 
 /* Runs the engine one cycle at a time until done(d) holds. */
@@ -1759,9 +1856,17 @@ static bool all_answered(struct driver *d, const void *arg)
 	return d->pend_head == d->pend_tail && !d->nag;
 }
 
+static bool queue_idle(struct driver *d, const void *arg)
+{
+	(void)arg;
+	return !queues_pending(d);
+}
+
 int driver_finish(struct driver *d)
 {
 	run_until(d, all_answered, NULL);
+	if (d->tap) /* the waits' completion cycles, then the drain */
+		run_until(d, queue_idle, NULL);
 	if (!d->async_rc) {
 		d->cycles = 0;
 		for (unsigned k = 0; k < d->nu; k++) {
@@ -1772,6 +1877,8 @@ int driver_finish(struct driver *d)
 		}
 		if (d->max_done + 1 > d->cycles) /* answers still crossing the link */
 			d->cycles = d->max_done + 1;
+		if (d->tap)
+			tap_advanced(d);
 	}
 	return d->async_rc;
 }
@@ -1988,6 +2095,11 @@ const struct iommu_timing_stats *driver_iommu_timing_stats(const struct driver *
 const struct iommu_timing_stats *driver_timing_stats(const struct driver *d)
 {
 	return driver_iommu_timing_stats(d, -1);
+}
+
+struct iommu *driver_iommu(const struct driver *d, unsigned k)
+{
+	return k < d->nu ? d->u[k].mmu : NULL;
 }
 
 unsigned driver_iommus(const struct driver *d)

@@ -146,6 +146,27 @@ struct driver_iommu_summary {
 
 struct driver;
 
+/* The IOMMU boundary of a replay (replay.tap, one IOMMU): what the
+ * co-simulation mirrors into the RTL and compares. Cycles are the timing
+ * engine's. Any callback may be NULL. */
+struct driver_tap {
+	/* A request submitted to the engine, arriving at cycle; tag is the
+	 * engine's (unique while the request is in flight). */
+	void (*submit)(void *ctx, uint64_t cycle, const struct iommu_req *req, uint64_t tag);
+	/* A request the engine completed (t->done: its response cycle). */
+	void (*timed)(void *ctx, const struct iommu_timed *t);
+	/* A software register write the model took at cycle. */
+	void (*reg_write)(void *ctx, uint64_t cycle, uint32_t off, unsigned size, uint64_t val);
+	/* A software memory write (tables, descriptors) at cycle. */
+	void (*sw_write)(void *ctx, uint64_t cycle, uint64_t pa, const void *buf, size_t len);
+	/* A memory write the model made itself (A/D bits, wait status). */
+	void (*hw_write)(void *ctx, uint64_t cycle, uint64_t pa, const void *buf, size_t len);
+	/* An invalidation wait the engine completed at cycle. */
+	void (*wait_done)(void *ctx, uint64_t cycle);
+	/* The engine reached cycle now (every cycle before it is simulated). */
+	void (*advanced)(void *ctx, uint64_t now);
+};
+
 /* Receives each DMA request's record as it completes; a non-zero return
  * stops the replay (driver_apply returns -IOMMU_EIO). */
 typedef int (*driver_record_fn)(void *ctx, const struct driver_record *rec);
@@ -197,6 +218,8 @@ uint64_t driver_missing_flushes(const struct driver *d);
  * statistics of IOMMU k (0..driver_iommus - 1), or their sum for k = -1
  * (what driver_stats and the others above return). */
 unsigned driver_iommus(const struct driver *d);
+/* IOMMU k itself (its registers, for the co-simulation's end check). */
+struct iommu *driver_iommu(const struct driver *d, unsigned k);
 const struct iommu_stats *driver_iommu_stats(const struct driver *d, int k);
 const struct iommu_cache_stats *driver_iommu_cache_stats(const struct driver *d, int k,
 							 enum iommu_cache_id id);

@@ -365,6 +365,152 @@ struct workload {
 	const char *dev; /* the device it drives */
 };
 
+/* --- Co-simulation stimulus ---------------------------------------------------------- */
+
+/* The devices of the cosim workload: each with its attach line. */
+static const struct cosim_dev {
+	const char *bdf;
+	const char *attach; /* after "attach dev=BDF " */
+	int pasid;          /* the PASID its requests carry, -1: none */
+	int dom;            /* the domain whose window it reads (0: pass-through) */
+	bool ats;
+} cosim_devs[] = {
+	{"00:01.0", "type=s2 s2=1", -1, 1, false},
+	{"00:02.0", "pasid=5 type=s1 s1=2", 5, 2, false},
+	{"00:03.0", "type=s2 s2=1 ats=1 devtlb=4x2", -1, 1, true},
+	{"00:04.0", "type=pt", -1, 0, false},
+	{"00:05.0", "type=nested s1=3 s2=4", -1, 3, false},
+	{"00:06.0", "pasid=7 type=s1 s1=2 ats=1 devtlb=4x2", 7, 2, true},
+};
+#define COSIM_DEVS  (sizeof(cosim_devs) / sizeof(cosim_devs[0]))
+#define COSIM_DOMS  5  /* domains 1..4 */
+#define COSIM_PAGES 32 /* pages of each domain's window */
+
+/* Raw descriptors: well-formed ones and ones the hardware rejects (IQE). */
+static const char *const cosim_qi[] = {
+	"0x12,0x0,0x0,0x0",                 /* IOTLB global */
+	"0x10022,0x0,0x0,0x0",              /* IOTLB domain 1 */
+	"0x11,0x0,0x0,0x0",                 /* context cache global */
+	"0x37,0x0,0x0,0x0",                 /* PASID cache global */
+	"0x500020017,0x0,0x0,0x0",          /* PASID cache: DID 2, PASID 5 */
+	"0x20007,0x0,0x0,0x0",              /* PASID cache: DID 2, every PASID */
+	"0x500020026,0x0,0x0,0x0",          /* P_IOTLB: DID 2, PASID 5 */
+	"0x10032,0x100000,0x0,0x0",         /* IOTLB page: DID 1, window page 0 */
+	"0xf,0x0,0x0,0x0",                  /* bad: invalid type */
+	"0x10032,0x100080,0x0,0x0",         /* bad: reserved QW1 bit 7 */
+	"0x12,0x0,0x0,0x1",                 /* bad: QW3 not zero */
+	"0x3000000000003,0x100000,0x0,0x0", /* device TLB of 00:03.0, one page */
+};
+
+/* Window page p of domain dom: its IOVA (domains 1..4 use the same window). */
+static uint64_t cosim_iova(unsigned p)
+{
+	return 0x100000 + (uint64_t)p * 4096;
+}
+
+/* A seeded mix for the co-simulation (docs/cosim.md): DMA of devices with
+ * second-level, first-level, nested and pass-through attachments, ATS
+ * translation requests and translated requests, map/unmap with and
+ * without flushes, detach/attach, raw descriptors (some rejected) and
+ * waits. Faults come from unmapped pages, read-only pages written and
+ * detached devices. count is the number of dma and ats events. */
+static void gen_cosim(struct gen *g)
+{
+	bool mapped[COSIM_DOMS][COSIM_PAGES] = {{false}};
+	bool attached[COSIM_DEVS];
+	uint64_t n = 0;
+
+	emit(g, "domain id=1 stage=s2 levels=4\n"
+		"domain id=2 stage=s1 levels=4\n"
+		"domain id=4 stage=s2 levels=4\n"
+		"domain id=3 stage=s1 levels=4 parent=4\n"
+		"map dom=4 iova=0x40000000 pa=0x40000000 size=2M perm=rw # guest memory\n");
+	for (unsigned d = 1; d <= 3; d++) {
+		for (unsigned p = 0; p < COSIM_PAGES; p++) {
+			if (rng_below(&g->rng, 4) == 0)
+				continue;
+			mapped[d][p] = true;
+			emit(g,
+			     "map dom=%u iova=0x%" PRIx64 " pa=0x%" PRIx64 " size=4K perm=%s%s\n",
+			     d, cosim_iova(p), 0x40000000 + rng_below(&g->rng, 512) * 4096,
+			     rng_below(&g->rng, 4) ? "rw" : "r", d == 1 ? "" : " user=1");
+		}
+	}
+	for (size_t i = 0; i < COSIM_DEVS; i++) {
+		attached[i] = true;
+		emit(g, "attach dev=%s %s\n", cosim_devs[i].bdf, cosim_devs[i].attach);
+	}
+	while (n < g->o->count) {
+		uint64_t gap = rng_below(&g->rng, 2 * g->o->gap + 1);
+		uint64_t k = rng_below(&g->rng, 100);
+		size_t di = (size_t)rng_below(&g->rng, COSIM_DEVS);
+		const struct cosim_dev *dv = &cosim_devs[di];
+		unsigned dom = 1 + (unsigned)rng_below(&g->rng, 3);
+		unsigned p = (unsigned)rng_below(&g->rng, COSIM_PAGES);
+		char pasid[24] = "";
+
+		if (dv->pasid >= 0)
+			snprintf(pasid, sizeof(pasid), " pasid=%d", dv->pasid);
+		if (k < 70) { /* DMA, or an ATS prefetch of an ATS device */
+			uint64_t addr = dv->dom ? cosim_iova(p) : 0x40000000 + (uint64_t)p * 4096;
+			uint64_t size = rng_below(&g->rng, 8) ? 64 : 4096;
+			bool ats = dv->ats && rng_below(&g->rng, 5) == 0;
+
+			addr += rng_below(&g->rng, 64) * 64;
+			emit(g,
+			     "+%" PRIu64 " %s dev=%s%s addr=0x%" PRIx64 " size=%" PRIu64 " op=%s\n",
+			     gap, ats ? "ats" : "dma", dv->bdf, pasid, addr, size,
+			     rng_below(&g->rng, 3) ? "r" : "w");
+			n++;
+		} else if (k < 78) { /* map a free page */
+			if (mapped[dom][p])
+				continue;
+			mapped[dom][p] = true;
+			emit(g,
+			     "+%" PRIu64 " map dom=%u iova=0x%" PRIx64 " pa=0x%" PRIx64
+			     " size=4K perm=%s%s\n",
+			     gap, dom, cosim_iova(p), 0x40000000 + rng_below(&g->rng, 512) * 4096,
+			     rng_below(&g->rng, 4) ? "rw" : "r", dom == 1 ? "" : " user=1");
+		} else if (k < 86) { /* unmap, flushed (page or whole domain) or not */
+			uint64_t f = rng_below(&g->rng, 8);
+
+			if (!mapped[dom][p])
+				continue;
+			mapped[dom][p] = false;
+			emit(g, "+%" PRIu64 " unmap dom=%u iova=0x%" PRIx64 " size=4K\n", gap, dom,
+			     cosim_iova(p));
+			if (f < 5)
+				emit(g, "flush dom=%u iova=0x%" PRIx64 " size=4K%s\n", dom,
+				     cosim_iova(p), f < 2 ? " leaf=1" : "");
+			else if (f < 7)
+				emit(g, "flush dom=%u\n", dom);
+		} else if (k < 91) { /* detach, or attach again */
+			/* Detached devices fault; most of them come back soon. */
+			for (size_t i = 0; i < COSIM_DEVS; i++) {
+				if (!attached[i] && i != di) {
+					emit(g, "+%" PRIu64 " attach dev=%s %s\n", gap,
+					     cosim_devs[i].bdf, cosim_devs[i].attach);
+					attached[i] = true;
+					gap = 0;
+				}
+			}
+			if (attached[di])
+				emit(g, "+%" PRIu64 " detach dev=%s%s\n", gap, dv->bdf, pasid);
+			else
+				emit(g, "+%" PRIu64 " attach dev=%s %s\n", gap, dv->bdf,
+				     dv->attach);
+			attached[di] = !attached[di];
+		} else if (k < 97) { /* a raw descriptor, then often a wait */
+			emit(g, "+%" PRIu64 " qi desc=%s\n", gap,
+			     cosim_qi[rng_below(&g->rng, sizeof(cosim_qi) / sizeof(cosim_qi[0]))]);
+			if (rng_below(&g->rng, 2))
+				emit(g, "wait\n");
+		} else {
+			emit(g, "+%" PRIu64 " wait\n", gap);
+		}
+	}
+}
+
 static const struct workload workloads[] = {
 	{"nic", gen_nic, "ring pkt flush batch", "NIC receive ring, map/unmap per packet",
 	 "00:03.0"},
@@ -375,6 +521,9 @@ static const struct workload workloads[] = {
 	 "VM accelerator in vSVA: guest PASID binds, page requests, unbinds", "00:08.0"},
 	{"vm", gen_vm, "pasids buffer churn", "VM with nested translation, PASID bind/unbind",
 	 "00:07.0"},
+	{"cosim", gen_cosim, "",
+	 "co-simulation mix: DMA, ATS, map/unmap, attach/detach, flushes, raw descriptors",
+	 "00:01.0"},
 };
 
 static void gen_usage(FILE *f)
@@ -494,8 +643,8 @@ int gen_main(int argc, char **argv)
 			w = &workloads[i];
 	if (!w) {
 		fprintf(stderr,
-			"iommusim gen: unknown workload '%s', expected nic, nvme, sva, window or "
-			"vm\n",
+			"iommusim gen: unknown workload '%s', expected nic, nvme, sva, window, "
+			"vm, vsva or cosim\n",
 			argv[1]);
 		return 2;
 	}
@@ -591,4 +740,17 @@ int gen_main(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "iommusim gen: write error on %s\n", o.out ? o.out : "stdout");
 	return rc;
+}
+
+int gen_cosim_trace(FILE *f, uint64_t seed, uint64_t count, uint64_t gap)
+{
+	struct gen_opts o = {.seed = seed, .count = count, .gap = gap};
+	struct gen g = {.f = f, .rng = {seed * 0x9E3779B97F4A7C15ull + 1}, .o = &o};
+
+	emit(&g,
+	     "iommusim-trace v1\n# iommusim gen cosim --seed %" PRIu64 " --count %" PRIu64
+	     " --gap %" PRIu64 "\n",
+	     seed, count, gap);
+	gen_cosim(&g);
+	return ferror(f) ? -1 : 0;
 }

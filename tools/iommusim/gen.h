@@ -5,4 +5,12 @@
 /* argv[0] is "gen"; returns the process exit status. */
 int gen_main(int argc, char **argv);
 
+#include <stdint.h>
+#include <stdio.h>
+
+/* The cosim workload written to f: the same bytes as
+ * "iommusim gen cosim --seed SEED --count COUNT --gap GAP". 0, or -1 on a
+ * write error. */
+int gen_cosim_trace(FILE *f, uint64_t seed, uint64_t count, uint64_t gap);
+
 #endif

@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "convert.h"
+#include "cosim.h"
 #include "default_trace.h"
 #include "driver.h"
 #include "config.h"
@@ -42,6 +44,7 @@ static const char main_usage[] =
 	"  gen    write a seeded workload trace (nic, nvme, sva, window, vm)\n"
 	"  convert text <-> binary traces, Linux ftrace text -> trace\n"
 	"  report summarise, sweep and plot the JSON/CSV that run wrote (gnuplot)\n"
+	"  cosim  replay on the model and the Verilated RTL in lock-step, compare\n"
 	"\n"
 	"Run 'iommusim <command> --help' for the options of a command.\n";
 
@@ -378,6 +381,33 @@ out:
 	return status;
 }
 
+/* The RTL co-simulation is its own program (sim/, with the Verilated
+ * block), installed next to this one: run it when it is there. */
+static int cmd_cosim(int argc, char **argv)
+{
+	char self[4096], path[4200];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		char *slash;
+
+		self[n] = 0;
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(path, sizeof(path), "%s/iommusim-cosim", self);
+			if (access(path, X_OK) == 0) {
+				argv[0] = path;
+				execv(path, argv);
+				fprintf(stderr, "iommusim cosim: cannot run %s: %s\n", path,
+					strerror(errno));
+				return EXIT_FAIL;
+			}
+		}
+	}
+	return cosim_main(argc, argv, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -403,6 +433,8 @@ int main(int argc, char **argv)
 		return convert_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return report_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "cosim"))
+		return cmd_cosim(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		fprintf(stderr,
 			"iommusim: %s: unknown option, expected a command (run, gen, convert, "

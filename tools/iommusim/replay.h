@@ -9,6 +9,8 @@
  * not (races between DMA and unmap become visible). */
 enum driver_software { DRIVER_SW_ORDERED = 0, DRIVER_SW_STAMP = 1 };
 
+struct driver_tap; /* driver.h: the IOMMU boundary, for co-simulation */
+
 struct driver_replay_params {
 	enum driver_software software;
 	/* Closed loop: at most this many DMA requests in flight per device (a
@@ -19,12 +21,20 @@ struct driver_replay_params {
 	unsigned pri_service;
 	/* IOMMU instances, 1..8 (devices choose theirs: device iommu=). */
 	unsigned iommus;
+	/* Observer of the IOMMU boundary (driver.h), from the driver's
+	 * creation on; NULL: none. Not a configuration key. */
+	const struct driver_tap *tap;
+	void *tap_ctx;
 };
 
 static inline void driver_replay_params_default(struct driver_replay_params *p)
 {
-	*p = (struct driver_replay_params){
-		.software = DRIVER_SW_ORDERED, .outstanding = 0, .pri_service = 2000, .iommus = 1};
+	*p = (struct driver_replay_params){.software = DRIVER_SW_ORDERED,
+					   .outstanding = 0,
+					   .pri_service = 2000,
+					   .iommus = 1,
+					   .tap = NULL,
+					   .tap_ctx = NULL};
 }
 
 #endif

@@ -217,6 +217,13 @@ void iommu_remove_qi_observer(struct iommu *mmu, void *ctx);
 uint64_t iommu_reg_read(struct iommu *mmu, uint32_t off, unsigned size);
 void iommu_reg_write(struct iommu *mmu, uint32_t off, unsigned size, uint64_t val);
 
+/* Observes software register writes (the co-simulation mirrors them into
+ * the RTL's register port): fn is called for every well-formed access
+ * iommu_reg_write() takes, before it takes effect. One observer; fn NULL
+ * removes it. */
+typedef void (*iommu_reg_observer_fn)(void *ctx, uint32_t off, unsigned size, uint64_t val);
+void iommu_set_reg_observer(struct iommu *mmu, iommu_reg_observer_fn fn, void *ctx);
+
 /* Process one request. Always fills *resp; returns 0 on a translation,
  * 1 on a fault (recorded in the fault registers unless suppressed), or
  * -IOMMU_EINVAL for a request no bus could carry (PASID over 20 bits, priv or

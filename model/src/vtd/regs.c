@@ -189,6 +189,8 @@ void iommu_reg_write(struct iommu *mmu, uint32_t off, unsigned size, uint64_t va
 	if ((size != 4 && size != 8) || off % size || off + size > VTD_REG_SIZE)
 		return;
 	mmu->reg_writes++;
+	if (mmu->reg_obs)
+		mmu->reg_obs(mmu->reg_obs_ctx, off, size, val);
 	vtd_reg_write32(mmu, off, (uint32_t)val);
 	if (size == 8)
 		vtd_reg_write32(mmu, off + 4, (uint32_t)(val >> 32));

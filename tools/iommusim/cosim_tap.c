@@ -1,0 +1,274 @@
+/*
+ * Co-simulation boundary stream: driver_tap callbacks that turn the model
+ * replay's boundary into a list of events (cosim_tap.h).
+ */
+#include "cosim_tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu/vtd_regs.h"
+
+struct cosim_tap {
+	bool keep;
+	cosim_ev_fn fn;
+	cosim_now_fn now_fn;
+	void *ctx;
+	struct cosim_ev *ev;
+	size_t n, cap;
+	uint64_t now;
+	bool failed;
+};
+
+const char *cosim_ev_name(enum cosim_ev_kind k)
+{
+	static const char *const names[] = {
+		[COSIM_EV_SUBMIT] = "submit",     [COSIM_EV_DONE] = "done",
+		[COSIM_EV_REG] = "reg",           [COSIM_EV_SW_WRITE] = "sw_write",
+		[COSIM_EV_HW_WRITE] = "hw_write", [COSIM_EV_WAIT] = "wait",
+	};
+
+	return (unsigned)k <= COSIM_EV_WAIT ? names[k] : "unknown";
+}
+
+static void emit(struct cosim_tap *t, const struct cosim_ev *e)
+{
+	if (t->fn)
+		t->fn(t->ctx, e);
+	if (!t->keep || t->failed)
+		return;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 1024;
+		struct cosim_ev *nb = realloc(t->ev, cap * sizeof(*nb));
+
+		if (!nb) {
+			t->failed = true;
+			return;
+		}
+		t->ev = nb;
+		t->cap = cap;
+	}
+	t->ev[t->n++] = *e;
+}
+
+static void on_submit(void *ctx, uint64_t cycle, const struct iommu_req *req, uint64_t tag)
+{
+	struct cosim_ev e = {.kind = COSIM_EV_SUBMIT, .cycle = cycle, .tag = tag};
+
+	e.u.req = *req;
+	emit(ctx, &e);
+}
+
+static void on_timed(void *ctx, const struct iommu_timed *tm)
+{
+	struct cosim_ev e = {.kind = COSIM_EV_DONE, .cycle = tm->done, .tag = tm->tag};
+
+	e.u.done.rc = tm->rc;
+	e.u.done.accept = tm->accept;
+	e.u.done.walked = tm->walked;
+	e.u.done.resp = tm->resp;
+	emit(ctx, &e);
+}
+
+static void on_reg(void *ctx, uint64_t cycle, uint32_t off, unsigned size, uint64_t val)
+{
+	struct cosim_ev e = {.kind = COSIM_EV_REG, .cycle = cycle};
+
+	e.u.reg.off = off;
+	e.u.reg.size = size;
+	e.u.reg.val = val;
+	emit(ctx, &e);
+}
+
+static void on_write(struct cosim_tap *t, enum cosim_ev_kind kind, uint64_t cycle, uint64_t pa,
+		     const uint8_t *buf, size_t len)
+{
+	/* In pieces of at most COSIM_WRITE_MAX bytes, none across a 64-byte
+	 * line (the RTL memory's unit). */
+	while (len) {
+		size_t room = COSIM_WRITE_MAX - (pa & (COSIM_WRITE_MAX - 1));
+		size_t k = len < room ? len : room;
+		struct cosim_ev e = {.kind = kind, .cycle = cycle};
+
+		e.u.w.pa = pa;
+		e.u.w.len = (unsigned)k;
+		memcpy(e.u.w.data, buf, k);
+		emit(t, &e);
+		pa += k;
+		buf += k;
+		len -= k;
+	}
+}
+
+static void on_sw_write(void *ctx, uint64_t cycle, uint64_t pa, const void *buf, size_t len)
+{
+	on_write(ctx, COSIM_EV_SW_WRITE, cycle, pa, buf, len);
+}
+
+static void on_hw_write(void *ctx, uint64_t cycle, uint64_t pa, const void *buf, size_t len)
+{
+	on_write(ctx, COSIM_EV_HW_WRITE, cycle, pa, buf, len);
+}
+
+static void on_wait(void *ctx, uint64_t cycle)
+{
+	struct cosim_ev e = {.kind = COSIM_EV_WAIT, .cycle = cycle};
+
+	emit(ctx, &e);
+}
+
+static void on_advanced(void *ctx, uint64_t now)
+{
+	struct cosim_tap *t = ctx;
+
+	t->now = now;
+	if (t->now_fn)
+		t->now_fn(t->ctx, now);
+}
+
+static const struct driver_tap tap_ops = {
+	.submit = on_submit,
+	.timed = on_timed,
+	.reg_write = on_reg,
+	.sw_write = on_sw_write,
+	.hw_write = on_hw_write,
+	.wait_done = on_wait,
+	.advanced = on_advanced,
+};
+
+const struct driver_tap *cosim_tap_ops(void)
+{
+	return &tap_ops;
+}
+
+struct cosim_tap *cosim_tap_create(bool keep, cosim_ev_fn fn, cosim_now_fn now_fn, void *ctx)
+{
+	struct cosim_tap *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->keep = keep;
+	t->fn = fn;
+	t->now_fn = now_fn;
+	t->ctx = ctx;
+	return t;
+}
+
+void cosim_tap_destroy(struct cosim_tap *t)
+{
+	if (!t)
+		return;
+	free(t->ev);
+	free(t);
+}
+
+const struct cosim_ev *cosim_tap_events(const struct cosim_tap *t, size_t *n)
+{
+	*n = t->n;
+	return t->ev;
+}
+
+uint64_t cosim_tap_now(const struct cosim_tap *t)
+{
+	return t->now;
+}
+
+bool cosim_tap_failed(const struct cosim_tap *t)
+{
+	return t->failed;
+}
+
+/* Was [pa, pa+len) written by software in events [from, to)? */
+static bool sw_covered(const struct cosim_ev *ev, size_t from, size_t to, uint64_t pa, unsigned len)
+{
+	for (unsigned b = 0; b < len; b++) {
+		bool hit = false;
+
+		for (size_t i = from; i < to && !hit; i++)
+			hit = ev[i].kind == COSIM_EV_SW_WRITE && ev[i].u.w.pa <= pa + b &&
+			      pa + b < ev[i].u.w.pa + ev[i].u.w.len;
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+int cosim_tap_check(const struct cosim_tap *t, const char **why, size_t *at)
+{
+	const struct cosim_ev *ev = t->ev;
+	uint64_t iqa = 0, last_reg = 0, prev_tail = 0;
+	size_t since_iqt = 0;
+
+	if (t->failed) {
+		*why = "out of memory: events were lost";
+		*at = t->n;
+		return -1;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		*at = i;
+		if (ev[i].kind == COSIM_EV_SUBMIT) {
+			size_t done = 0;
+
+			for (size_t j = i + 1; j < t->n; j++) {
+				if (ev[j].kind == COSIM_EV_SUBMIT && ev[j].tag == ev[i].tag &&
+				    !done)
+					break; /* tag reused before it completed */
+				if (ev[j].kind == COSIM_EV_DONE && ev[j].tag == ev[i].tag) {
+					done = j;
+					break;
+				}
+			}
+			if (!done) {
+				*why = "a submitted request never completed";
+				return -1;
+			}
+			if (ev[done].cycle < ev[i].cycle || ev[done].u.done.accept < ev[i].cycle) {
+				*why = "a request completed before it arrived";
+				return -1;
+			}
+		} else if (ev[i].kind == COSIM_EV_REG) {
+			if (ev[i].cycle < last_reg) {
+				*why = "a register write went back in time";
+				return -1;
+			}
+			last_reg = ev[i].cycle;
+			if (ev[i].u.reg.off == VTD_REG_IQA) {
+				iqa = ev[i].u.reg.val;
+			} else if (ev[i].u.reg.off == VTD_REG_IQT) {
+				unsigned dsz = (iqa >> 11) & 1 ? 32 : 16;
+				uint64_t tail = ev[i].u.reg.val & 0x7FFF0;
+				uint64_t qbytes = (uint64_t)IOMMU_PAGE_SIZE << (iqa & 7);
+				uint64_t last = (tail + qbytes - dsz) % qbytes;
+				uint64_t base = iqa & ~(uint64_t)0xFFF;
+
+				if (tail != prev_tail &&
+				    !sw_covered(ev, since_iqt, i, base + last, dsz)) {
+					*why = "an IQT write publishes a descriptor software did "
+					       "not write "
+					       "before it";
+					return -1;
+				}
+				since_iqt = i + 1;
+				prev_tail = tail;
+			}
+		}
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		if (ev[i].kind != COSIM_EV_DONE)
+			continue;
+		*at = i;
+		if (i == 0) {
+			*why = "a completion without a request";
+			return -1;
+		}
+		for (size_t j = i; j-- > 0;) {
+			if (ev[j].kind == COSIM_EV_SUBMIT && ev[j].tag == ev[i].tag)
+				break;
+			if (j == 0 || (ev[j].kind == COSIM_EV_DONE && ev[j].tag == ev[i].tag)) {
+				*why = "a completion without a request";
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
