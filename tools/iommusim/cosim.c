@@ -45,6 +45,8 @@ static const char cosim_usage[] =
 	"  --trace FILE      trace to replay (text or binary)\n"
 	"  --seeds A-B       regression: seeds A..B of 'iommusim gen cosim', one run each\n"
 	"  --count N         requests per seed (default 2000)\n"
+	"  --settle CYCLES   least time between DMA and software events in the seeds'\n"
+	"                    traces (gen cosim --settle; default 0)\n"
 	"  --shard I/N       run only every N-th seed, starting with the I-th (0..N-1)\n"
 	"  --junit OUT.xml   one JUnit testcase per seed\n"
 	"  --config FILE     configuration (INI); what the RTL fixes must stay equal\n"
@@ -64,7 +66,7 @@ struct cosim_opts {
 	const char *sets[COSIM_MAX_SETS];
 	int nsets;
 	bool seeds, model_only, no_cycles;
-	uint64_t seed_a, seed_b, count;
+	uint64_t seed_a, seed_b, count, settle;
 	uint64_t shard_i, shard_n;
 };
 
@@ -103,7 +105,8 @@ static int parse_opts(int argc, char **argv, struct cosim_opts *o)
 		}
 		if (strcmp(a, "--trace") && strcmp(a, "--config") && strcmp(a, "--set") &&
 		    strcmp(a, "--waves") && strcmp(a, "--seeds") && strcmp(a, "--count") &&
-		    strcmp(a, "--shard") && strcmp(a, "--junit") && strcmp(a, "--events"))
+		    strcmp(a, "--shard") && strcmp(a, "--junit") && strcmp(a, "--events") &&
+		    strcmp(a, "--settle"))
 			return bad(
 				"%s: unknown option, expected --trace, --seeds, --count, --shard, "
 				"--junit, --config, --set, --waves, --no-cycles, --model-only, "
@@ -136,6 +139,9 @@ static int parse_opts(int argc, char **argv, struct cosim_opts *o)
 			    o->count > 100000000)
 				return bad("--count: '%s', expected 1..100000000 requests%s", v,
 					   "");
+		} else if (!strcmp(a, "--settle")) {
+			if (parse_u64(v, &o->settle, &end) || *end || o->settle > 10000000)
+				return bad("--settle: '%s', expected 0..10000000 cycles%s", v, "");
 		} else if (!strcmp(a, "--shard")) {
 			if (parse_u64(v, &o->shard_i, &end) || *end != '/' ||
 			    parse_u64(end + 1, &o->shard_n, &end) || *end || !o->shard_n ||
@@ -149,8 +155,8 @@ static int parse_opts(int argc, char **argv, struct cosim_opts *o)
 		return bad("--model-only: expected --trace FILE%s%s", "", "");
 	if (o->events && !o->model_only)
 		return bad("--events: only with --model-only%s%s", "", "");
-	if (!o->seeds && (o->junit || o->shard_n != 1))
-		return bad("--junit and --shard: only with --seeds%s%s", "", "");
+	if (!o->seeds && (o->junit || o->shard_n != 1 || o->settle))
+		return bad("--junit, --shard and --settle: only with --seeds%s%s", "", "");
 	return 0;
 }
 
@@ -549,7 +555,7 @@ static int run_seeds(const struct cosim_opts *o, const struct sim_config *cfg,
 		if ((s - o->seed_a) % o->shard_n != o->shard_i)
 			goto next;
 		f = open_memstream(&text, &len);
-		if (!f || gen_cosim_trace(f, s, o->count, 10) || fclose(f)) {
+		if (!f || gen_cosim_trace(f, s, o->count, 10, o->settle) || fclose(f)) {
 			fprintf(stderr, "iommusim cosim: out of memory for seed %" PRIu64 "\n", s);
 			free(text);
 			free(jc);

@@ -31,6 +31,8 @@ struct gen_opts {
 	uint64_t pasids, buffer, churn;
 	/* window */
 	uint64_t window, page;
+	/* cosim */
+	uint64_t settle;
 };
 
 struct gen_rng {
@@ -418,6 +420,7 @@ static void gen_cosim(struct gen *g)
 {
 	bool mapped[COSIM_DOMS][COSIM_PAGES] = {{false}};
 	bool attached[COSIM_DEVS];
+	bool last_sw = true; /* the setup */
 	uint64_t n = 0;
 
 	emit(g, "domain id=1 stage=s2 levels=4\n"
@@ -443,6 +446,11 @@ static void gen_cosim(struct gen *g)
 	while (n < g->o->count) {
 		uint64_t gap = rng_below(&g->rng, 2 * g->o->gap + 1);
 		uint64_t k = rng_below(&g->rng, 100);
+		bool sw = k >= 70;
+
+		/* --settle: quiet time between DMA and software, both ways. */
+		if (sw != last_sw && gap < g->o->settle)
+			gap = g->o->settle;
 		size_t di = (size_t)rng_below(&g->rng, COSIM_DEVS);
 		const struct cosim_dev *dv = &cosim_devs[di];
 		unsigned dom = 1 + (unsigned)rng_below(&g->rng, 3);
@@ -462,6 +470,8 @@ static void gen_cosim(struct gen *g)
 			     gap, ats ? "ats" : "dma", dv->bdf, pasid, addr, size,
 			     rng_below(&g->rng, 3) ? "r" : "w");
 			n++;
+			last_sw = false;
+			continue;
 		} else if (k < 78) { /* map a free page */
 			if (mapped[dom][p])
 				continue;
@@ -508,6 +518,7 @@ static void gen_cosim(struct gen *g)
 		} else {
 			emit(g, "+%" PRIu64 " wait\n", gap);
 		}
+		last_sw = true;
 	}
 }
 
@@ -521,7 +532,7 @@ static const struct workload workloads[] = {
 	 "VM accelerator in vSVA: guest PASID binds, page requests, unbinds", "00:08.0"},
 	{"vm", gen_vm, "pasids buffer churn", "VM with nested translation, PASID bind/unbind",
 	 "00:07.0"},
-	{"cosim", gen_cosim, "",
+	{"cosim", gen_cosim, "settle",
 	 "co-simulation mix: DMA, ATS, map/unmap, attach/detach, flushes, raw descriptors",
 	 "00:01.0"},
 };
@@ -538,7 +549,8 @@ static void gen_usage(FILE *f)
 		   "  (strict) --batch N (32) --qd N (32) --min SIZE (4K) --max SIZE (128K) "
 		   "--pasids N (4)\n"
 		   "  --buffer SIZE (2M) --churn N (0: none; vm 100) --window SIZE (1M)\n"
-		   "  --page SIZE (4K; 0: largest pages)\n"
+		   "  --page SIZE (4K; 0: largest pages) --settle CYCLES (0: cosim, the least\n"
+		   "  time between DMA and software events, either way)\n"
 		   "  --outstanding N: closed loop, at most N DMA requests of the device in\n"
 		   "  flight (a device line; 0, the default: open loop, time stamps only)\n"
 		   "Sizes take K/M/G suffixes. Defaults: --seed 1 --count 1000 --gap 10.\n");
@@ -699,6 +711,7 @@ int gen_main(int argc, char **argv)
 				{"--churn", offsetof(struct gen_opts, churn)},
 				{"--window", offsetof(struct gen_opts, window)},
 				{"--page", offsetof(struct gen_opts, page)},
+				{"--settle", offsetof(struct gen_opts, settle)},
 			};
 
 			for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
@@ -731,6 +744,8 @@ int gen_main(int argc, char **argv)
 	     "iommusim-trace v1\n# iommusim gen %s --seed %" PRIu64 " --count %" PRIu64
 	     " --gap %" PRIu64 "\n",
 	     w->name, o.seed, o.count, o.gap);
+	if (o.settle)
+		emit(&g, "# --settle %" PRIu64 "\n", o.settle);
 	if (o.outstanding)
 		emit(&g, "device dev=%s outstanding=%" PRIu64 "\n", w->dev, o.outstanding);
 	w->run(&g);
@@ -742,15 +757,17 @@ int gen_main(int argc, char **argv)
 	return rc;
 }
 
-int gen_cosim_trace(FILE *f, uint64_t seed, uint64_t count, uint64_t gap)
+int gen_cosim_trace(FILE *f, uint64_t seed, uint64_t count, uint64_t gap, uint64_t settle)
 {
-	struct gen_opts o = {.seed = seed, .count = count, .gap = gap};
+	struct gen_opts o = {.seed = seed, .count = count, .gap = gap, .settle = settle};
 	struct gen g = {.f = f, .rng = {seed * 0x9E3779B97F4A7C15ull + 1}, .o = &o};
 
 	emit(&g,
 	     "iommusim-trace v1\n# iommusim gen cosim --seed %" PRIu64 " --count %" PRIu64
 	     " --gap %" PRIu64 "\n",
 	     seed, count, gap);
+	if (settle)
+		emit(&g, "# --settle %" PRIu64 "\n", settle);
 	gen_cosim(&g);
 	return ferror(f) ? -1 : 0;
 }

@@ -8,9 +8,9 @@ int gen_main(int argc, char **argv);
 #include <stdint.h>
 #include <stdio.h>
 
-/* The cosim workload written to f: the same bytes as
- * "iommusim gen cosim --seed SEED --count COUNT --gap GAP". 0, or -1 on a
- * write error. */
-int gen_cosim_trace(FILE *f, uint64_t seed, uint64_t count, uint64_t gap);
+/* The cosim workload written to f: the trace of "iommusim gen cosim --seed
+ * SEED --count COUNT --gap GAP --settle SETTLE" (same events). 0, or -1 on
+ * a write error. */
+int gen_cosim_trace(FILE *f, uint64_t seed, uint64_t count, uint64_t gap, uint64_t settle);
 
 #endif

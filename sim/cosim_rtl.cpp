@@ -1,0 +1,826 @@
+// Co-simulation back end: the Verilated IOMMU block (rtl/iommu_top.sv)
+// driven with the model's boundary stimulus, cycle for cycle, and compared
+// with the model's results (docs/cosim.md).
+//
+// Cycle mapping (RTL cycle n = model cycle n; reset is released PREROLL
+// cycles before cycle 0, so the setup's register writes fit in before it):
+// - a request that arrived at cycle t is presented from t on, oldest first,
+//   and transfers when req_ready_o is high;
+// - a response the model completes at cycle d shows as rsp_valid_o at d+1;
+// - the memory answers every transfer (read: the 64-byte line; write:
+//   applied at the transfer) exactly mem.latency cycles after it, by id;
+// - the m register writes the model took at cycle n go to the register port
+//   at cycles n-m+1 .. n, one a cycle (later when the port is taken);
+// - software memory writes reach the RTL's memory image at their cycle;
+// - a device-TLB invalidation request is completed 2 * ats.link_latency +
+//   ats.devtlb_inv_latency cycles after its transfer.
+// The RTL runs LAG cycles behind the model, so the register writes of a
+// cycle are known before the RTL reaches the first cycle they take.
+#include <array>
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include VTOP_HEADER
+
+#include "cosim_rtl.h"
+
+namespace
+{
+
+const uint64_t kLag = 64;             // RTL cycles behind the model
+const uint64_t kPreroll = kLag + 8;   // cycles between reset release and cycle 0
+const uint64_t kDrainLimit = 2000000; // cycles after the model's end before giving up
+const size_t kHistory = 16;
+
+enum { ST_OK = 0, ST_FAULT = 1, ST_UR = 2 };
+
+unsigned log2_size(uint64_t s)
+{
+	unsigned n = 0;
+	while (s > 1) {
+		s >>= 1;
+		n++;
+	}
+	return n;
+}
+
+std::string fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+std::string fmt(const char *f, ...)
+{
+	char b[1024];
+	va_list ap;
+	va_start(ap, f);
+	std::vsnprintf(b, sizeof(b), f, ap);
+	va_end(ap);
+	return b;
+}
+
+std::string req_str(const struct iommu_req &r)
+{
+	return fmt("sid %02x:%02x.%x pasid %s addr 0x%" PRIx64 " %s%s at %s%s", r.sid >> 8,
+		   (r.sid >> 3) & 0x1F, r.sid & 7,
+		   r.pasid_valid ? fmt("0x%x", r.pasid).c_str() : "none", r.addr,
+		   r.access == IOMMU_ACC_WRITE  ? "write"
+		   : r.access == IOMMU_ACC_EXEC ? "exec"
+						: "read",
+		   r.priv ? " priv" : "",
+		   r.at == IOMMU_AT_TRANSLATION_REQ ? "translation-request"
+		   : r.at == IOMMU_AT_TRANSLATED    ? "translated"
+						    : "untranslated",
+		   r.no_write ? " nw" : "");
+}
+
+// A response, as the model or the RTL gives it.
+struct Result {
+	unsigned status = 0, fault = 0, psize = 0, perm = 0;
+	uint64_t hpa = 0;
+	uint64_t cycle = 0; // RTL response cycle (model: done + 1)
+	bool walked = false;
+};
+
+std::string res_str(const Result &r)
+{
+	if (r.status != ST_OK)
+		return fmt("%s fault 0x%02x at cycle %" PRIu64,
+			   r.status == ST_UR ? "unsupported" : "fault", r.fault, r.cycle);
+	return fmt("ok hpa 0x%" PRIx64 " size 2^%u perm 0x%x (%s) at cycle %" PRIu64, r.hpa,
+		   r.psize, r.perm, r.walked ? "walked" : "cached", r.cycle);
+}
+
+Result model_result(const struct cosim_ev &ev)
+{
+	Result r;
+	const struct iommu_resp &m = ev.u.done.resp;
+	if (ev.u.done.rc == 0) {
+		r.status = ST_OK;
+		r.hpa = m.hpa;
+		r.psize = m.page_size ? log2_size(m.page_size) : 0;
+		r.perm = m.perm;
+	} else {
+		r.status = m.unsupported ? ST_UR : ST_FAULT;
+	}
+	r.fault = static_cast<unsigned>(m.fault);
+	r.walked = ev.u.done.walked;
+	r.cycle = ev.cycle + 1;
+	return r;
+}
+
+// One request through the boundary.
+struct Req {
+	struct iommu_req req;
+	uint64_t arrive;
+	bool have_model = false, have_rtl = false, compared = false;
+	Result model, rtl;
+};
+
+struct RegWrite {
+	uint32_t off;
+	unsigned size;
+	uint64_t val;
+};
+
+struct MemReply {
+	uint64_t due;
+	unsigned id;
+	bool err, write;
+	uint64_t addr;
+};
+
+struct DtlbReply {
+	uint64_t due;
+	unsigned itag;
+};
+
+// A memory write of one side: the bytes at an address.
+struct Write {
+	uint64_t cycle;
+	unsigned len;
+	uint64_t val;
+};
+
+class Run
+{
+      public:
+	Run(const struct cosim_run &run, unsigned bug) : cfg_(*run.cfg), cycles_(run.cycles)
+	{
+		haw_ = cfg_.mmu.haw;
+		mem_latency_ = cfg_.timing.mem_latency;
+		dtlb_latency_ =
+			2ull * cfg_.timing.ats_link_latency + cfg_.timing.devtlb_inv_latency;
+		bug_ = bug;
+		ctx_.reset(new VerilatedContext);
+		top_.reset(new VTOP(ctx_.get(), "iommu_top"));
+		if (run.waves) {
+			ctx_->traceEverOn(true);
+			fst_.reset(new VerilatedFstC);
+			top_->trace(fst_.get(), 99);
+			fst_->open(run.waves);
+			wave_from_ = run.waves_from;
+			wave_to_ = run.waves_to;
+		}
+		for (unsigned t = 0; t < 256; t++)
+			free_tags_.push_back(t);
+		idle();
+		top_->rst_ni = 0;
+		for (int i = 0; i < 4; i++)
+			edge();
+		top_->rst_ni = 1;
+		cyc_ = -static_cast<int64_t>(kPreroll);
+	}
+
+	~Run()
+	{
+		top_->final();
+		if (fst_)
+			fst_->close();
+	}
+
+	void event(const struct cosim_ev &ev)
+	{
+		switch (ev.kind) {
+		case COSIM_EV_SUBMIT: {
+			uint64_t uid = reqs_.size();
+			Req r;
+			r.req = ev.u.req;
+			r.arrive = ev.cycle;
+			reqs_.push_back(r);
+			live_[ev.tag] = uid;
+			// Arrival order: by cycle, submission order among equals.
+			auto it = arrivals_.end();
+			while (it != arrivals_.begin() && reqs_[*(it - 1)].arrive > ev.cycle)
+				--it;
+			arrivals_.insert(it, uid);
+			break;
+		}
+		case COSIM_EV_DONE: {
+			auto it = live_.find(ev.tag);
+			if (it == live_.end()) {
+				diverge(ev.cycle,
+					"the model completed a request it never took (tag %" PRIu64
+					")",
+					ev.tag);
+				return;
+			}
+			Req &r = reqs_[it->second];
+			r.model = model_result(ev);
+			r.have_model = true;
+			note(fmt("model %" PRIu64 ": request %" PRIu64 " done: %s", ev.cycle,
+				 it->second, res_str(r.model).c_str()));
+			compare(it->second);
+			live_.erase(it);
+			break;
+		}
+		case COSIM_EV_REG:
+			batch_.push_back({ev.u.reg.off, ev.u.reg.size, ev.u.reg.val});
+			batch_cycle_ = ev.cycle;
+			break;
+		case COSIM_EV_SW_WRITE: sw_.push_back(ev); break;
+		case COSIM_EV_HW_WRITE:
+			for (unsigned i = 0; i < ev.u.w.len; i += 8) {
+				unsigned n = ev.u.w.len - i < 8 ? ev.u.w.len - i : 8;
+				uint64_t v = 0;
+				std::memcpy(&v, ev.u.w.data + i, n);
+				model_w_[ev.u.w.pa + i].push_back({ev.cycle, n, v});
+				match_writes(ev.u.w.pa + i);
+			}
+			break;
+		case COSIM_EV_WAIT:
+			model_waits_.push_back(ev.cycle + 1);
+			match_waits();
+			break;
+		}
+	}
+
+	// Every stimulus before cycle now is known.
+	void advanced(uint64_t now)
+	{
+		flush_batch(now);
+		while (!diverged_ && cyc_ + static_cast<int64_t>(kLag) < static_cast<int64_t>(now))
+			step();
+	}
+
+	void finish(const struct cosim_model_end &end)
+	{
+		flush_batch(UINT64_MAX);
+		uint64_t limit = end.cycles + kDrainLimit;
+		// The model is done: run until the RTL answered every request and
+		// went quiet, then a little longer for the last write's response.
+		while (!diverged_ && static_cast<uint64_t>(cyc_ < 0 ? 0 : cyc_) < limit &&
+		       (cyc_ < static_cast<int64_t>(end.cycles) + 1 || busy()))
+			step();
+		for (int i = 0; i < 4 && !diverged_; i++)
+			step();
+		if (diverged_)
+			return;
+		if (busy()) {
+			diverge(cyc_,
+				"the RTL did not finish within %" PRIu64
+				" cycles after the model (%zu requests unanswered)",
+				kDrainLimit, arrivals_.size() + inflight_.size());
+			return;
+		}
+		for (uint64_t i = 0; i < reqs_.size(); i++) {
+			if (!reqs_[i].compared) {
+				const Req &r = reqs_[i];
+				diverge(cyc_, "request %" PRIu64 " (%s): %s", i,
+					req_str(r.req).c_str(),
+					r.have_rtl ? "the model never answered it"
+						   : "the RTL never answered it");
+				return;
+			}
+		}
+		for (auto &kv : model_w_) {
+			if (!kv.second.empty()) {
+				diverge(cyc_,
+					"memory write stream: the model wrote 0x%" PRIx64
+					" to 0x%" PRIx64 " at cycle %" PRIu64 ", the RTL did not",
+					kv.second.front().val, kv.first, kv.second.front().cycle);
+				return;
+			}
+		}
+		for (auto &kv : rtl_w_) {
+			if (!kv.second.empty()) {
+				diverge(kv.second.front().cycle,
+					"memory write stream: the RTL wrote 0x%" PRIx64
+					" to 0x%" PRIx64 " at cycle %" PRIu64 ", the model did not",
+					kv.second.front().val, kv.first, kv.second.front().cycle);
+				return;
+			}
+		}
+		if (!model_waits_.empty() || !rtl_waits_.empty()) {
+			diverge(cyc_,
+				"invalidation waits: the model completed %" PRIu64
+				", the RTL %" PRIu64,
+				n_model_waits_ + model_waits_.size(),
+				n_model_waits_ + rtl_waits_.size());
+			return;
+		}
+		counters(end);
+	}
+
+	const char *divergence(uint64_t *cycle) const
+	{
+		if (!diverged_)
+			return nullptr;
+		*cycle = div_cycle_;
+		return report_.c_str();
+	}
+
+	const char *summary()
+	{
+		summary_ = fmt("RTL: %" PRIu64 " cycles, %zu responses compared, %" PRIu64
+			       " memory writes and %" PRIu64 " waits matched, %" PRIu64
+			       " register writes (%" PRIu64 " later than their cycle)",
+			       rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, n_regs_,
+			       n_regs_late_);
+		return summary_.c_str();
+	}
+
+	double rtl_cycles() const
+	{
+		return static_cast<double>(rtl_cycles_);
+	}
+
+      private:
+	struct sim_config cfg_;
+	bool cycles_;
+	unsigned haw_ = 46, mem_latency_ = 50, bug_ = 0;
+	uint64_t dtlb_latency_ = 0;
+	std::unique_ptr<VerilatedContext> ctx_;
+	std::unique_ptr<VTOP> top_;
+	std::unique_ptr<VerilatedFstC> fst_;
+	uint64_t wave_from_ = 0, wave_to_ = 0, vtime_ = 0;
+	int64_t cyc_ = 0; // the RTL cycle about to run
+	uint64_t rtl_cycles_ = 0;
+
+	std::vector<Req> reqs_;
+	std::unordered_map<uint64_t, uint64_t> live_; // engine tag -> request
+	std::deque<uint64_t> arrivals_;               // requests not yet transferred
+	std::deque<unsigned> free_tags_;
+	std::unordered_map<unsigned, uint64_t> inflight_; // RTL tag -> request
+
+	std::vector<RegWrite> batch_; // register writes of cycle batch_cycle_
+	uint64_t batch_cycle_ = 0;
+	std::map<int64_t, RegWrite> regs_; // by RTL cycle
+	int64_t last_reg_slot_ = INT64_MIN;
+	uint64_t n_regs_ = 0, n_regs_late_ = 0;
+
+	std::deque<struct cosim_ev> sw_;
+	std::unordered_map<uint64_t, std::array<uint8_t, 4096>> mem_;
+	std::deque<MemReply> mem_pend_;
+	std::deque<DtlbReply> dtlb_pend_;
+
+	std::map<uint64_t, std::deque<Write>> model_w_, rtl_w_;
+	uint64_t n_writes_ = 0;
+	std::deque<uint64_t> model_waits_, rtl_waits_;
+	uint64_t n_model_waits_ = 0;
+
+	uint64_t n_walks_ = 0, n_reads_ = 0, n_writes_rtl_ = 0, n_desc_ = 0, n_waits_ = 0,
+		 n_flt_ = 0;
+
+	std::deque<std::string> hist_;
+	bool diverged_ = false;
+	uint64_t div_cycle_ = 0;
+	std::string report_, summary_;
+
+	void note(const std::string &s)
+	{
+		hist_.push_back(s);
+		if (hist_.size() > kHistory)
+			hist_.pop_front();
+	}
+
+	void diverge(uint64_t cycle, const char *f, ...) __attribute__((format(printf, 3, 4)))
+	{
+		if (diverged_)
+			return;
+		char b[2048];
+		va_list ap;
+		va_start(ap, f);
+		std::vsnprintf(b, sizeof(b), f, ap);
+		va_end(ap);
+		diverged_ = true;
+		div_cycle_ = cycle;
+		report_ = fmt("divergence at cycle %" PRIu64 ": ", cycle) + b +
+			  fmt("\n  recent boundary events (last %zu):", hist_.size());
+		for (const std::string &h : hist_)
+			report_ += "\n    " + h;
+	}
+
+	bool busy() const
+	{
+		return !arrivals_.empty() || !inflight_.empty() || !mem_pend_.empty() ||
+		       !dtlb_pend_.empty() || !regs_.empty() || !sw_.empty();
+	}
+
+	// The register writes of one model cycle get their RTL cycles.
+	void flush_batch(uint64_t now)
+	{
+		if (batch_.empty() || batch_cycle_ >= now)
+			return;
+		int64_t n = static_cast<int64_t>(batch_cycle_);
+		int64_t first = n - static_cast<int64_t>(batch_.size()) + 1;
+		for (size_t i = 0; i < batch_.size(); i++) {
+			int64_t slot = first + static_cast<int64_t>(i);
+			if (slot <= last_reg_slot_)
+				slot = last_reg_slot_ + 1;
+			if (slot < cyc_)
+				slot = cyc_;
+			if (slot > n)
+				n_regs_late_++;
+			regs_[slot] = batch_[i];
+			last_reg_slot_ = slot;
+			n_regs_++;
+		}
+		batch_.clear();
+	}
+
+	void idle()
+	{
+		VTOP *t = top_.get();
+		t->req_valid_i = 0;
+		t->mem_req_ready_i = 1;
+		t->mem_rsp_valid_i = 0;
+		t->mem_rsp_err_i = 0;
+		t->reg_req_i = 0;
+		t->reg_we_i = 0;
+		t->dtlb_req_ready_i = 1;
+		t->dtlb_cpl_valid_i = 0;
+	}
+
+	void edge()
+	{
+		VTOP *t = top_.get();
+		bool dump = fst_ && cyc_ >= 0 && static_cast<uint64_t>(cyc_) >= wave_from_ &&
+			    static_cast<uint64_t>(cyc_) <= wave_to_;
+		t->clk_i = 0;
+		t->eval();
+		if (dump)
+			fst_->dump(vtime_);
+		t->clk_i = 1;
+		t->eval();
+		if (dump)
+			fst_->dump(vtime_ + 1);
+		vtime_ += 2;
+	}
+
+	uint8_t *page(uint64_t pa)
+	{
+		auto &p = mem_[pa >> 12];
+		return p.data();
+	}
+
+	void mem_write(uint64_t pa, const uint8_t *b, unsigned len)
+	{
+		for (unsigned i = 0; i < len; i++) {
+			auto it = mem_.find((pa + i) >> 12);
+			if (it == mem_.end())
+				it = mem_.emplace((pa + i) >> 12, std::array<uint8_t, 4096>{})
+					     .first;
+			it->second[(pa + i) & 0xFFF] = b[i];
+		}
+	}
+
+	void mem_line(uint64_t pa, uint8_t *out)
+	{
+		auto it = mem_.find(pa >> 12);
+		if (it == mem_.end())
+			std::memset(out, 0, 64);
+		else
+			std::memcpy(out, it->second.data() + (pa & 0xFC0), 64);
+	}
+
+	void compare(uint64_t uid)
+	{
+		Req &r = reqs_[uid];
+		if (!r.have_model || !r.have_rtl || r.compared)
+			return;
+		r.compared = true;
+		const Result &m = r.model, &x = r.rtl;
+		const char *what = nullptr;
+		if (x.status != m.status)
+			what = "status";
+		else if (x.fault != m.fault)
+			what = "fault reason";
+		else if (m.status == ST_OK && x.hpa != m.hpa)
+			what = "physical address";
+		else if (m.status == ST_OK && x.psize != m.psize)
+			what = "page size";
+		else if (m.status == ST_OK && x.perm != m.perm)
+			what = "permissions";
+		else if (cycles_ && x.cycle != m.cycle)
+			what = "completion cycle";
+		if (what)
+			diverge(x.cycle,
+				"request %" PRIu64 " (%s, arrived at cycle %" PRIu64
+				"): %s differs\n  model: %s\n  rtl:   %s",
+				uid, req_str(r.req).c_str(), r.arrive, what, res_str(m).c_str(),
+				res_str(x).c_str());
+	}
+
+	void match_writes(uint64_t addr)
+	{
+		auto mi = model_w_.find(addr), ri = rtl_w_.find(addr);
+		if (mi == model_w_.end() || ri == rtl_w_.end())
+			return;
+		while (!mi->second.empty() && !ri->second.empty()) {
+			const Write &a = mi->second.front(), &b = ri->second.front();
+			uint64_t mask = a.len >= 8 ? ~0ull : (1ull << (8 * a.len)) - 1;
+			if (a.len != b.len || (a.val & mask) != (b.val & mask)) {
+				diverge(b.cycle,
+					"memory write stream at 0x%" PRIx64
+					": the model wrote 0x%" PRIx64 " (%u bytes, cycle %" PRIu64
+					"), the RTL 0x%" PRIx64 " (%u bytes, cycle %" PRIu64 ")",
+					addr, a.val & mask, a.len, a.cycle, b.val, b.len, b.cycle);
+				return;
+			}
+			n_writes_++;
+			mi->second.pop_front();
+			ri->second.pop_front();
+		}
+	}
+
+	void match_waits()
+	{
+		while (!model_waits_.empty() && !rtl_waits_.empty()) {
+			uint64_t m = model_waits_.front(), x = rtl_waits_.front();
+			if (cycles_ && m != x) {
+				diverge(x,
+					"invalidation wait %" PRIu64 ": completes at cycle %" PRIu64
+					" in the model, %" PRIu64 " in the RTL",
+					n_model_waits_, m, x);
+				return;
+			}
+			n_model_waits_++;
+			model_waits_.pop_front();
+			rtl_waits_.pop_front();
+		}
+	}
+
+	void counters(const struct cosim_model_end &end)
+	{
+		struct {
+			const char *name;
+			uint64_t model, rtl;
+		} c[] = {
+			{"walks", end.walks, n_walks_},
+			{"memory reads", end.mem_reads, n_reads_},
+			{"memory writes", end.mem_writes, n_writes_rtl_},
+			{"invalidation waits", end.qi_waits, n_waits_},
+			{"fault records", end.faults_recorded, n_flt_},
+		};
+		for (auto &k : c) {
+			// Walks and memory-port transfers are micro-architecture, and
+			// which faults find a free fault record depends on when
+			// software cleared them: compared with the cycles only.
+			if (!cycles_ && (k.name[0] == 'w' || k.name[0] == 'm' || k.name[0] == 'f'))
+				continue;
+			if (k.model != k.rtl) {
+				diverge(cyc_, "end of run: %s: model %" PRIu64 ", RTL %" PRIu64,
+					k.name, k.model, k.rtl);
+				return;
+			}
+		}
+		// The fault recording registers, through the register port. Which
+		// records software cleared depends on when the faults came: only
+		// when the cycles are compared too.
+		if (!cycles_)
+			return;
+		uint64_t fsts = reg_read(0x034, 4);
+		if ((fsts & 0xFF) != (end.fsts & 0xFF)) {
+			diverge(cyc_, "end of run: FSTS: model 0x%08x, RTL 0x%08" PRIx64, end.fsts,
+				fsts);
+			return;
+		}
+		for (unsigned i = 0; i < end.nfr; i++) {
+			uint64_t lo = reg_read(0x400 + 16 * i, 8), hi = reg_read(0x408 + 16 * i, 8);
+			if (lo != end.frcd[i][0] || hi != end.frcd[i][1]) {
+				diverge(cyc_,
+					"end of run: fault record %u: model 0x%016" PRIx64
+					"_%016" PRIx64 ", RTL 0x%016" PRIx64 "_%016" PRIx64,
+					i, end.frcd[i][1], end.frcd[i][0], hi, lo);
+				return;
+			}
+		}
+	}
+
+	uint64_t reg_read(uint32_t off, unsigned size)
+	{
+		VTOP *t = top_.get();
+		idle();
+		t->reg_req_i = 1;
+		t->reg_we_i = 0;
+		t->reg_addr_i = off;
+		t->reg_size_i = size;
+		t->clk_i = 0;
+		t->eval();
+		uint64_t v = t->reg_rdata_o;
+		edge();
+		t->reg_req_i = 0;
+		return v;
+	}
+
+	// One RTL cycle.
+	void step()
+	{
+		VTOP *t = top_.get();
+		int64_t c = cyc_;
+		idle();
+		// Software memory writes of this cycle.
+		while (!sw_.empty() && static_cast<int64_t>(sw_.front().cycle) <= (c < 0 ? 0 : c) &&
+		       c >= 0) {
+			const struct cosim_ev &e = sw_.front();
+			mem_write(e.u.w.pa, e.u.w.data, e.u.w.len);
+			sw_.pop_front();
+		}
+		// Register port.
+		auto ri = regs_.begin();
+		if (ri != regs_.end() && ri->first <= c) {
+			t->reg_req_i = 1;
+			t->reg_we_i = 1;
+			t->reg_addr_i = ri->second.off;
+			t->reg_size_i = ri->second.size;
+			t->reg_wdata_i = ri->second.val;
+			note(fmt("rtl %" PRId64 ": register write 0x%03x = 0x%" PRIx64, c,
+				 ri->second.off, ri->second.val));
+			regs_.erase(ri);
+		}
+		// Request port: the oldest arrived request.
+		uint64_t present = UINT64_MAX;
+		if (!arrivals_.empty() && c >= 0 &&
+		    reqs_[arrivals_.front()].arrive <= static_cast<uint64_t>(c) &&
+		    !free_tags_.empty()) {
+			present = arrivals_.front();
+			const struct iommu_req &q = reqs_[present].req;
+			t->req_valid_i = 1;
+			t->req_tag_i = free_tags_.front();
+			t->req_sid_i = q.sid;
+			t->req_pasid_valid_i = q.pasid_valid;
+			t->req_pasid_i = q.pasid;
+			t->req_priv_i = q.priv;
+			t->req_addr_i = q.addr;
+			t->req_access_i = q.access;
+			t->req_at_i = q.at;
+			t->req_no_write_i = q.no_write;
+		}
+		// Memory responses due now.
+		if (!mem_pend_.empty() && static_cast<int64_t>(mem_pend_.front().due) == c) {
+			const MemReply &p = mem_pend_.front();
+			t->mem_rsp_valid_i = 1;
+			t->mem_rsp_id_i = p.id;
+			t->mem_rsp_err_i = p.err;
+			uint8_t line[64] = {0};
+			if (!p.write && !p.err)
+				mem_line(p.addr, line);
+			for (int i = 0; i < 16; i++) {
+				uint32_t v;
+				std::memcpy(&v, line + 4 * i, 4);
+				t->mem_rsp_rdata_i[i] = v;
+			}
+			mem_pend_.pop_front();
+		}
+		// Device-TLB invalidation completions due now.
+		if (!dtlb_pend_.empty() && static_cast<int64_t>(dtlb_pend_.front().due) <= c) {
+			t->dtlb_cpl_valid_i = 1;
+			t->dtlb_cpl_itag_i = dtlb_pend_.front().itag;
+			dtlb_pend_.pop_front();
+		}
+		t->clk_i = 0;
+		t->eval();
+		// What happens in this cycle.
+		if (present != UINT64_MAX && t->req_ready_o) {
+			unsigned tag = free_tags_.front();
+			free_tags_.pop_front();
+			inflight_[tag] = present;
+			arrivals_.pop_front();
+			note(fmt("rtl %" PRId64 ": request %" PRIu64 " taken (%s) as tag %u", c,
+				 present, req_str(reqs_[present].req).c_str(), tag));
+		}
+		if (t->rsp_valid_o)
+			response(c);
+		if (t->mem_req_valid_o) {
+			MemReply p{};
+			p.id = t->mem_req_id_o;
+			p.due = static_cast<uint64_t>(c) + mem_latency_;
+			p.write = t->mem_req_we_o;
+			p.addr = t->mem_req_addr_o & ~63ull;
+			p.err = (t->mem_req_addr_o >> haw_) != 0;
+			if (p.write) {
+				unsigned len = t->mem_req_w4_o ? 4 : 8;
+				uint64_t a = t->mem_req_addr_o + t->mem_req_wofs_o;
+				uint64_t v = t->mem_req_wdata_o;
+				n_writes_rtl_++;
+				if (!p.err) {
+					uint8_t b[8];
+					std::memcpy(b, &v, 8);
+					mem_write(a, b, len);
+				}
+				rtl_w_[a].push_back({static_cast<uint64_t>(c), len,
+						     len == 8 ? v : v & 0xFFFFFFFFull});
+				note(fmt("rtl %" PRId64 ": memory write 0x%" PRIx64 " = 0x%" PRIx64,
+					 c, a, v));
+				match_writes(a);
+			} else {
+				n_reads_++;
+			}
+			if (!mem_pend_.empty() && mem_pend_.back().due >= p.due)
+				diverge(c, "two memory transfers in one cycle");
+			mem_pend_.push_back(p);
+		}
+		if (t->dtlb_req_valid_o)
+			dtlb_pend_.push_back({static_cast<uint64_t>(c) + dtlb_latency_,
+					      static_cast<unsigned>(t->dtlb_req_itag_o)});
+		if (t->walk_start_o)
+			n_walks_++;
+		if (t->qi_desc_done_o)
+			n_desc_++;
+		if (t->flt_recorded_o)
+			n_flt_++;
+		if (t->qi_wait_done_o) {
+			n_waits_++;
+			rtl_waits_.push_back(static_cast<uint64_t>(c));
+			note(fmt("rtl %" PRId64 ": invalidation wait done", c));
+			match_waits();
+		}
+		edge();
+		cyc_++;
+		if (c >= 0)
+			rtl_cycles_++;
+	}
+
+	void response(int64_t c)
+	{
+		VTOP *t = top_.get();
+		unsigned tag = t->rsp_tag_o;
+		auto it = inflight_.find(tag);
+		if (it == inflight_.end()) {
+			diverge(static_cast<uint64_t>(c),
+				"the RTL answered tag %u, which is not in flight", tag);
+			return;
+		}
+		uint64_t uid = it->second;
+		inflight_.erase(it);
+		free_tags_.push_back(tag);
+		Req &r = reqs_[uid];
+		r.rtl.status = t->rsp_status_o;
+		r.rtl.fault = t->rsp_fault_o;
+		r.rtl.hpa = t->rsp_hpa_o;
+		r.rtl.psize = t->rsp_page_size_o;
+		r.rtl.perm = t->rsp_perm_o;
+		r.rtl.walked = t->rsp_walked_o;
+		r.rtl.cycle = static_cast<uint64_t>(c);
+		r.have_rtl = true;
+		note(fmt("rtl %" PRId64 ": request %" PRIu64 " answered: %s", c, uid,
+			 res_str(r.rtl).c_str()));
+		compare(uid);
+	}
+};
+
+void *be_begin(void *be, const struct cosim_run *run)
+{
+	const unsigned *bug = static_cast<const unsigned *>(be);
+	return new Run(*run, *bug);
+}
+
+void be_event(void *run, const struct cosim_ev *ev)
+{
+	static_cast<Run *>(run)->event(*ev);
+}
+
+void be_advanced(void *run, uint64_t now)
+{
+	static_cast<Run *>(run)->advanced(now);
+}
+
+void be_finish(void *run, const struct cosim_model_end *end)
+{
+	static_cast<Run *>(run)->finish(*end);
+}
+
+const char *be_divergence(void *run, uint64_t *cycle)
+{
+	return static_cast<Run *>(run)->divergence(cycle);
+}
+
+const char *be_summary(void *run)
+{
+	return static_cast<Run *>(run)->summary();
+}
+
+double be_rtl_cycles(void *run)
+{
+	return static_cast<Run *>(run)->rtl_cycles();
+}
+
+void be_end(void *run)
+{
+	delete static_cast<Run *>(run);
+}
+
+} // namespace
+
+void cosim_rtl_backend(struct cosim_backend *be, unsigned *bug, const char *what)
+{
+	*be = {};
+	be->what = what;
+	be->begin = be_begin;
+	be->event = be_event;
+	be->advanced = be_advanced;
+	be->finish = be_finish;
+	be->divergence = be_divergence;
+	be->summary = be_summary;
+	be->rtl_cycles = be_rtl_cycles;
+	be->end = be_end;
+	be->ctx = bug;
+}
