@@ -382,6 +382,8 @@ static void run_one(const struct cosim_opts *o, const struct sim_config *base,
 	driver_set_record_sink(d, stop_sink, &c);
 	rc = driver_replay(d, r);
 	res->requests = driver_summary(d)->requests;
+	if (c.brun)
+		res->rtl_cycles = be->rtl_cycles(c.brun);
 	if (c.brun && be->divergence(c.brun, &res->div_cycle)) {
 		res->diverged = true;
 		snprintf(res->msg, sizeof(res->msg), "%s", be->divergence(c.brun, &res->div_cycle));

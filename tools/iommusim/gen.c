@@ -443,6 +443,23 @@ static void gen_cosim(struct gen *g)
 		attached[i] = true;
 		emit(g, "attach dev=%s %s\n", cosim_devs[i].bdf, cosim_devs[i].attach);
 	}
+	/* Every seed starts with a PASID-cache invalidation that matters: the
+	 * PASID entry of a request just made is torn down, then the request is
+	 * made again (it must fault), then the device comes back. */
+	{
+		uint64_t q = g->o->settle > 100 ? g->o->settle : 100;
+		unsigned p = 0;
+
+		while (p + 1 < COSIM_PAGES && !mapped[2][p])
+			p++;
+		emit(g, "+%" PRIu64 " dma dev=00:02.0 pasid=5 addr=0x%" PRIx64 " size=64 op=r\n", q,
+		     cosim_iova(p));
+		emit(g, "+%" PRIu64 " detach dev=00:02.0 pasid=5\n", q);
+		emit(g, "+%" PRIu64 " dma dev=00:02.0 pasid=5 addr=0x%" PRIx64 " size=64 op=r\n", q,
+		     cosim_iova(p));
+		emit(g, "+%" PRIu64 " attach dev=00:02.0 pasid=5 type=s1 s1=2\n", q);
+		n += 2;
+	}
 	while (n < g->o->count) {
 		uint64_t gap = rng_below(&g->rng, 2 * g->o->gap + 1);
 		uint64_t k = rng_below(&g->rng, 100);
