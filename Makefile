@@ -11,7 +11,7 @@ CMAKE_ARGS ?=
 ARGS       ?=
 
 .PHONY: all deps build build-asan build-fuzz run test fuzz-long coverage valgrind bench format clean
-.PHONY: soak
+.PHONY: soak cosim-long
 
 all: build
 
@@ -64,6 +64,23 @@ SOAK_WORKLOAD ?= nic
 soak: build
 	bash tests/cli/soak.sh $(BUILD)/bin/iommusim $(BUILD)/bin/jsoncheck $(SOAK_SHORT) $(SOAK_LONG) \
 	  $(SOAK_RATIO) 0 $(SOAK_FORMAT) $(SOAK_WORKLOAD)
+
+# Long co-simulation regression (docs/cosim.md; not part of `make test`):
+# COSIM_SEEDS seeds of COSIM_COUNT requests on the Verilated block against the
+# model, one shard per job, JUnit files $(BUILD)/cosim-long-SHARD.xml.
+# COSIM_FLAGS adds options, e.g. "--no-cycles --settle 3000".
+COSIM_SEEDS ?= 1-1000
+COSIM_COUNT ?= 10000
+COSIM_FLAGS ?=
+cosim-long: build
+	@set -e; pids=""; \
+	for i in $$(seq 0 $$(( $(JOBS) - 1 ))); do \
+	  $(BUILD)/bin/iommusim cosim --seeds $(COSIM_SEEDS) --count $(COSIM_COUNT) \
+	    --shard $$i/$(JOBS) --junit $(BUILD)/cosim-long-$$i.xml $(COSIM_FLAGS) \
+	    > $(BUILD)/cosim-long-$$i.log 2>&1 & pids="$$pids $$!"; \
+	done; rc=0; for p in $$pids; do wait $$p || rc=1; done; \
+	tail -qn1 $(BUILD)/cosim-long-*.log; \
+	grep -h '^FAIL' $(BUILD)/cosim-long-*.log | head -20 || true; exit $$rc
 
 # Line and branch coverage of model/ by the unit, command-line and corpus
 # tests (gcovr); the summary is recorded in docs/coverage.md.

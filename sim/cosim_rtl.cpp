@@ -439,13 +439,17 @@ class Run
 		t->dtlb_cpl_valid_i = 0;
 	}
 
-	void edge()
+	// The rising edge; settled: the inputs have not changed since the
+	// clock-low evaluation of this cycle.
+	void edge(bool settled = false)
 	{
 		VTOP *t = top_.get();
 		bool dump = fst_ && cyc_ >= 0 && static_cast<uint64_t>(cyc_) >= wave_from_ &&
 			    static_cast<uint64_t>(cyc_) <= wave_to_;
-		t->clk_i = 0;
-		t->eval();
+		if (!settled) {
+			t->clk_i = 0;
+			t->eval();
+		}
 		if (dump)
 			fst_->dump(vtime_);
 		t->clk_i = 1;
@@ -733,7 +737,7 @@ class Run
 			note(fmt("rtl %" PRId64 ": invalidation wait done", c));
 			match_waits();
 		}
-		edge();
+		edge(true);
 		cyc_++;
 		if (c >= 0)
 			rtl_cycles_++;
