@@ -193,43 +193,79 @@ static bool sw_covered(const struct cosim_ev *ev, size_t from, size_t to, uint64
 	return true;
 }
 
+/* The open request of each engine tag (tags index a small table: the
+ * engine's tags are the driver's request slots). */
+struct open_tags {
+	size_t *at; /* event index + 1 of the open submit, 0: none */
+	size_t cap;
+};
+
+static size_t *open_slot(struct open_tags *o, uint64_t tag)
+{
+	if (tag >= o->cap) {
+		size_t cap = o->cap ? o->cap : 64;
+		size_t *na;
+
+		while (cap <= tag)
+			cap *= 2;
+		na = realloc(o->at, cap * sizeof(*na));
+		if (!na)
+			return NULL;
+		memset(na + o->cap, 0, (cap - o->cap) * sizeof(*na));
+		o->at = na;
+		o->cap = cap;
+	}
+	return &o->at[tag];
+}
+
 int cosim_tap_check(const struct cosim_tap *t, const char **why, size_t *at)
 {
 	const struct cosim_ev *ev = t->ev;
 	uint64_t iqa = 0, last_reg = 0, prev_tail = 0;
 	size_t since_iqt = 0;
+	struct open_tags open = {NULL, 0};
+	int rc = -1;
 
+	*at = t->n;
 	if (t->failed) {
 		*why = "out of memory: events were lost";
-		*at = t->n;
 		return -1;
 	}
 	for (size_t i = 0; i < t->n; i++) {
-		*at = i;
-		if (ev[i].kind == COSIM_EV_SUBMIT) {
-			size_t done = 0;
+		size_t *slot;
 
-			for (size_t j = i + 1; j < t->n; j++) {
-				if (ev[j].kind == COSIM_EV_SUBMIT && ev[j].tag == ev[i].tag &&
-				    !done)
-					break; /* tag reused before it completed */
-				if (ev[j].kind == COSIM_EV_DONE && ev[j].tag == ev[i].tag) {
-					done = j;
-					break;
+		*at = i;
+		switch (ev[i].kind) {
+		case COSIM_EV_SUBMIT:
+		case COSIM_EV_DONE:
+			slot = open_slot(&open, ev[i].tag);
+			if (!slot) {
+				*why = "out of memory";
+				goto out;
+			}
+			if (ev[i].kind == COSIM_EV_SUBMIT) {
+				if (*slot) {
+					*why = "a tag was reused before its request completed";
+					goto out;
 				}
+				*slot = i + 1;
+				break;
 			}
-			if (!done) {
-				*why = "a submitted request never completed";
-				return -1;
+			if (!*slot) {
+				*why = "a completion without a request";
+				goto out;
 			}
-			if (ev[done].cycle < ev[i].cycle || ev[done].u.done.accept < ev[i].cycle) {
+			if (ev[i].cycle < ev[*slot - 1].cycle ||
+			    ev[i].u.done.accept < ev[*slot - 1].cycle) {
 				*why = "a request completed before it arrived";
-				return -1;
+				goto out;
 			}
-		} else if (ev[i].kind == COSIM_EV_REG) {
+			*slot = 0;
+			break;
+		case COSIM_EV_REG:
 			if (ev[i].cycle < last_reg) {
 				*why = "a register write went back in time";
-				return -1;
+				goto out;
 			}
 			last_reg = ev[i].cycle;
 			if (ev[i].u.reg.off == VTD_REG_IQA) {
@@ -246,29 +282,24 @@ int cosim_tap_check(const struct cosim_tap *t, const char **why, size_t *at)
 					*why = "an IQT write publishes a descriptor software did "
 					       "not write "
 					       "before it";
-					return -1;
+					goto out;
 				}
 				since_iqt = i + 1;
 				prev_tail = tail;
 			}
+			break;
+		default: break;
 		}
 	}
-	for (size_t i = 0; i < t->n; i++) {
-		if (ev[i].kind != COSIM_EV_DONE)
-			continue;
-		*at = i;
-		if (i == 0) {
-			*why = "a completion without a request";
-			return -1;
-		}
-		for (size_t j = i; j-- > 0;) {
-			if (ev[j].kind == COSIM_EV_SUBMIT && ev[j].tag == ev[i].tag)
-				break;
-			if (j == 0 || (ev[j].kind == COSIM_EV_DONE && ev[j].tag == ev[i].tag)) {
-				*why = "a completion without a request";
-				return -1;
-			}
+	for (size_t k = 0; k < open.cap; k++) {
+		if (open.at[k]) {
+			*at = open.at[k] - 1;
+			*why = "a submitted request never completed";
+			goto out;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	free(open.at);
+	return rc;
 }
