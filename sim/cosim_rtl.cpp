@@ -562,6 +562,7 @@ class Run
 			{"memory reads", end.mem_reads, n_reads_},
 			{"memory writes", end.mem_writes, n_writes_rtl_},
 			{"invalidation waits", end.qi_waits, n_waits_},
+			{"invalidation descriptors", end.qi_descriptors, n_desc_},
 			{"fault records", end.faults_recorded, n_flt_},
 		};
 		for (auto &k : c) {
