@@ -16,6 +16,7 @@
 //   ats.devtlb_inv_latency cycles after its transfer.
 // The RTL runs LAG cycles behind the model, so the register writes of a
 // cycle are known before the RTL reaches the first cycle they take.
+#include <algorithm>
 #include <array>
 #include <cinttypes>
 #include <cstdarg>
@@ -319,11 +320,13 @@ class Run
 
 	const char *summary()
 	{
-		summary_ = fmt("RTL: %" PRIu64 " cycles, %zu responses compared, %" PRIu64
-			       " memory writes and %" PRIu64 " waits matched, %" PRIu64
-			       " register writes (%" PRIu64 " later than their cycle)",
-			       rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, n_regs_,
-			       n_regs_late_);
+		summary_ =
+			fmt("RTL: %" PRIu64 " cycles, %zu responses compared, %" PRIu64
+			    " memory writes and %" PRIu64
+			    " waits matched (RTL - model cycle %" PRId64 "..%" PRId64 "), %" PRIu64
+			    " register writes (%" PRIu64 " later than their cycle)",
+			    rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, wait_off_min_,
+			    wait_off_max_, n_regs_, n_regs_late_);
 		return summary_.c_str();
 	}
 
@@ -365,6 +368,7 @@ class Run
 	uint64_t n_writes_ = 0;
 	std::deque<uint64_t> model_waits_, rtl_waits_;
 	uint64_t n_model_waits_ = 0;
+	int64_t wait_off_min_ = 0, wait_off_max_ = 0; // RTL - model wait cycles
 
 	uint64_t n_walks_ = 0, n_reads_ = 0, n_writes_rtl_ = 0, n_desc_ = 0, n_waits_ = 0,
 		 n_flt_ = 0;
@@ -546,6 +550,9 @@ class Run
 					n_model_waits_, m, x);
 				return;
 			}
+			int64_t off = static_cast<int64_t>(x) - static_cast<int64_t>(m);
+			wait_off_min_ = n_model_waits_ ? std::min(wait_off_min_, off) : off;
+			wait_off_max_ = n_model_waits_ ? std::max(wait_off_max_, off) : off;
 			n_model_waits_++;
 			model_waits_.pop_front();
 			rtl_waits_.pop_front();
