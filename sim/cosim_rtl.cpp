@@ -318,6 +318,13 @@ class Run
 		return report_.c_str();
 	}
 
+	// Requests given to the RTL and not answered yet (its answers may run
+	// up to LAG cycles behind the model's).
+	bool pending() const
+	{
+		return !arrivals_.empty() || !inflight_.empty();
+	}
+
 	const char *summary()
 	{
 		summary_ =
@@ -805,6 +812,11 @@ const char *be_divergence(void *run, uint64_t *cycle)
 	return static_cast<Run *>(run)->divergence(cycle);
 }
 
+bool be_busy(void *run)
+{
+	return static_cast<Run *>(run)->pending();
+}
+
 const char *be_summary(void *run)
 {
 	return static_cast<Run *>(run)->summary();
@@ -831,6 +843,7 @@ void cosim_rtl_backend(struct cosim_backend *be, unsigned *bug, const char *what
 	be->advanced = be_advanced;
 	be->finish = be_finish;
 	be->divergence = be_divergence;
+	be->busy = be_busy;
 	be->summary = be_summary;
 	be->rtl_cycles = be_rtl_cycles;
 	be->end = be_end;

@@ -287,6 +287,13 @@ static void fwd_advanced(void *ctx, uint64_t now)
 		c->be->advanced(c->brun, now);
 }
 
+static bool fwd_busy(void *ctx)
+{
+	struct run_ctx *c = ctx;
+
+	return c->brun && c->be->busy && c->be->busy(c->brun);
+}
+
 /* The record sink stops the replay at the first divergence. */
 static int stop_sink(void *ctx, const struct driver_record *rec)
 {
@@ -356,6 +363,8 @@ static void run_one(const struct cosim_opts *o, const struct sim_config *base,
 	}
 	c.events = o->events && o->model_only ? fopen(o->events, "w") : NULL;
 	c.tap = cosim_tap_create(o->model_only, fwd_event, fwd_advanced, &c);
+	if (c.tap && o->no_cycles)
+		cosim_tap_set_busy(c.tap, fwd_busy);
 	if (!c.tap) {
 		snprintf(res->msg, sizeof(res->msg), "out of memory");
 		res->diverged = true;

@@ -52,6 +52,10 @@ struct cosim_backend {
 	/* Non-zero once a divergence was found: its report (several lines) and
 	 * the cycle it was seen at. */
 	const char *(*divergence)(void *run, uint64_t *cycle);
+	/* Optional: true while the RTL has not answered every request it was
+	 * given; with a functional comparison (run.cycles false) ordered
+	 * software waits for it as for the model's own requests. */
+	bool (*busy)(void *run);
 	/* One-line summary of the RTL side (cycles simulated, responses). */
 	const char *(*summary)(void *run);
 	double (*rtl_cycles)(void *run);

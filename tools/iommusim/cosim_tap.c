@@ -13,6 +13,7 @@ struct cosim_tap {
 	bool keep;
 	cosim_ev_fn fn;
 	cosim_now_fn now_fn;
+	cosim_busy_fn busy_fn;
 	void *ctx;
 	struct cosim_ev *ev;
 	size_t n, cap;
@@ -126,6 +127,18 @@ static void on_advanced(void *ctx, uint64_t now)
 		t->now_fn(t->ctx, now);
 }
 
+static bool on_busy(void *ctx)
+{
+	struct cosim_tap *t = ctx;
+
+	return t->busy_fn && t->busy_fn(t->ctx);
+}
+
+void cosim_tap_set_busy(struct cosim_tap *t, cosim_busy_fn busy)
+{
+	t->busy_fn = busy;
+}
+
 static const struct driver_tap tap_ops = {
 	.submit = on_submit,
 	.timed = on_timed,
@@ -134,6 +147,7 @@ static const struct driver_tap tap_ops = {
 	.hw_write = on_hw_write,
 	.wait_done = on_wait,
 	.advanced = on_advanced,
+	.busy = on_busy,
 };
 
 const struct driver_tap *cosim_tap_ops(void)

@@ -65,8 +65,13 @@ typedef void (*cosim_ev_fn)(void *ctx, const struct cosim_ev *ev);
 /* The engine reached cycle now: every stimulus before it is known. */
 typedef void (*cosim_now_fn)(void *ctx, uint64_t now);
 
+/* True while ordered software must wait (driver_tap.busy). */
+typedef bool (*cosim_busy_fn)(void *ctx);
+
 /* keep: store every event (cosim_tap_events); fn and now_fn may be NULL. */
 struct cosim_tap *cosim_tap_create(bool keep, cosim_ev_fn fn, cosim_now_fn now_fn, void *ctx);
+/* busy: NULL, or what holds ordered software back. */
+void cosim_tap_set_busy(struct cosim_tap *t, cosim_busy_fn busy);
 void cosim_tap_destroy(struct cosim_tap *t);
 /* The callbacks to put in driver_replay_params.tap (with tap_ctx = t). */
 const struct driver_tap *cosim_tap_ops(void);

@@ -230,6 +230,12 @@ static void tap_reg(void *ctx, uint32_t off, unsigned size, uint64_t val)
 		d->tap->reg_write(d->tap_ctx, tap_now(d), off, size, val);
 }
 
+/* The tap holds ordered software back (driver_tap.busy). */
+static bool tap_busy(const struct driver *d)
+{
+	return d->tap && d->tap->busy && d->tap->busy(d->tap_ctx);
+}
+
 /* Every request the engine is given goes through here. */
 static int tm_submit(struct driver *d, struct iommu_timing *tm, uint64_t cycle,
 		     const struct iommu_req *req, uint64_t tag)
@@ -1119,6 +1125,8 @@ static uint64_t next_wake(const struct driver *d)
 	for (size_t i = 0; i < d->nrel; i++)
 		if (d->rel[i].cycle > now && d->rel[i].cycle < next)
 			next = d->rel[i].cycle;
+	if (tap_busy(d)) /* the other side of the tap needs cycles to finish */
+		next = now + 1;
 	return next == UINT64_MAX || next > now ? next : now + 1;
 }
 
@@ -1315,7 +1323,7 @@ static bool software_may_run(struct driver *d, const void *arg)
 {
 	(void)arg;
 	return d->pend_head == d->pend_tail && !queues_pending(d) && now_of(d) >= d->max_done &&
-	       !d->service_scheduled;
+	       !d->service_scheduled && !tap_busy(d);
 }
 
 static unsigned device_limit(const struct driver *d, uint16_t sid)

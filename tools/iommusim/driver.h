@@ -165,6 +165,10 @@ struct driver_tap {
 	void (*wait_done)(void *ctx, uint64_t cycle);
 	/* The engine reached cycle now (every cycle before it is simulated). */
 	void (*advanced)(void *ctx, uint64_t now);
+	/* Optional: true while ordered software (replay.software = ordered)
+	 * must wait besides the model's own requests and queue (the RTL still
+	 * answering); the replay then advances cycle by cycle. */
+	bool (*busy)(void *ctx);
 };
 
 /* Receives each DMA request's record as it completes; a non-zero return
