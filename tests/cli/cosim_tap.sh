@@ -61,5 +61,11 @@ expect2 "bad seeds" --seeds 5-2
 expect2 "bad shard" --seeds 1-2 --shard 2/2
 expect2 "RTL geometry" --model-only --trace "$tmp/a.trace" --set iotlb.ways=2
 expect2 "two IOMMUs" --model-only --trace "$tmp/a.trace" --set replay.iommus=2
+# Without the co-simulation program next to it: says so, exit status 2.
+mkdir "$tmp/solo" && cp "$bin" "$tmp/solo/iommusim"
+"$tmp/solo/iommusim" cosim --trace "$traces/default.trace" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[[ $rc -eq 2 ]] || no "without the RTL: exit status $rc, expected 2"
+grep -q 'no RTL co-simulation' "$tmp/e" || no "without the RTL: $(cat "$tmp/e")"
 [[ $fail -eq 0 ]] && echo "ok cosim boundary stream, cosim workload, input errors"
 exit $fail
