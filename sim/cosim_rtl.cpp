@@ -13,7 +13,9 @@
 //   at cycles n-m+1 .. n, one a cycle (later when the port is taken);
 // - software memory writes reach the RTL's memory image at their cycle;
 // - a device-TLB invalidation request is completed 2 * ats.link_latency +
-//   ats.devtlb_inv_latency cycles after its transfer.
+//   ats.devtlb_inv_latency cycles after its transfer;
+// - an invalidation wait the engine completes at cycle w shows as
+//   qi_wait_done_o at cycle w.
 // The RTL runs LAG cycles behind the model, so the register writes of a
 // cycle are known before the RTL reaches the first cycle they take.
 #include <algorithm>
@@ -237,7 +239,7 @@ class Run
 			}
 			break;
 		case COSIM_EV_WAIT:
-			model_waits_.push_back(ev.cycle + 1);
+			model_waits_.push_back(ev.cycle);
 			match_waits();
 			break;
 		}
