@@ -10,7 +10,9 @@
 // - the memory answers every transfer (read: the 64-byte line; write:
 //   applied at the transfer) exactly mem.latency cycles after it, by id;
 // - the m register writes the model took at cycle n go to the register port
-//   at cycles n-m+1 .. n, one a cycle (later when the port is taken);
+//   at cycles n-m .. n-1, one a cycle (later when the port is taken): a
+//   write in RTL cycle n-1 acts from cycle n, as the model's does in the
+//   engine; of several IQT writes in one cycle only the last one is sent;
 // - software memory writes reach the RTL's memory image at their cycle;
 // - a device-TLB invalidation request is completed 2 * ats.link_latency +
 //   ats.devtlb_inv_latency cycles after its transfer;
@@ -45,6 +47,7 @@ const uint64_t kLag = 64;             // RTL cycles behind the model
 const uint64_t kPreroll = kLag + 8;   // cycles between reset release and cycle 0
 const uint64_t kDrainLimit = 2000000; // cycles after the model's end before giving up
 const size_t kHistory = 16;
+const uint32_t kIqt = 0x088; // invalidation queue tail register
 
 enum { ST_OK = 0, ST_FAULT = 1, ST_UR = 2 };
 
@@ -329,13 +332,13 @@ class Run
 
 	const char *summary()
 	{
-		summary_ =
-			fmt("RTL: %" PRIu64 " cycles, %zu responses compared, %" PRIu64
-			    " memory writes and %" PRIu64
-			    " waits matched (RTL - model cycle %" PRId64 "..%" PRId64 "), %" PRIu64
-			    " register writes (%" PRIu64 " later than their cycle)",
-			    rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, wait_off_min_,
-			    wait_off_max_, n_regs_, n_regs_late_);
+		summary_ = fmt("RTL: %" PRIu64 " cycles, %zu responses compared, %" PRIu64
+			       " memory writes and %" PRIu64
+			       " waits matched (RTL - model cycle %" PRId64 "..%" PRId64
+			       "), %" PRIu64 " register writes (%" PRIu64
+			       " later than their cycle, %" PRIu64 " IQT writes merged)",
+			       rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, wait_off_min_,
+			       wait_off_max_, n_regs_, n_regs_late_, n_iqt_merged_);
 		return summary_.c_str();
 	}
 
@@ -366,7 +369,7 @@ class Run
 	uint64_t batch_cycle_ = 0;
 	std::map<int64_t, RegWrite> regs_; // by RTL cycle
 	int64_t last_reg_slot_ = INT64_MIN;
-	uint64_t n_regs_ = 0, n_regs_late_ = 0;
+	uint64_t n_regs_ = 0, n_regs_late_ = 0, n_iqt_merged_ = 0;
 
 	std::deque<struct cosim_ev> sw_;
 	std::unordered_map<uint64_t, std::array<uint8_t, 4096>> mem_;
@@ -422,7 +425,26 @@ class Run
 	{
 		if (batch_.empty() || batch_cycle_ >= now)
 			return;
-		int64_t n = static_cast<int64_t>(batch_cycle_);
+		// The engine sees the queue tail the model holds at the end of the
+		// cycle: of several IQT writes in one cycle only the last one
+		// reaches the RTL (an earlier one would start its queue early).
+		for (size_t i = batch_.size(); i-- > 0;) {
+			if (batch_[i].off != kIqt)
+				continue;
+			for (size_t j = i; j-- > 0;) {
+				if (batch_[j].off == kIqt) {
+					batch_.erase(batch_.begin() +
+						     static_cast<std::ptrdiff_t>(j));
+					i--;
+					n_iqt_merged_++;
+				}
+			}
+			break;
+		}
+		// A write the model takes at cycle n acts in the engine's cycle n;
+		// the RTL's register port acts from the cycle after the write: the
+		// last write goes in at n - 1.
+		int64_t n = static_cast<int64_t>(batch_cycle_) - 1;
 		int64_t first = n - static_cast<int64_t>(batch_.size()) + 1;
 		for (size_t i = 0; i < batch_.size(); i++) {
 			int64_t slot = first + static_cast<int64_t>(i);
