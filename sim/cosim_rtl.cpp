@@ -355,7 +355,7 @@ class Run
 	std::unique_ptr<VerilatedContext> ctx_;
 	std::unique_ptr<VTOP> top_;
 	std::unique_ptr<VerilatedFstC> fst_;
-	uint64_t wave_from_ = 0, wave_to_ = 0, vtime_ = 0;
+	uint64_t wave_from_ = 0, wave_to_ = 0;
 	int64_t cyc_ = 0; // the RTL cycle about to run
 	uint64_t rtl_cycles_ = 0;
 
@@ -485,13 +485,14 @@ class Run
 			t->clk_i = 0;
 			t->eval();
 		}
+		// Waveform time: cycle n's clock-low half at 2n, its edge at 2n + 1.
+		uint64_t vt = 2 * static_cast<uint64_t>(cyc_ < 0 ? 0 : cyc_);
 		if (dump)
-			fst_->dump(vtime_);
+			fst_->dump(vt);
 		t->clk_i = 1;
 		t->eval();
 		if (dump)
-			fst_->dump(vtime_ + 1);
-		vtime_ += 2;
+			fst_->dump(vt + 1);
 	}
 
 	uint8_t *page(uint64_t pa)
@@ -649,7 +650,8 @@ class Run
 		t->clk_i = 0;
 		t->eval();
 		uint64_t v = t->reg_rdata_o;
-		edge();
+		edge(true);
+		cyc_++;
 		t->reg_req_i = 0;
 		return v;
 	}
