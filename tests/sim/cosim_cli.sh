@@ -23,6 +23,7 @@ expect2 "unknown option" --trace "$traces/default.trace" --frobnicate
 expect2 "missing trace" --trace "$tmp/none.trace"
 expect2 "geometry" --trace "$traces/default.trace" --set mem.latency=10
 grep -q 'mem.latency' "$tmp/e" || no "geometry: the message does not name mem.latency"
+expect2 "waves path" --trace "$traces/default.trace" --waves "$tmp/no/such/dir.fst"
 printf 'iommusim-trace v1\nbogus line\n' >"$tmp/bad.trace"
 expect2 "bad trace" --trace "$tmp/bad.trace" --no-cycles
 grep -q 'bad.trace:2' "$tmp/e" || no "bad trace: the message does not name bad.trace:2"

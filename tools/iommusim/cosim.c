@@ -637,6 +637,17 @@ int cosim_main(int argc, char **argv, const struct cosim_backend *be)
 	}
 	if (cosim_config(&o, &cfg))
 		return EXIT_INPUT;
+	if (o.waves) { /* written on a divergence only: check the path now */
+		FILE *w = fopen(o.waves, "w");
+
+		if (!w) {
+			fprintf(stderr, "iommusim cosim: --waves: cannot write '%s': %s\n", o.waves,
+				strerror(errno));
+			return EXIT_INPUT;
+		}
+		fclose(w);
+		remove(o.waves);
+	}
 	if (!o.model_only)
 		printf("cosim: %s against the model with the RTL's geometry (fl_pwc.ways=0 "
 		       "sl_pwc.ways=0 nested_tlb.ways=0 iommu.lookup_after_fetch=0)%s\n",
