@@ -46,6 +46,7 @@ namespace
 const uint64_t kLag = 64;             // RTL cycles behind the model
 const uint64_t kPreroll = kLag + 8;   // cycles between reset release and cycle 0
 const uint64_t kDrainLimit = 2000000; // cycles after the model's end before giving up
+const uint64_t kStallLimit = 1000000; // cycles without a response while requests wait
 const size_t kHistory = 16;
 const uint32_t kIqt = 0x088; // invalidation queue tail register
 
@@ -327,7 +328,7 @@ class Run
 	// up to LAG cycles behind the model's).
 	bool pending() const
 	{
-		return !arrivals_.empty() || !inflight_.empty();
+		return !diverged_ && (!arrivals_.empty() || !inflight_.empty());
 	}
 
 	const char *summary()
@@ -356,7 +357,8 @@ class Run
 	std::unique_ptr<VTOP> top_;
 	std::unique_ptr<VerilatedFstC> fst_;
 	uint64_t wave_from_ = 0, wave_to_ = 0;
-	int64_t cyc_ = 0; // the RTL cycle about to run
+	int64_t cyc_ = 0;           // the RTL cycle about to run
+	int64_t last_progress_ = 0; // the last cycle with nothing waiting or a response
 	uint64_t rtl_cycles_ = 0;
 
 	std::vector<Req> reqs_;
@@ -661,6 +663,14 @@ class Run
 	{
 		VTOP *t = top_.get();
 		int64_t c = cyc_;
+		if (arrivals_.empty() && inflight_.empty())
+			last_progress_ = c;
+		else if (c - last_progress_ > static_cast<int64_t>(kStallLimit))
+			diverge(static_cast<uint64_t>(c),
+				"the RTL answered nothing for %" PRIu64
+				" cycles with %zu requests waiting "
+				"and %zu in flight",
+				kStallLimit, arrivals_.size(), inflight_.size());
 		idle();
 		// Software memory writes of this cycle.
 		while (!sw_.empty() && static_cast<int64_t>(sw_.front().cycle) <= (c < 0 ? 0 : c) &&
@@ -795,6 +805,7 @@ class Run
 			return;
 		}
 		uint64_t uid = it->second;
+		last_progress_ = c;
 		inflight_.erase(it);
 		free_tags_.push_back(tag);
 		Req &r = reqs_[uid];
