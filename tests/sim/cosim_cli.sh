@@ -45,6 +45,11 @@ grep -q 'name="seed2"' "$tmp/j.xml" && grep -q 'name="seed4"' "$tmp/j.xml" ||
   no "junit: shard 1/2 of 1-4 is seeds 2 and 4"
 grep -q '<failure message="divergence at cycle' "$tmp/j.xml" || no "junit: no failure message"
 
+# Deterministic: the same seeds give the same standard output.
+"$bug1" --seeds 1-2 --count 100 --settle 1500 --no-cycles >"$tmp/d1" 2>/dev/null
+"$bug1" --seeds 1-2 --count 100 --settle 1500 --no-cycles >"$tmp/d2" 2>/dev/null
+cmp -s "$tmp/d1" "$tmp/d2" || no "two runs of the same seeds differ"
+
 # --waves: an FST of the cycles around the first divergence.
 "$bug1" --trace <("$bin" gen cosim --seed 1 --count 50 --settle 1500) --no-cycles \
   --waves "$tmp/d.fst" >"$tmp/o" 2>"$tmp/e"
