@@ -66,6 +66,6 @@ mkdir "$tmp/solo" && cp "$bin" "$tmp/solo/iommusim"
 "$tmp/solo/iommusim" cosim --trace "$traces/default.trace" >"$tmp/o" 2>"$tmp/e"
 rc=$?
 [[ $rc -eq 2 ]] || no "without the RTL: exit status $rc, expected 2"
-grep -q 'no RTL co-simulation' "$tmp/e" || no "without the RTL: $(cat "$tmp/e")"
+grep -q 'no RTL co-simulation here' "$tmp/e" || no "without the RTL: $(cat "$tmp/e")"
 [[ $fail -eq 0 ]] && echo "ok cosim boundary stream, cosim workload, input errors"
 exit $fail

@@ -632,9 +632,9 @@ int cosim_main(int argc, char **argv, const struct cosim_backend *be)
 	if (parse_opts(argc, argv, &o))
 		return EXIT_INPUT;
 	if (!be && !o.model_only) {
-		fprintf(stderr, "iommusim cosim: this build has no RTL co-simulation (configure "
-				"with -DIOMMUSIM_BUILD_RTL=ON -DIOMMUSIM_BUILD_SIM=ON); only "
-				"--model-only works\n");
+		fprintf(stderr, "iommusim cosim: no RTL co-simulation here (the program "
+				"iommusim-cosim, built with -DIOMMUSIM_BUILD_RTL=ON "
+				"-DIOMMUSIM_BUILD_SIM=ON); only --model-only works\n");
 		return EXIT_INPUT;
 	}
 	if (cosim_config(&o, &cfg))

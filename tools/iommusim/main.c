@@ -385,6 +385,7 @@ out:
  * block), installed next to this one: run it when it is there. */
 static int cmd_cosim(int argc, char **argv)
 {
+#ifdef IOMMUSIM_HAVE_COSIM
 	char self[4096], path[4200];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
@@ -405,6 +406,7 @@ static int cmd_cosim(int argc, char **argv)
 			}
 		}
 	}
+#endif
 	return cosim_main(argc, argv, NULL);
 }
 
