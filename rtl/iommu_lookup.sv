@@ -61,6 +61,8 @@ module iommu_lookup #(
   output logic [3:0]        rsp_perm_o,
   output logic              rsp_global_o,
   output logic              rsp_fpd_o,
+  output logic              pc_probe_o,        // the PASID cache is looked up (by key_pasid_o)
+  output logic              tlb_probe_o,       // the IOTLB is looked up (key_did_o, key_pasid_o)
   output logic [19:0]       key_pasid_o,
   output logic [15:0]       key_did_o
 );
@@ -81,47 +83,39 @@ module iommu_lookup #(
                 (req_no_write_i ? (req_access_i == AccExec ? AccExec : AccRead) : AccWrite);
 
   // The two passes: [0] with the request's access, [1] for read.
-  logic [1:0] acc_p0, acc_p1;
-  logic mem_p0, mem_p1, fpd_p0, fpd_p1, global_p0, global_p1;
-  logic [7:0] fault_p0, fault_p1;
-  logic [19:0] pasid_p0, pasid_p1;
-  logic [63:0] hpa_p0, hpa_p1;
-  logic [1:0] level_p0, level_p1;
-  logic [3:0] perm_p0, perm_p1;
-  assign acc_p0 = acc1;
-  assign acc_p1 = AccRead;
+  logic [1:0] acc_p [2];
+  logic [1:0] mem_p, fpd_p, global_p, pc_probe_p, tlb_probe_p;
+  logic [7:0] fault_p [2];
+  logic [19:0] pasid_p [2];
+  logic [63:0] hpa_p [2];
+  logic [1:0] level_p [2];
+  logic [3:0] perm_p [2];
+  assign acc_p[0] = acc1;
+  assign acc_p[1] = AccRead;
 
-  iommu_entry_check #(
-    .Haw(Haw), .Mgaw(Mgaw), .PasidBits(PasidBits), .ExecReq(ExecReq), .SuperReq(SuperReq),
-    .RidPasid(RidPasid)
-  ) u_check_p0 (
-    .ttm_ok_i(rtaddr_ttm_i == 2'b01), .at_i(req_at_i), .acc_i(acc_p0),
-    .priv_i(req_priv_i), .pasid_valid_i(req_pasid_valid_i), .pasid_i(req_pasid_i),
-    .addr_i(req_addr_i), .ctx_hit_i(ctx_hit_i), .ctx_i(ctx_i[127:0]),
-    .pasid_hit_i(pasid_hit_i), .pe0_i(pasid_entry_i[63:0]), .pe2_i(pasid_entry_i[191:128]),
-    .pde_fpd_i(pde_fpd_i), .iotlb_hit_i(iotlb_hit_i), .iotlb_hpn_i(52'(iotlb_hpn_i)),
-    .iotlb_level_i(iotlb_level_i), .iotlb_perm_i(iotlb_perm_i),
-    .iotlb_sl_perm_i(iotlb_sl_perm_i), .iotlb_dirty_i(iotlb_dirty_i),
-    .iotlb_global_i(iotlb_global_i), .mem_o(mem_p0), .fault_o(fault_p0),
-    .fpd_o(fpd_p0), .pasid_o(pasid_p0), .hpa_o(hpa_p0),
-    .level_o(level_p0), .perm_o(perm_p0), .global_o(global_p0)
-  );
+  for (genvar g = 0; g < 2; g++) begin : g_pass
+    iommu_entry_check #(
+      .Haw(Haw), .Mgaw(Mgaw), .PasidBits(PasidBits), .ExecReq(ExecReq), .SuperReq(SuperReq),
+      .RidPasid(RidPasid)
+    ) u_check (
+      .ttm_ok_i(rtaddr_ttm_i == 2'b01), .at_i(req_at_i), .acc_i(acc_p[g]),
+      .priv_i(req_priv_i), .pasid_valid_i(req_pasid_valid_i), .pasid_i(req_pasid_i),
+      .addr_i(req_addr_i), .ctx_hit_i(ctx_hit_i), .ctx_i(ctx_i[127:0]),
+      .pasid_hit_i(pasid_hit_i), .pe0_i(pasid_entry_i[63:0]), .pe2_i(pasid_entry_i[191:128]),
+      .pde_fpd_i(pde_fpd_i), .iotlb_hit_i(iotlb_hit_i), .iotlb_hpn_i(52'(iotlb_hpn_i)),
+      .iotlb_level_i(iotlb_level_i), .iotlb_perm_i(iotlb_perm_i),
+      .iotlb_sl_perm_i(iotlb_sl_perm_i), .iotlb_dirty_i(iotlb_dirty_i),
+      .iotlb_global_i(iotlb_global_i), .pc_probe_o(pc_probe_p[g]),
+      .tlb_probe_o(tlb_probe_p[g]), .mem_o(mem_p[g]), .fault_o(fault_p[g]),
+      .fpd_o(fpd_p[g]), .pasid_o(pasid_p[g]), .hpa_o(hpa_p[g]),
+      .level_o(level_p[g]), .perm_o(perm_p[g]), .global_o(global_p[g])
+    );
+  end
 
-  iommu_entry_check #(
-    .Haw(Haw), .Mgaw(Mgaw), .PasidBits(PasidBits), .ExecReq(ExecReq), .SuperReq(SuperReq),
-    .RidPasid(RidPasid)
-  ) u_check_p1 (
-    .ttm_ok_i(rtaddr_ttm_i == 2'b01), .at_i(req_at_i), .acc_i(acc_p1),
-    .priv_i(req_priv_i), .pasid_valid_i(req_pasid_valid_i), .pasid_i(req_pasid_i),
-    .addr_i(req_addr_i), .ctx_hit_i(ctx_hit_i), .ctx_i(ctx_i[127:0]),
-    .pasid_hit_i(pasid_hit_i), .pe0_i(pasid_entry_i[63:0]), .pe2_i(pasid_entry_i[191:128]),
-    .pde_fpd_i(pde_fpd_i), .iotlb_hit_i(iotlb_hit_i), .iotlb_hpn_i(52'(iotlb_hpn_i)),
-    .iotlb_level_i(iotlb_level_i), .iotlb_perm_i(iotlb_perm_i),
-    .iotlb_sl_perm_i(iotlb_sl_perm_i), .iotlb_dirty_i(iotlb_dirty_i),
-    .iotlb_global_i(iotlb_global_i), .mem_o(mem_p1), .fault_o(fault_p1),
-    .fpd_o(fpd_p1), .pasid_o(pasid_p1), .hpa_o(hpa_p1),
-    .level_o(level_p1), .perm_o(perm_p1), .global_o(global_p1)
-  );
+  // The caches the request looks up (the first pass's: a second pass looks
+  // the same lines up again). No IOTLB input reaches these.
+  assign pc_probe_o  = te_i && pc_probe_p[0];
+  assign tlb_probe_o = te_i && tlb_probe_p[0];
 
   function automatic logic page_fault(input logic [7:0] f);
     page_fault = f >= FrFlAccess && f <= FrNoRead;
@@ -131,17 +125,17 @@ module iommu_lookup #(
   logic [7:0] f;
 
   always_comb begin
-    sel = req_at_i == AtTranslationReq && fault_p0 != 8'h00 && page_fault(fault_p0) &&
+    sel = req_at_i == AtTranslationReq && fault_p[0] != 8'h00 && page_fault(fault_p[0]) &&
           acc1 != AccRead;
-    f = sel ? fault_p1 : fault_p0;
-    hit_o = !(mem_p0 || (sel && mem_p1));
+    f = sel ? fault_p[1] : fault_p[0];
+    hit_o = !(mem_p[0] || (sel && mem_p[1]));
     rsp_status_o = StatusOk;
     rsp_fault_o = f;
     rsp_hpa_o = 64'd0;
     rsp_page_size_o = 5'd0;
     rsp_perm_o = 4'd0;
     rsp_global_o = 1'b0;
-    rsp_fpd_o = sel ? fpd_p1 : fpd_p0;
+    rsp_fpd_o = sel ? fpd_p[1] : fpd_p[0];
     if (!te_i) begin
       // SPEC(VT-d GSTS.TES): translation disabled -> DMA passes untranslated.
       hit_o = 1'b1;
@@ -158,11 +152,11 @@ module iommu_lookup #(
       else
         rsp_status_o = StatusFault;
     end else begin
-      rsp_hpa_o = sel ? hpa_p1 : hpa_p0;
-      rsp_page_size_o = (sel ? level_p1 : level_p0) == 2'd3 ? 5'd30 :
-                        ((sel ? level_p1 : level_p0) == 2'd2 ? 5'd21 : 5'd12);
-      rsp_perm_o = sel ? perm_p1 : perm_p0;
-      rsp_global_o = sel ? global_p1 : global_p0;
+      rsp_hpa_o = sel ? hpa_p[1] : hpa_p[0];
+      rsp_page_size_o = (sel ? level_p[1] : level_p[0]) == 2'd3 ? 5'd30 :
+                        ((sel ? level_p[1] : level_p[0]) == 2'd2 ? 5'd21 : 5'd12);
+      rsp_perm_o = sel ? perm_p[1] : perm_p[0];
+      rsp_global_o = sel ? global_p[1] : global_p[0];
       // An ATS translation request answered for read is granted read only.
       if (req_at_i == AtTranslationReq && (sel || acc1 == AccRead))
         rsp_perm_o = rsp_perm_o & ~4'b0010;
@@ -170,13 +164,13 @@ module iommu_lookup #(
   end
 
   assign rsp_tag_o = req_tag_i;
-  assign key_pasid_o = pasid_p0;
+  assign key_pasid_o = pasid_p[0];
   assign key_did_o = pasid_entry_i[79:64];
 
   // verilator lint_off UNUSEDSIGNAL
   logic unused;
   assign unused = ^{req_sid_i, ctx_i[255:128], pasid_entry_i[511:192], pasid_entry_i[127:80],
-                    pasid_p1, Sagaw, Sl2m, Sl1g, Fl1g, Fl5Level, Nested, PassThru, SlAd,
+                    pasid_p[1], pc_probe_p[1], tlb_probe_p[1], Sagaw, Sl2m, Sl1g, Fl1g, Fl5Level, Nested, PassThru, SlAd,
                     AccWrite};
   // verilator lint_on UNUSEDSIGNAL
 endmodule

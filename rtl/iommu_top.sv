@@ -528,6 +528,8 @@ module iommu_top #(
     .rsp_perm_o        (lk_perm),
     .rsp_global_o      (lk_global),
     .rsp_fpd_o         (lk_fpd),
+    .pc_probe_o        (),
+    .tlb_probe_o       (),
     .key_pasid_o       (),
     .key_did_o         ()
   );

@@ -380,13 +380,15 @@ module iommu_walker #(
     .pde_fpd_i(1'b0),
     .iotlb_hit_i(1'b0), .iotlb_hpn_i(52'd0), .iotlb_level_i(2'd1), .iotlb_perm_i(4'd0),
     .iotlb_sl_perm_i(4'd0), .iotlb_dirty_i(1'b0), .iotlb_global_i(1'b0),
+    .pc_probe_o(ck_unused_pc_probe),
+    .tlb_probe_o(ck_unused_tlb_probe),
     .mem_o(ck_unused_mem), .fault_o(ck_fault), .fpd_o(ck_unused_fpd), .pasid_o(ck_pasid),
     .hpa_o(ck_unused_hpa), .level_o(ck_unused_level), .perm_o(ck_unused_perm),
     .global_o(ck_unused_global)
   );
   // The translation outputs serve stage R only; FPD is tracked by the ladder.
   // verilator lint_off UNUSEDSIGNAL
-  logic ck_unused_mem, ck_unused_fpd, ck_unused_global;
+  logic ck_unused_mem, ck_unused_fpd, ck_unused_global, ck_unused_pc_probe, ck_unused_tlb_probe;
   logic [63:0] ck_unused_hpa;
   logic [1:0] ck_unused_level;
   logic [3:0] ck_unused_perm;
