@@ -105,49 +105,54 @@ module iommu_entry_check #(
 
   // The checks before the IOTLB lookup, from the context and PASID entries
   // alone: they decide which caches the pass looks up (no IOTLB input here,
-  // so the lookups can chain on these outputs combinationally).
+  // and the context entry's checks apart from the PASID entry's, so that the
+  // lookups can chain on these outputs combinationally).
+  logic [7:0] ctx_fault, pe_fault;
+  logic ctx_fpd;
   always_comb begin
-    pre_mem = 1'b0;
-    pre_fault = 8'h00;
-    fpd_o = 1'b0;
+    ctx_fault = 8'h00;
+    ctx_fpd = 1'b0;
     pc_probe_o = 1'b0;
-    tlb_probe_o = 1'b0;
     pasid_o = pasid_valid_i ? pasid_i : (RidPasid ? ctx_i[83:64] : 20'd0);
     // SPEC(VT-d RTADDR): TTM other than scalable mode -> 0x30
-    if (!ttm_ok_i) pre_fault = FrRootTableInvalid;
-    else if (!ctx_hit_i) pre_mem = 1'b1;
-    else begin
+    if (!ttm_ok_i) ctx_fault = FrRootTableInvalid;
+    else if (ctx_hit_i) begin
       // SPEC(VT-d context entry): FPD == 1 -> later faults are not recorded
-      fpd_o = ctx_i[1];
+      ctx_fpd = ctx_i[1];
       // SPEC(VT-d context entry): translation or translated request with DTE = 0 -> 0x44
-      if (at_i != AtUntranslated && !ctx_i[2]) pre_fault = FrCtxDteClear;
+      if (at_i != AtUntranslated && !ctx_i[2]) ctx_fault = FrCtxDteClear;
       else if (at_i == AtTranslated) begin
         // A translated request carries a host-physical address: it passes.
       end
       // SPEC(VT-d context entry): request with PASID and PASIDE == 0 -> 0x45
-      else if (pasid_valid_i && !ctx_i[3]) pre_fault = FrCtxPasideClear;
+      else if (pasid_valid_i && !ctx_i[3]) ctx_fault = FrCtxPasideClear;
       // SPEC(VT-d context entry): PASID[19:6] >= 2^(PDTS+7), or too wide -> 0x46
       else if ((pasid_o[19:6] >> (4'(ctx_i[11:9]) + 4'd7)) != 14'd0 ||
                (PasidBits < 20 && (pasid_o >> PasidBits) != 20'd0))
-        pre_fault = FrPasidTooLarge;
-      else begin
-        pc_probe_o = 1'b1;
-        if (!pasid_hit_i) pre_mem = 1'b1;
-        else begin
-          if (pde_fpd_i || pe0_i[1]) fpd_o = 1'b1;
-          // SPEC(VT-d PASID entry): supervisor request and SRE = 0 -> 0x5D
-          if (uses_fl && priv_i && (!SuperReq || !pe2_i[0])) pre_fault = FrSreClear;
-          // SPEC(VT-d PASID entry): execute request and ERE = 0 -> 0x5C
-          else if (uses_fl && acc_i == AccExec && (!ExecReq || !pe2_i[1])) pre_fault = FrEreClear;
-          // SPEC(VT-d first-level): input not canonical for 48/57 bits -> 0x80
-          else if (uses_fl && !canonical) pre_fault = FrNonCanonical;
-          // SPEC(VT-d pass-through): address at or above 2^HAW -> 0x83
-          else if (pgtt == PgttPt && (addr_i & AboveHaw) != 64'd0) pre_fault = FrAddrBeyondMax;
-          else tlb_probe_o = 1'b1;
-        end
-      end
+        ctx_fault = FrPasidTooLarge;
+      else pc_probe_o = 1'b1;
     end
   end
+
+  always_comb begin
+    pe_fault = 8'h00;
+    tlb_probe_o = 1'b0;
+    if (pc_probe_o && pasid_hit_i) begin
+      // SPEC(VT-d PASID entry): supervisor request and SRE = 0 -> 0x5D
+      if (uses_fl && priv_i && (!SuperReq || !pe2_i[0])) pe_fault = FrSreClear;
+      // SPEC(VT-d PASID entry): execute request and ERE = 0 -> 0x5C
+      else if (uses_fl && acc_i == AccExec && (!ExecReq || !pe2_i[1])) pe_fault = FrEreClear;
+      // SPEC(VT-d first-level): input not canonical for 48/57 bits -> 0x80
+      else if (uses_fl && !canonical) pe_fault = FrNonCanonical;
+      // SPEC(VT-d pass-through): address at or above 2^HAW -> 0x83
+      else if (pgtt == PgttPt && (addr_i & AboveHaw) != 64'd0) pe_fault = FrAddrBeyondMax;
+      else tlb_probe_o = 1'b1;
+    end
+  end
+
+  assign pre_fault = ctx_fault != 8'h00 ? ctx_fault : pe_fault;
+  assign pre_mem   = ttm_ok_i && (!ctx_hit_i || (pc_probe_o && !pasid_hit_i));
+  assign fpd_o     = ctx_fpd || (pc_probe_o && pasid_hit_i && (pde_fpd_i || pe0_i[1]));
 
   // The IOTLB result, then what the walk would need.
   always_comb begin
