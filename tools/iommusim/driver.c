@@ -174,6 +174,7 @@ struct driver {
 };
 
 static void on_timed(void *ctx, const struct iommu_timed *t);
+static int driver_spin(void *ctx);
 static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid,
 			    uint16_t prgi, unsigned code);
 static const struct iommu_pri_ops driver_pri_ops = {on_prg_response};
@@ -226,7 +227,10 @@ static int unit_create(struct driver *d, unsigned k, const struct iommu_config *
 		return -1;
 	}
 	u->tm = iommu_timing_create(u->mmu, &d->tp, on_timed, d);
-	return u->tm ? 0 : -1;
+	if (!u->tm)
+		return -1;
+	iommu_set_spin(u->mmu, driver_spin, d);
+	return 0;
 }
 
 struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
@@ -1194,6 +1198,27 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 		ats_dev_tr_req(req, &q);
 	}
 	return iommu_timing_submit(tm, cycle, &q, (uint64_t)c);
+}
+
+/* Software polls an IOMMU (an invalidation wait's status): every engine
+ * runs, in lock-step, to the next event of any; the agenda waits until the
+ * software operation returns. Non-zero when no engine has anything to do. */
+static int driver_spin(void *ctx)
+{
+	struct driver *d = ctx;
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned k = 0; k < d->nu; k++) {
+		uint64_t e = d->u[k].tm ? iommu_timing_next_event(d->u[k].tm) : UINT64_MAX;
+
+		next = e < next ? e : next;
+	}
+	if (next == UINT64_MAX)
+		return 1;
+	for (unsigned k = 0; k < d->nu; k++)
+		if (d->u[k].tm)
+			iommu_timing_advance(d->u[k].tm, next + 1);
+	return 0;
 }
 
 /* Runs the engine one cycle at a time until done(d) holds. */
