@@ -1422,7 +1422,9 @@ static int apply_bind(struct driver *d, const struct trace_bind *t)
 }
 
 /* Times the invalidations a software operation queued. */
-static void sw_cost_start(struct driver *d, enum trace_op op)
+/* A software operation that started at cycle start (it may have polled
+ * its waits since) costs until the invalidation queues are idle. */
+static void sw_cost_start(struct driver *d, enum trace_op op, uint64_t start)
 {
 	int kind = op == TRACE_OP_ATTACH   ? DRIVER_SW_ATTACH
 		   : op == TRACE_OP_DETACH ? DRIVER_SW_DETACH
@@ -1434,7 +1436,7 @@ static void sw_cost_start(struct driver *d, enum trace_op op)
 					   : -1;
 
 	if (kind >= 0)
-		agenda_push(d, now_of(d), AG_SW_COST, kind, now_of(d));
+		agenda_push(d, now_of(d), AG_SW_COST, kind, start);
 }
 
 /* A bind, unbind, free or gflush the builder refused: a result. */
@@ -1641,13 +1643,14 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 {
 	const struct trace_map *m = &ev->u.map;
 	struct vtd_builder *b0 = d->u[0].b;
-	uint64_t qerr0[TRACE_MAX_IOMMUS], iqe0[TRACE_MAX_IOMMUS];
+	uint64_t qerr0[TRACE_MAX_IOMMUS], iqe0[TRACE_MAX_IOMMUS], start;
 	int rc = 0;
 
 	d->cur_r = r;
 	reach_event(d, ev);
 	if (d->async_rc)
 		return d->async_rc;
+	start = now_of(d);
 	for (unsigned k = 0; k < d->nu; k++) {
 		qerr0[k] = vtd_builder_queue_errors(d->u[k].b);
 		iqe0[k] = iommu_stats(d->u[k].mmu)->qi_errors;
@@ -1758,7 +1761,7 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 		note_bind_error(d, ev, rc); /* a result, as the records show */
 		rc = 0;
 	}
-	sw_cost_start(d, ev->op);
+	sw_cost_start(d, ev->op, start);
 	/* IQE and ITE are results: the builder recovered, the replay goes on. */
 	for (unsigned k = 0; rc == -IOMMU_EIO && k < d->nu; k++) {
 		if (vtd_builder_queue_errors(d->u[k].b) == qerr0[k])
