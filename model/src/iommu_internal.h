@@ -66,10 +66,10 @@ struct iommu {
 	struct iommu_qi_observer qi_obs[IOMMU_MAX_QI_OBSERVERS];
 	void *qi_obs_ctx[IOMMU_MAX_QI_OBSERVERS];
 	unsigned nqi_obs;
-	uint64_t seq;         /* event sequence: requests and descriptors */
-	bool probe;           /* reference walk: no caches, no writes, no records */
-	bool quiet;           /* cache-only lookup: no memory, writes, records, fills */
-	bool hold_fills;      /* a timed walk: fills are handed to the timing engine */
+	uint64_t seq;    /* event sequence: requests and descriptors */
+	bool probe;      /* reference walk: no caches, no writes, no records */
+	bool quiet;      /* cache-only lookup: no memory, writes, records, fills */
+	bool hold_fills; /* a timed walk: fills are handed to the timing engine */
 	/* A timing engine drives the invalidation queue: an IQT write only
 	 * moves the tail; the engine executes one descriptor at a time. */
 	bool qi_engine;

@@ -2,16 +2,23 @@
  * Cycle-level timing engine (docs/uarch.md). One call to step() is one
  * clock cycle; inside it the order is fixed:
  *   1. memory responses due this cycle reach their requester; a walk whose
- *      last memory operation completed commits its fills and completes;
+ *      last memory operation completed completes (its fills wait for 9);
+ *      a descriptor fetch that returns makes the descriptor ready;
  *   2. the pipeline advances one stage where the next stage is free; a
  *      request entering the last IOTLB stage is looked up in the caches;
  *   3. the response port sends one response: a completed walk first, else
  *      the hit in the respond stage;
  *   4. a miss in the respond stage enters the miss queue (if it has room);
  *   5. idle walkers take requests from the miss queue, lowest slot first;
- *   6. the memory port grants one request, round-robin over the walkers and
- *      the invalidation queue engine (the last requester);
- *   7. the accept stage takes the next arrived request if it is free.
+ *   6. the invalidation queue engine takes up what software queued (IQH to
+ *      IQT), executes the fetched descriptor functionally (all its effects
+ *      at once, IQH advances) and completes what it finished;
+ *   7. the memory port grants one request, round-robin over the walkers and
+ *      the invalidation queue engine (the last requester); a granted wait
+ *      status write is done then (memory, ICS.IWC);
+ *   8. the accept stage takes the next arrived request if it is free;
+ *   9. walks completed in 1 commit their fills (seen from the next cycle),
+ *      or none if a descriptor executed from their take cycle through this.
  */
 #include "iommu/timing.h"
 
@@ -108,7 +115,7 @@ struct iommu_timing {
 	/* invalidation queue engine */
 	struct qjob *jobs; /* IQH .. IQT, in queue order */
 	size_t jobs_cap, jobs_head, jobs_n;
-	struct qcur cur; /* executed, from Q_SCAN on */
+	struct qcur cur;  /* executed, from Q_SCAN on */
 	uint64_t q_execs; /* descriptors executed */
 	enum qphase qphase;
 	uint64_t q_ready;     /* the scan ends at this cycle */

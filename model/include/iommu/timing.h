@@ -94,8 +94,10 @@ uint64_t iommu_timing_drain(struct iommu_timing *t);
 uint64_t iommu_timing_now(const struct iommu_timing *t);
 /* Requests submitted and not yet completed. */
 uint64_t iommu_timing_in_flight(const struct iommu_timing *t);
-/* Invalidation descriptors submitted and not yet completed by the queue
- * engine (a wait completes when its status is written). */
+/* Invalidation descriptors not completed by the queue engine: those from
+ * IQH to IQT (none while the queue is disabled or stopped by IQE or ITE)
+ * and the one executing (a wait completes when its status write's
+ * response returns). */
 size_t iommu_timing_queue_pending(const struct iommu_timing *t);
 const struct iommu_timing_stats *iommu_timing_stats(const struct iommu_timing *t);
 

@@ -301,8 +301,8 @@ void iommu_qi_exec_head(struct iommu *mmu, struct iommu_qi_exec *x)
 	if (!iommu_qi_ready(mmu))
 		return;
 	rc = qi_one(mmu, &g, &head, tail, x->qw, &x->wait_later);
-	x->type = (unsigned)(FIELD_GET64(QI_TYPE_LO, x->qw[0]) |
-			     FIELD_GET64(QI_TYPE_HI, x->qw[0]) << 4);
+	x->type = (unsigned)(FIELD_GET64(QI_TYPE_LO, x->qw[0]) | FIELD_GET64(QI_TYPE_HI, x->qw[0])
+									 << 4);
 	x->executed = rc != QI_STOP_IQE;
 	x->stopped = rc != 0;
 	x->wait_later = x->wait_later && !rc && x->type == VTD_DESC_WAIT;
