@@ -533,6 +533,39 @@ static void test_wait_status_at_grant(void)
 	tfx_fini(&f);
 }
 
+/* A wait with FN executing while a walk is in flight (taken at 4,
+ * answered at 412) waits for it: its status write is granted at 413, the
+ * first cycle the slot is free, and it completes at 463. Without FN it is
+ * granted when it executes (150) and completes at 200. */
+static void fence_case(unsigned flags, uint64_t want_grant)
+{
+	const uint64_t status = 0xF0000000ull;
+	struct tfx f;
+	uint64_t qw[4];
+
+	if (!tfx_init(&f, NULL))
+		return;
+	unit_poke64(&f.fx, status, 0);
+	submit(&f, 0, 0, 0, 1);
+	iommu_timing_advance(f.t, 100);
+	vtd_desc_wait(qw, VTD_WAIT_SW | flags, status, 1);
+	post(&f, qw);
+	iommu_timing_advance(f.t, want_grant);
+	UNIT_EQ_HEX(unit_peek64(&f.fx, status), 0);
+	iommu_timing_advance(f.t, want_grant + 1);
+	UNIT_EQ_HEX(unit_peek64(&f.fx, status), 1);
+	iommu_timing_drain(f.t);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->wait_latency_max, want_grant + L - 100);
+	UNIT_TRUE(find(&f, 1) && find(&f, 1)->done == 412);
+	tfx_fini(&f);
+}
+
+static void test_wait_fence(void)
+{
+	fence_case(VTD_WAIT_FN, 413);
+	fence_case(0, 150);
+}
+
 /* Software that waits (the builder's flush) polls the status word: the
  * engine runs until the status write is granted, and the flush returns
  * then, with the queue's last write still in flight. */
@@ -609,6 +642,7 @@ void unit_register(void)
 		{"IQE raised at execution, IQH on the descriptor", test_iqe_at_execution},
 		{"wait status write and IWC at the port grant", test_wait_status_at_grant},
 		{"software polling a wait runs the engine", test_software_spins},
+		{"a wait with FN waits for the walks in flight", test_wait_fence},
 		{"latency histogram", test_hist},
 		{"parameters", test_params},
 		{NULL, NULL},

@@ -42,6 +42,7 @@ struct treq {
 struct walker {
 	int req;              /* pool index, NONE when idle */
 	uint64_t free_since;  /* cycle it became idle */
+	uint64_t take;        /* cycle it took its request */
 	uint64_t ready_at;    /* may request the port from this cycle */
 	bool waiting;         /* a memory operation is in flight */
 	unsigned reads_left;  /* entry reads still to issue */
@@ -117,6 +118,7 @@ struct iommu_timing {
 	size_t jobs_cap, jobs_head, jobs_n;
 	struct qcur cur;  /* executed, from Q_SCAN on */
 	uint64_t q_execs; /* descriptors executed */
+	uint64_t fence;   /* a wait with FN: walker slots it waits for */
 	enum qphase qphase;
 	uint64_t q_ready;     /* the scan ends at this cycle */
 	uint64_t devtlb_done; /* last device-TLB invalidation completion */
@@ -422,6 +424,7 @@ static void walker_start(struct iommu_timing *t, unsigned s, int i)
 	struct treq *r = &t->pool[i];
 
 	w->req = i;
+	w->take = t->now;
 	w->done = false;
 	w->waiting = false;
 	w->qi_mark = t->q_execs;
@@ -610,7 +613,22 @@ static bool queue_wants_port(const struct iommu_timing *t)
 {
 	if (t->qphase == Q_FETCH)
 		return t->jobs_n && queue_enabled(t) && t->jobs[t->jobs_head].submit <= t->now;
-	return t->qphase == Q_WAIT && t->cur.sw && t->devtlb_done <= t->now;
+	return t->qphase == Q_WAIT && t->cur.sw && t->devtlb_done <= t->now && !t->fence;
+}
+
+/* Walker slots that held a request at the start of this cycle (taken in an
+ * earlier cycle, or answered in this one). */
+static uint64_t slots_busy(const struct iommu_timing *t)
+{
+	uint64_t m = 0;
+
+	for (unsigned s = 0; s < t->p.walk_slots; s++) {
+		const struct walker *w = &t->w[s];
+
+		if (w->req != NONE ? w->take < t->now : w->free_since == t->now && t->now)
+			m |= 1ull << s;
+	}
+	return m;
 }
 
 static void queue_job_done(struct iommu_timing *t)
@@ -652,6 +670,8 @@ static void queue_exec(struct iommu_timing *t)
 	t->jobs_head = (t->jobs_head + 1) % t->jobs_cap;
 	t->jobs_n--;
 	if (x.type == 0x5) {
+		/* FN: the walks in flight now must finish first */
+		t->fence = (x.qw[0] >> 6) & 1 ? slots_busy(t) : 0;
 		t->qphase = Q_WAIT;
 		return;
 	}
@@ -676,7 +696,8 @@ static void step_queue(struct iommu_timing *t)
 			queue_job_done(t);
 		break;
 	case Q_WAIT:
-		if (!t->cur.sw && t->devtlb_done <= t->now) {
+		t->fence &= slots_busy(t); /* a slot once free has finished its walk */
+		if (!t->cur.sw && t->devtlb_done <= t->now && !t->fence) {
 			/* no status write: completes now (IWC with IF) */
 			if (t->cur.wait_later)
 				iommu_qi_wait_done(t->mmu, t->cur.qw);
