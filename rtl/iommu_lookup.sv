@@ -61,6 +61,11 @@ module iommu_lookup #(
   output logic [3:0]        rsp_perm_o,
   output logic              rsp_global_o,
   output logic              rsp_fpd_o,
+  // The read pass's answer, for a walker whose walk for write/execute meets
+  // a paging fault: retry_hit_o when it needs no memory; retry_rsp_o =
+  // {status, fault, hpa, page size, perm, global, FPD} as the rsp_*_o.
+  output logic              retry_hit_o,
+  output logic [84:0]       retry_rsp_o,
   output logic              pc_probe_o,        // the PASID cache is looked up (by key_pasid_o)
   output logic              tlb_probe_o,       // the IOTLB is looked up (key_did_o, key_pasid_o)
   output logic [19:0]       key_pasid_o,
@@ -121,47 +126,72 @@ module iommu_lookup #(
     page_fault = f >= FrFlAccess && f <= FrNoRead;
   endfunction
 
-  logic sel;  // the answer is the second (read) pass's
-  logic [7:0] f;
+  // Two answers: [0] the request's; [1] the answer after a paging fault of
+  // the write/execute pass (the read pass's), which a walker needs when its
+  // walk for write/execute meets a paging fault (retry_*_o).
+  logic sel;  // the request's answer is the second (read) pass's
+  logic [1:0] a_hit, a_global, a_fpd;
+  logic [1:0] a_status [2];
+  logic [7:0] a_fault [2];
+  logic [63:0] a_hpa [2];
+  logic [4:0] a_psize [2];
+  logic [3:0] a_perm [2];
 
   always_comb begin
     sel = req_at_i == AtTranslationReq && fault_p[0] != 8'h00 && page_fault(fault_p[0]) &&
           acc1 != AccRead;
-    f = sel ? fault_p[1] : fault_p[0];
-    hit_o = !(mem_p[0] || (sel && mem_p[1]));
-    rsp_status_o = StatusOk;
-    rsp_fault_o = f;
-    rsp_hpa_o = 64'd0;
-    rsp_page_size_o = 5'd0;
-    rsp_perm_o = 4'd0;
-    rsp_global_o = 1'b0;
-    rsp_fpd_o = sel ? fpd_p[1] : fpd_p[0];
-    if (!te_i) begin
-      // SPEC(VT-d GSTS.TES): translation disabled -> DMA passes untranslated.
-      hit_o = 1'b1;
-      rsp_fault_o = 8'h00;
-      rsp_hpa_o = req_addr_i;
-      rsp_page_size_o = 5'd12;
-      rsp_perm_o = 4'b1111;
-      rsp_fpd_o = 1'b0;
-    end else if (f != 8'h00) begin
-      // SPEC(PCIe ATS): a paging fault completes with R = W = 0 (nothing
-      // recorded); any other fault of a translation request is UR.
-      if (req_at_i == AtTranslationReq)
-        rsp_status_o = page_fault(f) ? StatusOk : StatusUnsupported;
-      else
-        rsp_status_o = StatusFault;
-    end else begin
-      rsp_hpa_o = sel ? hpa_p[1] : hpa_p[0];
-      rsp_page_size_o = (sel ? level_p[1] : level_p[0]) == 2'd3 ? 5'd30 :
-                        ((sel ? level_p[1] : level_p[0]) == 2'd2 ? 5'd21 : 5'd12);
-      rsp_perm_o = sel ? perm_p[1] : perm_p[0];
-      rsp_global_o = sel ? global_p[1] : global_p[0];
-      // An ATS translation request answered for read is granted read only.
-      if (req_at_i == AtTranslationReq && (sel || acc1 == AccRead))
-        rsp_perm_o = rsp_perm_o & ~4'b0010;
+    for (int unsigned k = 0; k < 2; k++) begin
+      logic s;
+      logic [7:0] f;
+      s = k == 1 || sel;
+      f = s ? fault_p[1] : fault_p[0];
+      a_hit[k] = k == 1 ? !mem_p[1] : !(mem_p[0] || (sel && mem_p[1]));
+      a_status[k] = StatusOk;
+      a_fault[k] = f;
+      a_hpa[k] = 64'd0;
+      a_psize[k] = 5'd0;
+      a_perm[k] = 4'd0;
+      a_global[k] = 1'b0;
+      a_fpd[k] = s ? fpd_p[1] : fpd_p[0];
+      if (!te_i) begin
+        // SPEC(VT-d GSTS.TES): translation disabled -> DMA passes untranslated.
+        a_hit[k] = 1'b1;
+        a_fault[k] = 8'h00;
+        a_hpa[k] = req_addr_i;
+        a_psize[k] = 5'd12;
+        a_perm[k] = 4'b1111;
+        a_fpd[k] = 1'b0;
+      end else if (f != 8'h00) begin
+        // SPEC(PCIe ATS): a paging fault completes with R = W = 0 (nothing
+        // recorded); any other fault of a translation request is UR.
+        if (req_at_i == AtTranslationReq)
+          a_status[k] = page_fault(f) ? StatusOk : StatusUnsupported;
+        else
+          a_status[k] = StatusFault;
+      end else begin
+        a_hpa[k] = s ? hpa_p[1] : hpa_p[0];
+        a_psize[k] = (s ? level_p[1] : level_p[0]) == 2'd3 ? 5'd30 :
+                     ((s ? level_p[1] : level_p[0]) == 2'd2 ? 5'd21 : 5'd12);
+        a_perm[k] = s ? perm_p[1] : perm_p[0];
+        a_global[k] = s ? global_p[1] : global_p[0];
+        // An ATS translation request answered for read is granted read only.
+        if (req_at_i == AtTranslationReq && (s || acc1 == AccRead))
+          a_perm[k] = a_perm[k] & ~4'b0010;
+      end
     end
   end
+
+  assign hit_o           = a_hit[0];
+  assign rsp_status_o    = a_status[0];
+  assign rsp_fault_o     = a_fault[0];
+  assign rsp_hpa_o       = a_hpa[0];
+  assign rsp_page_size_o = a_psize[0];
+  assign rsp_perm_o      = a_perm[0];
+  assign rsp_global_o    = a_global[0];
+  assign rsp_fpd_o       = a_fpd[0];
+  assign retry_hit_o     = te_i && req_at_i == AtTranslationReq && acc1 != AccRead && a_hit[1];
+  assign retry_rsp_o     = {a_status[1], a_fault[1], a_hpa[1], a_psize[1], a_perm[1],
+                            a_global[1], a_fpd[1]};
 
   assign rsp_tag_o = req_tag_i;
   assign key_pasid_o = pasid_p[0];

@@ -506,6 +506,8 @@ module iommu_top #(
   logic [ReqW-1:0]  lq_req [2];
   logic [1:0]       lq_valid, lq_hit, lq_ctx_hit, lq_pc_hit, lq_pc_fpd;
   logic [AnsW-1:0]  lq_ans [2];
+  logic [1:0]       lq_retry_hit;
+  logic [AnsW-1:0]  lq_retry_rsp [2];
 
   for (genvar p = 0; p < 2; p++) begin : g_lk
     logic [7:0]  tag;
@@ -582,6 +584,8 @@ module iommu_top #(
       .rsp_perm_o        (perm),
       .rsp_global_o      (glob),
       .rsp_fpd_o         (fpd),
+      .retry_hit_o       (lq_retry_hit[p]),
+      .retry_rsp_o       (lq_retry_rsp[p]),
       .pc_probe_o        (pc_probe),
       .tlb_probe_o       (tlb_probe),
       .key_pasid_o       (key_pasid),
@@ -786,6 +790,8 @@ module iommu_top #(
       .req_pasid_hit_i      (lq_pc_hit[1]),
       .req_pasid_entry_i    (pc_lk_entry[1]),
       .req_pde_fpd_i        (lq_pc_fpd[1]),
+      .req_retry_hit_i      (lq_retry_hit[1]),
+      .req_retry_rsp_i      (lq_retry_rsp[1]),
       .mem_req_valid_o      (m_valid[g]),
       .mem_req_ready_i      (m_ready[g]),
       .mem_req_id_o         (w_mem_id[g]),
@@ -1107,7 +1113,8 @@ module iommu_top #(
   assign unused = ^{qi_mem_id, w_mem_id[0], inv_by_range, r_tag, r_nw, inv_target[5:3],
                     inv_by_did[5:2], inv_by_did[0], inv_by_pasid[5:2], inv_by_pasid[0],
                     inv_addr[63:Mgaw], f_tag, f_priv, f_nw, f_addr[63:Mgaw], f_access,
-                    w_req_ready, lq_ctx_hit[0], lq_pc_hit[0], lq_pc_fpd[0], w_rsp_tag[0]};
+                    w_req_ready, lq_ctx_hit[0], lq_pc_hit[0], lq_pc_fpd[0], w_rsp_tag[0],
+                    lq_retry_hit[0], lq_retry_rsp[0]};
 
 `ifndef SYNTHESIS
   // ---- Assertions ------------------------------------------------------------------

@@ -88,6 +88,11 @@ module iommu_walker #(
   input  logic              req_pasid_hit_i,
   input  logic [511:0]      req_pasid_entry_i,
   input  logic              req_pde_fpd_i,
+  // With both entries cached, the read pass's answer from the caches
+  // (iommu_lookup retry_*_o at the take): an ATS translation request whose
+  // walk for write/execute meets a paging fault answers with it.
+  input  logic              req_retry_hit_i,
+  input  logic [84:0]       req_retry_rsp_i,
   // Memory master.
   output logic              mem_req_valid_o,
   input  logic              mem_req_ready_i,
@@ -942,6 +947,12 @@ module iommu_walker #(
         end else if (!pasid_hit_q) begin
           op_d = OP_PDE;
           op_addr_d = {ce0_q[63:12], 12'd0} + {47'd0, pasid_q[19:6], 3'd0};
+        end else if (retry_hit_q) begin
+          // Both entries cached and the IOTLB answers the read pass.
+          state_d = ST_RESP;
+          {rsp_status_d, rsp_fault_d, rsp_hpa_d, rsp_ps_d, rsp_perm_d, rsp_global_d,
+           rsp_fpd_d} = retry_rsp_q;
+          fiotlb_d = 1'b0;
         end else begin
           // Both entries cached: the checks of the PASID entry passed for
           // write/execute and pass for read; the walk starts again.
@@ -1090,6 +1101,19 @@ module iommu_walker #(
   end
 
   // ---- Registers -----------------------------------------------------------
+  // The read pass's answer sampled with the request.
+  logic        retry_hit_q;
+  logic [84:0] retry_rsp_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      retry_hit_q <= 1'b0;
+      retry_rsp_q <= '0;
+    end else if (req_valid_i && req_ready_o) begin
+      retry_hit_q <= req_retry_hit_i;
+      retry_rsp_q <= req_retry_rsp_i;
+    end
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= ST_IDLE;

@@ -505,6 +505,12 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked)
 			walked += e.r.walked;
 			answered++;
 		}
+		if (verbose && t->walk_start_o)
+			std::printf("rtl: walk start at %" PRIu64 "\n", b.tb.cycle - base);
+		if (verbose && t->mem_req_valid_o && t->mem_req_ready_i)
+			std::printf("rtl: mem id %u %s 0x%" PRIx64 " at %" PRIu64 "\n",
+				    t->mem_req_id_o, t->mem_req_we_o ? "write" : "read",
+				    static_cast<uint64_t>(t->mem_req_addr_o), b.tb.cycle - base);
 		b.cycle(w);
 	}
 	t->req_valid_i = 0;
