@@ -436,6 +436,8 @@ static void walker_start(struct iommu_timing *t, unsigned s, int i)
 	t->mmu->hold_fills = false;
 	w->reads_left = walk_reads(&r->out.resp);
 	w->writes_left = r->out.resp.refs.ad_writes;
+	if (!w->reads_left && !w->writes_left)
+		w->nfills = 0; /* answered from the cached entries: fills nothing */
 	w->ready_at = t->now + t->p.pwc_lat;
 	t->st.walks++;
 }
@@ -520,8 +522,15 @@ static void lookup(struct iommu_timing *t, int i)
 	struct iommu_resp probe;
 
 	r->hit = iommu_lookup_cached(t->mmu, &r->req, &probe) == 0;
-	if (r->hit) /* the real request: no memory needed, nothing to hold */
+	if (r->hit) {
+		/* The real request: no memory needed. An answer from the cached
+		 * entries alone fills nothing (a pass-through answer would fill
+		 * the IOTLB functionally). */
+		t->mmu->hold_fills = true;
 		r->out.rc = iommu_translate(t->mmu, &r->req, &r->out.resp);
+		t->mmu->nfills = 0;
+		t->mmu->hold_fills = false;
+	}
 }
 
 /* Step 2: the pipeline moves where the next stage is free. */

@@ -23,7 +23,9 @@
 // the model's completion cycle (the response port is registered), and be
 // walked exactly when the model's was.
 //
-// Plusargs: +trace (VCD).
+// Plusargs: +trace (VCD). TB_TOP_VERBOSE=1 in the environment prints every
+// burst event (the model's cycles, the RTL's accepts, responses, walker
+// takes and memory requests).
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -309,7 +311,6 @@ std::vector<struct iommu_req> requests(struct wm *w)
 	return v;
 }
 
-
 // ---- Bursts ---------------------------------------------------------------------
 
 struct Expect {
@@ -365,12 +366,13 @@ std::vector<Expect> burst_stream(struct wm *w, uint64_t seed, unsigned n)
 			uint64_t pg = rnd(s) % (pages < 8 ? pages : 8);
 			if (rnd(s) % 4 == 0)
 				pg = rnd(s) % pages;
-			rq.addr = (tg.size ? tg.iova : 0x40000000ull) + (pg << 12) + (rnd(s) & 0xFF8);
+			rq.addr =
+				(tg.size ? tg.iova : 0x40000000ull) + (pg << 12) + (rnd(s) & 0xFF8);
 		}
 		rq.access = rnd(s) % 3 == 0 ? IOMMU_ACC_WRITE : IOMMU_ACC_READ;
 		unsigned at = rnd(s) % 10;
 		rq.at = at == 0 ? IOMMU_AT_TRANSLATION_REQ
-			       : (at == 1 ? IOMMU_AT_TRANSLATED : IOMMU_AT_UNTRANSLATED);
+				: (at == 1 ? IOMMU_AT_TRANSLATED : IOMMU_AT_UNTRANSLATED);
 		rq.no_write = rq.at == IOMMU_AT_TRANSLATION_REQ && rnd(s) % 2;
 		// Back to back, a few cycles apart, or after the block drained.
 		unsigned g = rnd(s) % 16;
@@ -409,12 +411,11 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked)
 	const uint64_t base = b.tb.cycle + 1;
 	const bool verbose = std::getenv("TB_TOP_VERBOSE") != nullptr;
 	if (verbose)
-		for (size_t i = 0; i < v.size() && i < 300; i++)
+		for (size_t i = 0; i < v.size(); i++)
 			std::printf("model %zu: arrive %" PRIu64 " accept %" PRIu64 " done %" PRIu64
 				    " walked %d rc %d fault 0x%02x reads %u: %s\n",
 				    i, v[i].arrive, v[i].r.accept, v[i].r.done, v[i].r.walked,
-				    v[i].r.rc, v[i].r.resp.fault,
-				    refs_total(v[i].r.resp.refs),
+				    v[i].r.rc, v[i].r.resp.fault, refs_total(v[i].r.resp.refs),
 				    req_str(v[i].rq).c_str());
 	std::vector<int> by_tag(256, -1);
 	size_t next = 0, answered = 0;
@@ -446,14 +447,15 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked)
 		if (offer && t->req_ready_o) {
 			const Expect &e = v[next];
 			if (b.tb.cycle != base + e.r.accept) {
-				std::printf("burst: request %zu accepted at %" PRIu64 ", model %" PRIu64
-					    "\n",
+				std::printf("burst: request %zu accepted at %" PRIu64
+					    ", model %" PRIu64 "\n",
 					    next, b.tb.cycle - base, e.r.accept);
 				return false;
 			}
 			by_tag[next & 0xFF] = static_cast<int>(next);
 			if (verbose)
-				std::printf("rtl: accept %zu at %" PRIu64 "\n", next, b.tb.cycle - base);
+				std::printf("rtl: accept %zu at %" PRIu64 "\n", next,
+					    b.tb.cycle - base);
 			next++;
 		}
 		if (t->rsp_valid_o) {
@@ -491,9 +493,10 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked)
 					    " done %" PRIu64 " (port %" PRIu64
 					    ") walked %d rc %d fault 0x%02x hpa 0x%016" PRIx64
 					    " size 2^%u perm 0x%x global %d\n",
-					    e.arrive, e.r.accept, e.r.done, e.r.done + 1, e.r.walked,
-					    e.r.rc, m.fault, m.hpa,
-					    m.page_size ? log2_size(m.page_size) : 0, m.perm, m.global);
+					    e.arrive, e.r.accept, e.r.done, e.r.done + 1,
+					    e.r.walked, e.r.rc, m.fault, m.hpa,
+					    m.page_size ? log2_size(m.page_size) : 0, m.perm,
+					    m.global);
 				std::printf("  rtl:   response at %" PRIu64
 					    " walked %d status %u fault 0x%02x hpa 0x%016" PRIx64
 					    " size 2^%u perm 0x%x global %d\n",
@@ -566,7 +569,8 @@ int main(int argc, char **argv)
 			b.program(w);
 			unsigned walked = 0;
 			bool ok = burst_rtl(b, w, v, walked);
-			std::printf("burst %" PRIu64 ": %zu requests, %u walked, cycle for cycle%s\n",
+			std::printf("burst %" PRIu64
+				    ": %zu requests, %u walked, cycle for cycle%s\n",
 				    seed, v.size(), walked, ok ? "" : " (FAILED)");
 			if (!ok)
 				rc = 1;
