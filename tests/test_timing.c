@@ -566,6 +566,27 @@ static void test_wait_fence(void)
 	fence_case(0, 150);
 }
 
+/* Without a timing engine (destroyed: the model is functional again) the
+ * IQT write runs the queue at once. */
+static void test_no_engine(void)
+{
+	struct tfx f;
+	uint64_t qw[4], h0;
+
+	if (!tfx_init(&f, NULL))
+		return;
+	iommu_timing_destroy(f.t);
+	f.t = NULL;
+	h0 = iqh(&f);
+	vtd_desc_iotlb(qw, VTD_IOTLB_GLOBAL, 0, 0, 0, false);
+	UNIT_EQ_HEX(vtd_builder_submit(f.fx.b, qw), 0);
+	UNIT_EQ_HEX(iqh(&f), h0 + 32);
+	UNIT_EQ_HEX(vtd_builder_wait(f.fx.b), 0);
+	UNIT_EQ_HEX(iqh(&f), h0 + 64);
+	UNIT_EQ_HEX(iommu_stats(f.fx.mmu)->qi_waits, 1);
+	unit_fx_fini(&f.fx);
+}
+
 /* Software that waits (the builder's flush) polls the status word: the
  * engine runs until the status write is granted, and the flush returns
  * then, with the queue's last write still in flight. */
@@ -643,6 +664,7 @@ void unit_register(void)
 		{"wait status write and IWC at the port grant", test_wait_status_at_grant},
 		{"software polling a wait runs the engine", test_software_spins},
 		{"a wait with FN waits for the walks in flight", test_wait_fence},
+		{"without an engine the IQT write runs the queue", test_no_engine},
 		{"latency histogram", test_hist},
 		{"parameters", test_params},
 		{NULL, NULL},

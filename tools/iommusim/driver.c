@@ -286,7 +286,7 @@ void driver_destroy(struct driver *d)
 	for (unsigned k = 0; k < TRACE_MAX_IOMMUS; k++) {
 		struct unit *u = &d->u[k];
 
-		iommu_timing_destroy(u->tm); /* first: it observes the IOMMU's queue */
+		iommu_timing_destroy(u->tm); /* first: it drives the IOMMU's queue */
 		if (u->b)
 			vtd_builder_destroy(u->b);
 		if (u->oracle)

@@ -7,7 +7,9 @@
  * FSTS.ITE with IQER.ITESID; the waits behind it are aborted (IQH moves to
  * IQT without executing them) and fetching stops until ITE is cleared.
  * Page group responses (0x9) and the page-request drain of waits (PD) are
- * handed to src/vtd/prq.c.
+ * handed to src/vtd/prq.c. With a timing engine attached (mmu->qi_engine)
+ * the IQT write only moves the tail: the engine executes one descriptor at a
+ * time (iommu_qi_exec_head) and completes waits itself (iommu_qi_wait_done).
  */
 #include "iommu/vtd_qi.h"
 #include "vtd.h"
@@ -127,11 +129,15 @@ enum qi_result {
 			 /* > 0: IQE with that IQEI */
 };
 
+static unsigned qi_type(uint64_t qw0)
+{
+	return (unsigned)(FIELD_GET64(QI_TYPE_LO, qw0) | FIELD_GET64(QI_TYPE_HI, qw0) << 4);
+}
+
 static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *ite_sid,
 		   bool *wait_later)
 {
-	unsigned type =
-		(unsigned)(FIELD_GET64(QI_TYPE_LO, qw[0]) | FIELD_GET64(QI_TYPE_HI, qw[0]) << 4);
+	unsigned type = qi_type(qw[0]);
 	unsigned g = (unsigned)FIELD_GET64(QI_G, qw[0]);
 	uint16_t did = (uint16_t)FIELD_GET64(QI_DID, qw[0]);
 	uint32_t pasid = (uint32_t)FIELD_GET64(QI_PASID, qw[0]);
@@ -301,8 +307,7 @@ void iommu_qi_exec_head(struct iommu *mmu, struct iommu_qi_exec *x)
 	if (!iommu_qi_ready(mmu))
 		return;
 	rc = qi_one(mmu, &g, &head, tail, x->qw, &x->wait_later);
-	x->type = (unsigned)(FIELD_GET64(QI_TYPE_LO, x->qw[0]) | FIELD_GET64(QI_TYPE_HI, x->qw[0])
-									 << 4);
+	x->type = qi_type(x->qw[0]);
 	x->executed = rc != QI_STOP_IQE;
 	x->stopped = rc != 0;
 	x->wait_later = x->wait_later && !rc && x->type == VTD_DESC_WAIT;
