@@ -1,6 +1,6 @@
 // iommu_ctx_cache: the context cache, scalable-mode context entries tagged by
 // source ID as in the model (model/src/vtd/context.c: key sid, set sid mod
-// Sets), on the generic cache. Lookup (one probe, registered response), fill,
+// Sets), on the generic cache. Lookup (one probe), fill,
 // and the context-cache invalidation of vtd_inv_context(): global and
 // domain-selective drop every entry (scalable-mode context entries carry no
 // DID), device-selective drops the entries of the source ID with the function

@@ -32,14 +32,18 @@ foreach(v "4x4_lru;4;4;0;1" "4x4_plru;4;4;1;1" "16x8_random;16;8;2;1" "fa8_plru;
 endforeach()
 
 # Gate level: the same testbench on Yosys's netlist of the cache (tools/rtl-gate.sh),
-# tree-PLRU and random replacement with ways not a power of two.
-foreach(v "4x4_plru;4;4;1" "4x6_random;4;6;2")
+# tree-PLRU and random replacement with ways not a power of two; and tree-PLRU in
+# the combinational two-port form with the one-cycle invalidation.
+foreach(v "4x4_plru;4;4;1;" "4x6_random;4;6;2;"
+          "p2_4x4_plru;4;4;1;LkComb=1 LkPorts=2 InvFlash=1")
   list(GET v 0 name)
   list(GET v 1 sets)
   list(GET v 2 ways)
   list(GET v 3 repl)
+  list(GET v 4 form)
+  separate_arguments(form)
   set(gate_params "")
-  foreach(p Sets=${sets} Ways=${ways} Repl=${repl} ${cache_layout})
+  foreach(p Sets=${sets} Ways=${ways} Repl=${repl} ${cache_layout} ${form})
     list(APPEND gate_params --param ${p})
   endforeach()
   add_test(NAME rtl_gate_cache_${name}
