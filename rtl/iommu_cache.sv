@@ -10,27 +10,43 @@
 // that only invalidations match (e.g. the IOTLB's class and global bit).
 //
 // Ports (clock clk_i, synchronous active-low reset rst_ni):
-// - lookup (valid/ready): Probes (set, key) pairs, probed in order as the
-//   model's callers do (the IOTLB probes one set per page size); the first
-//   probe that hits is the result and its line becomes most recently used.
-//   The response is registered: lk_rsp_valid_o the cycle after the transfer
-//   (pipe.*_lat = 1).
+// - lookup (valid/ready), LkPorts of them (1 or 2; port 1 is lk1_*, unused
+//   with one): Probes (set, key) pairs, probed in order as the model's
+//   callers do (the IOTLB probes one set per page size); the first probe
+//   that hits is the result and its line becomes most recently used. Both
+//   ports look up the same stored contents in the same cycle; the
+//   replacement state then changes as after two successive model lookups,
+//   port 0 first (a miss touches nothing).
+//   LkComb = 0: the response is registered, lk_rsp_valid_o the cycle after
+//   the transfer (pipe.*_lat = 1). LkComb = 1: the response is
+//   combinational, in the cycle of lk_valid_i (read from the stored rows),
+//   the replacement touch written at the clock edge.
 // - fill (valid/ready): key, attributes and data into a set; fill_way_o and
 //   fill_evict_o tell, in the transfer cycle, the way written and whether a
 //   valid line of another key was evicted.
-//   A fill and a lookup in the same cycle: the fill happens first (the
-//   lookup sees the filled line), as in docs/uarch.md section 0.
+//   LkComb = 0: a fill and a lookup in the same cycle, the fill happens
+//   first (the lookup sees the filled line and touches after it).
+//   LkComb = 1: the fill is written at the edge ending its cycle; that
+//   cycle's lookups see the old contents and touch first, the fill chooses
+//   its way on the state after their touches (the model commits fills at the
+//   end of the cycle).
 // - invalidate (valid/ready): drops every valid line that matches selector
 //   0 or selector 1 (each: enable, tag value, tag mask): a line matches when
 //   its tag equals the value on every bit of the mask. When LvlW > 0 the tag
 //   holds a page-number field (PageLsb, PageW, at 4 KiB granularity) and a
 //   level field (LvlLsb, LvlW; level L covers 2^(9(L-1)) pages): the page
 //   bits below the line's own level are not compared, so an aligned range in
-//   the mask selects every line whose page overlaps it. The scan takes one
-//   set per cycle (docs/uarch.md section 8: qi.scan_cycles = Sets): busy_o
-//   from the cycle after the transfer for Sets cycles; inv_done_o in the
-//   last with inv_count_o the lines dropped. While busy, no lookup, fill or
-//   invalidation is accepted.
+//   the mask selects every line whose page overlaps it. busy_o is high from
+//   the cycle after the transfer for Sets cycles (docs/uarch.md section 8:
+//   qi.scan_cycles = Sets), inv_done_o in the last with inv_count_o the
+//   lines dropped; no invalidation is accepted while busy.
+//   InvFlash = 0: the scan takes one set per cycle while busy; no lookup or
+//   fill is accepted while busy.
+//   InvFlash = 1: every matching line of every set is dropped at the edge
+//   ending the transfer cycle (that cycle's lookups see the old contents);
+//   lookups and fills go on while busy. A fill in the transfer cycle is
+//   written first and the invalidation applies to the result: a filled line
+//   that matches is dropped (and counted).
 // Ways = 0 is a disabled cache: lookups miss and fills are dropped.
 module iommu_cache #(
   parameter int unsigned Sets     = 16,
@@ -45,6 +61,9 @@ module iommu_cache #(
   parameter int unsigned PageW    = 1,
   parameter int unsigned LvlLsb   = 0,
   parameter int unsigned LvlW     = 0,
+  parameter int unsigned LkComb   = 0,
+  parameter int unsigned LkPorts  = 1,
+  parameter int unsigned InvFlash = 0,
   localparam int unsigned SetW    = (Sets > 1) ? $clog2(Sets) : 1,
   localparam int unsigned WaysN   = (Ways > 0) ? Ways : 1,
   localparam int unsigned WayW    = (WaysN > 1) ? $clog2(WaysN) : 1,
@@ -53,7 +72,7 @@ module iommu_cache #(
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
-  // Lookup
+  // Lookup, port 0
   input  logic                     lk_valid_i,
   output logic                     lk_ready_o,
   input  logic [Probes*SetW-1:0]   lk_set_i,
@@ -63,6 +82,16 @@ module iommu_cache #(
   output logic [ProbeW-1:0]        lk_probe_o,
   output logic [WayW-1:0]          lk_way_o,
   output logic [DataW-1:0]         lk_data_o,
+  // Lookup, port 1 (LkPorts = 2)
+  input  logic                     lk1_valid_i,
+  output logic                     lk1_ready_o,
+  input  logic [Probes*SetW-1:0]   lk1_set_i,
+  input  logic [Probes*KeyW-1:0]   lk1_key_i,
+  output logic                     lk1_rsp_valid_o,
+  output logic                     lk1_hit_o,
+  output logic [ProbeW-1:0]        lk1_probe_o,
+  output logic [WayW-1:0]          lk1_way_o,
+  output logic [DataW-1:0]         lk1_data_o,
   // Fill
   input  logic                     fill_valid_i,
   output logic                     fill_ready_o,
@@ -87,6 +116,7 @@ module iommu_cache #(
   localparam int unsigned LvlWN  = (LvlW > 0) ? LvlW : 1;
   localparam int unsigned Levels = (WaysN > 1) ? $clog2(WaysN) : 0;
   localparam int          LevelsS = Levels;  // signed: loops that may run 0 times
+  localparam int unsigned NP     = (LkPorts > 1) ? 2 : 1;
   // Replacement state per set: LRU ages (0 = most recent), or the PLRU tree
   // (node n at bit n-1, bit = 1: the victim is in the right half).
   localparam int unsigned AgeW   = WayW;
@@ -96,6 +126,8 @@ module iommu_cache #(
   localparam int unsigned StW    = WaysN * AgeW + WaysN;
   localparam logic [63:0] RngInit = (Seed != 64'd0) ? Seed : 64'h9E3779B97F4A7C15;
   localparam bit Enabled = Ways > 0;
+  localparam bit Comb    = LkComb != 0;
+  localparam bit Flash   = InvFlash != 0;
 
   // ---- Storage -----------------------------------------------------------
   // One row per set holds its ways (as an SRAM row would): a lookup probe
@@ -197,28 +229,167 @@ module iommu_cache #(
     level_ignore = ign;
   endfunction
 
-  // ---- Fill: same key, else lowest free way, else the victim -------------
-  logic              busy_q;
+  // An invalidation selector pair on one tag.
+  function automatic logic sel_match(logic [TagW-1:0] t, logic [1:0] en, logic [2*TagW-1:0] val,
+                                     logic [2*TagW-1:0] mask);
+    logic [TagW-1:0] ign;
+    logic            m;
+    ign = level_ignore(t[LvlLsb +: LvlWN]);
+    m   = 1'b0;
+    for (int unsigned k = 0; k < 2; k++) begin
+      if (en[k] && (((t ^ val[k * TagW +: TagW]) & mask[k * TagW +: TagW] & ~ign) == '0))
+        m = 1'b1;
+    end
+    sel_match = m;
+  endfunction
+
+  // ---- Control -----------------------------------------------------------
+  // While an invalidation is busy, a scan blocks lookups and fills; a flash
+  // invalidation (already applied) does not.
+  logic busy_q, blocked;
+  assign blocked = busy_q && !Flash;
+
   logic              fill_fire;
   logic [SetW-1:0]   fset;
   logic [WayW-1:0]   fway;
   logic              fevict;
-  logic [ReplW-1:0]  repl_f;
+  logic [ReplW-1:0]  repl_fbase, repl_f;
 
+  assign fill_fire = fill_valid_i && !blocked && Enabled;
+  assign fset      = (Sets > 1) ? fill_set_i : '0;
+
+  // ---- Lookup ports, each probing the stored rows --------------------------
+  logic [NP-1:0]        lk_fire, phit;
+  logic [NP*SetW-1:0]   pset;
+  logic [NP*WayW-1:0]   pway;
+  logic [NP*ProbeW-1:0] pprobe;
+  logic [NP*DataW-1:0]  pdata;
+  logic [NP*Probes*SetW-1:0] lk_sets;
+  logic [NP*Probes*KeyW-1:0] lk_keys;
+
+  assign lk_fire[0] = lk_valid_i && !blocked;
+  assign lk_sets[0 +: Probes*SetW] = lk_set_i;
+  assign lk_keys[0 +: Probes*KeyW] = lk_key_i;
+  if (NP > 1) begin : g_lk1_in
+    assign lk_fire[NP-1] = lk1_valid_i && !blocked;
+    assign lk_sets[(NP-1)*Probes*SetW +: Probes*SetW] = lk1_set_i;
+    assign lk_keys[(NP-1)*Probes*KeyW +: Probes*KeyW] = lk1_key_i;
+  end else begin : g_lk1_unused
+    logic unused_lk1;
+    assign unused_lk1 = ^{lk1_valid_i, lk1_set_i, lk1_key_i};
+  end
+
+  for (genvar gp = 0; gp < NP; gp++) begin : g_port
+    logic              hit;
+    logic [ProbeW-1:0] probe;
+    logic [WayW-1:0]   way;
+    logic [SetW-1:0]   set;
+    logic [DataW-1:0]  data;
+    always_comb begin
+      logic [WaysN*DataW-1:0] drow;
+      hit   = 1'b0;
+      probe = '0;
+      way   = '0;
+      set   = '0;
+      for (int unsigned p = 0; p < Probes; p++) begin
+        logic [SetW-1:0]       s;
+        logic [KeyW-1:0]       k;
+        logic [WaysN*TagW-1:0] row;
+        logic [WaysN-1:0]      rvalid;
+        s      = (Sets > 1) ? lk_sets[(gp * Probes + p) * SetW +: SetW] : '0;
+        k      = lk_keys[(gp * Probes + p) * KeyW +: KeyW];
+        row    = tag_q[s];
+        rvalid = valid_q[32'(s) * WaysN +: WaysN];
+        for (int unsigned w = 0; w < WaysN; w++) begin
+          logic            v;
+          logic [KeyW-1:0] t;
+          v = rvalid[w] && Enabled;
+          t = row[w * TagW +: KeyW];
+          // Registered responses see this cycle's fill (it happens first).
+          if (!Comb && fill_fire && s == fset && WayW'(w) == fway) begin
+            v = 1'b1;
+            t = fill_tag_i[KeyW-1:0];
+          end
+          if (!hit && v && t == k) begin
+            hit   = 1'b1;
+            probe = ProbeW'(p);
+            way   = WayW'(w);
+            set   = s;
+          end
+        end
+      end
+      drow = data_q[set];
+      if (!Comb && fill_fire && hit && set == fset && way == fway) data = fill_data_i;
+      else if (hit)                                                  data = drow[32'(way) * DataW +: DataW];
+      else                                                           data = '0;
+    end
+    assign phit[gp]                    = hit;
+    assign pprobe[gp*ProbeW +: ProbeW] = probe;
+    assign pway[gp*WayW +: WayW]       = way;
+    assign pset[gp*SetW +: SetW]       = set;
+    assign pdata[gp*DataW +: DataW]    = data;
+  end
+
+  // ---- Replacement touches of the lookups, in port order -------------------
+  // Each port's hit touches the state its set has after the touches before
+  // it: this cycle's fill (LkComb = 0) and the lower ports' hits.
+  logic              pre_fill;   // the fill comes before the lookups
+  logic [ReplW-1:0]  pre_fill_st;
+  logic [NP*ReplW-1:0] rport;
+  logic [NP-1:0]     ptouch;
+
+  if (Comb) begin : g_pre_none
+    assign pre_fill    = 1'b0;
+    assign pre_fill_st = '0;
+  end else begin : g_pre_fill
+    assign pre_fill    = fill_fire;
+    assign pre_fill_st = repl_f;
+  end
+
+  assign ptouch = lk_fire & phit;
+
+  always_comb begin
+    logic [NP*ReplW-1:0] r;
+    r = '0;
+    for (int unsigned p = 0; p < NP; p++) begin
+      logic [SetW-1:0]  s;
+      logic [ReplW-1:0] base;
+      s    = pset[p * SetW +: SetW];
+      base = repl_q[32'(s) * ReplW +: ReplW];
+      if (pre_fill && s == fset) base = pre_fill_st;
+      for (int unsigned q = 0; q < p; q++) begin
+        if (ptouch[q] && pset[q * SetW +: SetW] == s) base = r[q * ReplW +: ReplW];
+      end
+      r[p * ReplW +: ReplW] = touch(base, pway[p * WayW +: WayW]);
+    end
+    rport = r;
+  end
+
+  // The state the fill chooses its victim on: LkComb = 1, after this
+  // cycle's lookups touched it; else as stored.
+  if (Comb) begin : g_fbase_after
+    always_comb begin
+      repl_fbase = repl_q[32'(fset) * ReplW +: ReplW];
+      for (int unsigned p = 0; p < NP; p++) begin
+        if (ptouch[p] && pset[p * SetW +: SetW] == fset) repl_fbase = rport[p * ReplW +: ReplW];
+      end
+    end
+  end else begin : g_fbase_stored
+    assign repl_fbase = repl_q[32'(fset) * ReplW +: ReplW];
+  end
+
+  // ---- Fill: same key, else lowest free way, else the victim -------------
   // The next random state, in a signal of its own (Yosys 0.23 evaluated the
   // nested call rng_way(rng_step(rng_q)) on rng_q itself).
   logic [63:0] rng_next;
   assign rng_next  = rng_step(rng_q);
-
-  assign fill_fire = fill_valid_i && !busy_q && Enabled;
-  assign fset      = (Sets > 1) ? fill_set_i : '0;
 
   // Row port A: the fill's set, or the set being scanned (never both).
   logic [SetW-1:0]       scan_set_q;
   logic [SetW-1:0]       aset;
   logic [WaysN*TagW-1:0] arow;
   logic [WaysN-1:0]      avalid;
-  assign aset   = busy_q ? scan_set_q : fset;
+  assign aset   = blocked ? scan_set_q : fset;
   assign arow   = tag_q[aset];
   assign avalid = valid_q[32'(aset) * WaysN +: WaysN];
 
@@ -240,79 +411,24 @@ module iommu_cache #(
       end
     end
     unique case (Repl)
-      iommu_params_pkg::ReplLru:  vict = lru_victim(StW'(repl_q[32'(fset) * ReplW +: ReplW]));
-      iommu_params_pkg::ReplPlru: vict = plru_victim(StW'(repl_q[32'(fset) * ReplW +: ReplW]));
+      iommu_params_pkg::ReplLru:  vict = lru_victim(StW'(repl_fbase));
+      iommu_params_pkg::ReplPlru: vict = plru_victim(StW'(repl_fbase));
       default:                    vict = rng_way(rng_next);
     endcase
     fevict = !same_found && !free_found;
     fway   = same_found ? same_way : (free_found ? free_way : vict);
-    repl_f = touch(repl_q[32'(fset) * ReplW +: ReplW], fway);
+    repl_f = touch(repl_fbase, fway);
     rng_d  = rng_q;
     if (fill_fire && fevict && Repl == iommu_params_pkg::ReplRandom) rng_d = rng_next;
   end
 
-  assign fill_ready_o = !busy_q;
+  assign fill_ready_o = !blocked;
   assign fill_way_o   = fway;
   assign fill_evict_o = fill_fire && fevict;
 
-  // ---- Lookup: the state after this cycle's fill -------------------------
-  logic              lk_fire;
-  logic              lhit;
-  logic [ProbeW-1:0] lprobe;
-  logic [WayW-1:0]   lway;
-  logic [SetW-1:0]   lset;
-  logic [DataW-1:0]  ldata;
-  logic [ReplW-1:0]  repl_l;
-
-  assign lk_fire    = lk_valid_i && !busy_q;
-  assign lk_ready_o = !busy_q;
-
-  always_comb begin
-    logic [ReplW-1:0]       base;
-    logic [WaysN*DataW-1:0] drow;
-    lhit   = 1'b0;
-    lprobe = '0;
-    lway   = '0;
-    lset   = '0;
-    for (int unsigned p = 0; p < Probes; p++) begin
-      logic [SetW-1:0]       s;
-      logic [KeyW-1:0]       k;
-      logic [WaysN*TagW-1:0] row;
-      logic [WaysN-1:0]      rvalid;
-      s      = (Sets > 1) ? lk_set_i[p * SetW +: SetW] : '0;
-      k      = lk_key_i[p * KeyW +: KeyW];
-      row    = tag_q[s];
-      rvalid = valid_q[32'(s) * WaysN +: WaysN];
-      for (int unsigned w = 0; w < WaysN; w++) begin
-        logic            v;
-        logic [KeyW-1:0] t;
-        if (fill_fire && s == fset && WayW'(w) == fway) begin
-          v = 1'b1;
-          t = fill_tag_i[KeyW-1:0];
-        end else begin
-          v = rvalid[w] && Enabled;
-          t = row[w * TagW +: KeyW];
-        end
-        if (!lhit && v && t == k) begin
-          lhit   = 1'b1;
-          lprobe = ProbeW'(p);
-          lway   = WayW'(w);
-          lset   = s;
-        end
-      end
-    end
-    drow = data_q[lset];
-    if (fill_fire && lhit && lset == fset && lway == fway) ldata = fill_data_i;
-    else if (lhit)                                         ldata = drow[32'(lway) * DataW +: DataW];
-    else                                                   ldata = '0;
-    base   = (fill_fire && lset == fset) ? repl_f : repl_q[32'(lset) * ReplW +: ReplW];
-    repl_l = touch(base, lway);
-  end
-
-  // ---- Invalidation scan: one set per cycle -------------------------------
-  logic [1:0]        inv_en_q;
-  logic [2*TagW-1:0] inv_tag_q, inv_mask_q;
-  logic [CountW-1:0] count_q, count_d;
+  // ---- Invalidation --------------------------------------------------------
+  logic [CountW-1:0] count_q, count_d, count_start;
+  logic [Lines-1:0]  valid_f;      // valid after this cycle's fill
   logic [Lines-1:0]  drop;
   logic              inv_fire, scan_last;
 
@@ -321,26 +437,60 @@ module iommu_cache #(
   assign scan_last   = busy_q && (Sets == 1 || scan_set_q == SetW'(Sets - 1));
 
   always_comb begin
-    drop    = '0;
-    count_d = count_q;
-    for (int unsigned w = 0; w < WaysN; w++) begin
-      logic [LineW-1:0] l;
-      logic [TagW-1:0]  t, ign;
-      logic             m;
-      l   = LineW'(32'(scan_set_q) * WaysN + w);
-      t   = arow[w * TagW +: TagW];
-      ign = level_ignore(t[LvlLsb +: LvlWN]);
-      m   = 1'b0;
-      for (int unsigned k = 0; k < 2; k++) begin
-        if (inv_en_q[k] &&
-            (((t ^ inv_tag_q[k * TagW +: TagW]) & inv_mask_q[k * TagW +: TagW] & ~ign) == '0))
-          m = 1'b1;
+    valid_f = valid_q;
+    if (fill_fire) valid_f[32'(fset) * WaysN + 32'(fway)] = 1'b1;
+  end
+
+  if (Flash) begin : g_flash
+    // Every line at once, on the contents after this cycle's fill.
+    always_comb begin
+      logic [CountW-1:0] n;
+      drop = '0;
+      n    = '0;
+      for (int unsigned s = 0; s < Sets; s++) begin
+        for (int unsigned w = 0; w < WaysN; w++) begin
+          logic [TagW-1:0] t;
+          t = tag_q[s][w * TagW +: TagW];
+          if (fill_fire && SetW'(s) == fset && WayW'(w) == fway) t = fill_tag_i;
+          if (inv_fire && valid_f[s * WaysN + w] && sel_match(t, inv_en_i, inv_tag_i, inv_mask_i))
+          begin
+            drop[s * WaysN + w] = 1'b1;
+            n = n + 1'b1;
+          end
+        end
       end
-      if (busy_q && avalid[w] && m) begin
-        drop[l] = 1'b1;
-        count_d = count_d + 1'b1;
+      count_start = n;
+    end
+    assign count_d = count_q;
+  end else begin : g_scan
+    // One set per busy cycle (row port A), with the selectors held.
+    logic [1:0]        inv_en_q;
+    logic [2*TagW-1:0] inv_tag_q, inv_mask_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        inv_en_q   <= '0;
+        inv_tag_q  <= '0;
+        inv_mask_q <= '0;
+      end else if (inv_fire) begin
+        inv_en_q   <= inv_en_i;
+        inv_tag_q  <= inv_tag_i;
+        inv_mask_q <= inv_mask_i;
       end
     end
+    always_comb begin
+      drop    = '0;
+      count_d = count_q;
+      for (int unsigned w = 0; w < WaysN; w++) begin
+        logic [LineW-1:0] l;
+        l = LineW'(32'(scan_set_q) * WaysN + w);
+        if (busy_q && avalid[w] && sel_match(arow[w * TagW +: TagW], inv_en_q, inv_tag_q,
+                                             inv_mask_q)) begin
+          drop[l] = 1'b1;
+          count_d = count_d + 1'b1;
+        end
+      end
+    end
+    assign count_start = '0;
   end
 
   assign busy_o      = busy_q;
@@ -349,11 +499,19 @@ module iommu_cache #(
 
   // ---- Next state ----------------------------------------------------------
   always_comb begin
-    valid_d = valid_q & ~drop;
-    if (fill_fire) valid_d[32'(fset) * WaysN + 32'(fway)] = 1'b1;
-    repl_d = repl_q;
-    if (fill_fire) repl_d[32'(fset) * ReplW +: ReplW] = repl_f;
-    if (lk_fire && lhit) repl_d[32'(lset) * ReplW +: ReplW] = repl_l;
+    valid_d = valid_f & ~drop;
+    repl_d  = repl_q;
+    if (Comb) begin
+      for (int unsigned p = 0; p < NP; p++) begin
+        if (ptouch[p]) repl_d[32'(pset[p * SetW +: SetW]) * ReplW +: ReplW] = rport[p * ReplW +: ReplW];
+      end
+      if (fill_fire) repl_d[32'(fset) * ReplW +: ReplW] = repl_f;
+    end else begin
+      if (fill_fire) repl_d[32'(fset) * ReplW +: ReplW] = repl_f;
+      for (int unsigned p = 0; p < NP; p++) begin
+        if (ptouch[p]) repl_d[32'(pset[p * SetW +: SetW]) * ReplW +: ReplW] = rport[p * ReplW +: ReplW];
+      end
+    end
   end
 
   // Out of reset: LRU ages 0, 1, ... by way in every set; PLRU bits 0.
@@ -375,9 +533,6 @@ module iommu_cache #(
       busy_q     <= 1'b0;
       scan_set_q <= '0;
       count_q    <= '0;
-      inv_en_q   <= '0;
-      inv_tag_q  <= '0;
-      inv_mask_q <= '0;
     end else begin
       valid_q <= valid_d;
       repl_q  <= repl_d;
@@ -385,10 +540,7 @@ module iommu_cache #(
       if (inv_fire) begin
         busy_q     <= 1'b1;
         scan_set_q <= '0;
-        count_q    <= '0;
-        inv_en_q   <= inv_en_i;
-        inv_tag_q  <= inv_tag_i;
-        inv_mask_q <= inv_mask_i;
+        count_q    <= count_start;
       end else if (busy_q) begin
         busy_q     <= !scan_last;
         scan_set_q <= scan_set_q + 1'b1;
@@ -405,21 +557,65 @@ module iommu_cache #(
     end
   end
 
-  // ---- Registered lookup response ----------------------------------------
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      lk_rsp_valid_o <= 1'b0;
-      lk_hit_o       <= 1'b0;
-      lk_probe_o     <= '0;
-      lk_way_o       <= '0;
-      lk_data_o      <= '0;
-    end else begin
-      lk_rsp_valid_o <= lk_fire;
-      lk_hit_o       <= lk_fire && lhit;
-      lk_probe_o     <= lprobe;
-      lk_way_o       <= lway;
-      lk_data_o      <= lk_fire ? ldata : '0;
+  // ---- Lookup responses ----------------------------------------------------
+  logic [NP-1:0]        rsp_valid, rsp_hit;
+  logic [NP*ProbeW-1:0] rsp_probe;
+  logic [NP*WayW-1:0]   rsp_way;
+  logic [NP*DataW-1:0]  rsp_data;
+
+  if (Comb) begin : g_rsp_comb
+    // In the lookup's cycle.
+    always_comb begin
+      rsp_valid = lk_fire;
+      rsp_hit   = ptouch;
+      rsp_probe = pprobe;
+      rsp_way   = pway;
+      rsp_data  = '0;
+      for (int unsigned p = 0; p < NP; p++) begin
+        if (ptouch[p]) rsp_data[p * DataW +: DataW] = pdata[p * DataW +: DataW];
+      end
     end
+  end else begin : g_rsp_reg
+    // The cycle after the transfer.
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        rsp_valid <= '0;
+        rsp_hit   <= '0;
+        rsp_probe <= '0;
+        rsp_way   <= '0;
+        rsp_data  <= '0;
+      end else begin
+        rsp_valid <= lk_fire;
+        rsp_hit   <= ptouch;
+        rsp_probe <= pprobe;
+        rsp_way   <= pway;
+        for (int unsigned p = 0; p < NP; p++) begin
+          rsp_data[p * DataW +: DataW] <= lk_fire[p] ? pdata[p * DataW +: DataW] : '0;
+        end
+      end
+    end
+  end
+
+  assign lk_ready_o     = !blocked;
+  assign lk_rsp_valid_o = rsp_valid[0];
+  assign lk_hit_o       = rsp_hit[0];
+  assign lk_probe_o     = rsp_probe[0 +: ProbeW];
+  assign lk_way_o       = rsp_way[0 +: WayW];
+  assign lk_data_o      = rsp_data[0 +: DataW];
+  if (NP > 1) begin : g_lk1_out
+    assign lk1_ready_o     = !blocked;
+    assign lk1_rsp_valid_o = rsp_valid[NP-1];
+    assign lk1_hit_o       = rsp_hit[NP-1];
+    assign lk1_probe_o     = rsp_probe[(NP-1)*ProbeW +: ProbeW];
+    assign lk1_way_o       = rsp_way[(NP-1)*WayW +: WayW];
+    assign lk1_data_o      = rsp_data[(NP-1)*DataW +: DataW];
+  end else begin : g_lk1_off
+    assign lk1_ready_o     = 1'b0;
+    assign lk1_rsp_valid_o = 1'b0;
+    assign lk1_hit_o       = 1'b0;
+    assign lk1_probe_o     = '0;
+    assign lk1_way_o       = '0;
+    assign lk1_data_o      = '0;
   end
 
 `ifndef SYNTHESIS
@@ -431,6 +627,7 @@ module iommu_cache #(
     assert (Repl != iommu_params_pkg::ReplPlru || (WaysN & (WaysN - 1)) == 0)
       else $fatal(1, "Ways: tree-PLRU needs a power of two");
     assert (KeyW >= 1 && KeyW <= TagW) else $fatal(1, "KeyW: 1..TagW");
+    assert (LkPorts == 1 || LkPorts == 2) else $fatal(1, "LkPorts: 1 or 2");
     assert (LvlW == 0 || (PageLsb + PageW <= TagW && LvlLsb + LvlW <= TagW))
       else $fatal(1, "page and level fields inside the tag");
   end
@@ -443,12 +640,15 @@ module iommu_cache #(
   assert property (@(posedge clk_i) disable iff (!rst_ni)
     lk_valid_i && !lk_ready_o |=> lk_valid_i);
   assert property (@(posedge clk_i) disable iff (!rst_ni)
+    LkPorts > 1 && lk1_valid_i && !lk1_ready_o |=> lk1_valid_i);
+  assert property (@(posedge clk_i) disable iff (!rst_ni)
     fill_valid_i && !fill_ready_o |=> fill_valid_i);
   assert property (@(posedge clk_i) disable iff (!rst_ni)
     inv_valid_i && !inv_ready_o |=> inv_valid_i);
-  // Nothing but the scan runs while busy.
+  // Nothing but the scan runs while a scan is busy; no second invalidation.
   assert property (@(posedge clk_i) disable iff (!rst_ni)
-    busy_q |-> !(lk_fire || fill_fire || inv_fire));
+    blocked |-> !(|lk_fire || fill_fire));
+  assert property (@(posedge clk_i) disable iff (!rst_ni) busy_q |-> !inv_fire);
 
   // A key is in at most one way of its set; LRU ages stay a permutation.
   always_ff @(posedge clk_i) begin

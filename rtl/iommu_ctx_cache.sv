@@ -1,16 +1,21 @@
 // iommu_ctx_cache: the context cache, scalable-mode context entries tagged by
 // source ID as in the model (model/src/vtd/context.c: key sid, set sid mod
-// Sets), on the generic cache. Lookup (one probe, registered response), fill,
+// Sets), on the generic cache. Lookup (one probe), fill,
 // and the context-cache invalidation of vtd_inv_context(): global and
 // domain-selective drop every entry (scalable-mode context entries carry no
 // DID), device-selective drops the entries of the source ID with the function
-// mask FM applied (1: SID bit 2 ignored, 2: bits 2:1, 3: bits 2:0). The scan
-// takes Sets cycles (busy_o).
+// mask FM applied (1: SID bit 2 ignored, 2: bits 2:1, 3: bits 2:0). The
+// invalidation keeps busy_o high Sets cycles.
+// LkComb, LkPorts, InvFlash: as iommu_cache (combinational lookups, a second
+// lookup port lk1_* looked up after port 0, one-cycle invalidation).
 module iommu_ctx_cache #(
   parameter int unsigned Sets    = iommu_params_pkg::ContextCacheSets,
   parameter int unsigned Ways    = iommu_params_pkg::ContextCacheWays,
   parameter int unsigned Repl    = iommu_params_pkg::ContextCacheRepl,
   parameter bit [63:0]   Seed    = iommu_params_pkg::ContextCacheSeed,
+  parameter int unsigned LkComb  = 0,
+  parameter int unsigned LkPorts = 1,
+  parameter int unsigned InvFlash = 0,
   localparam int unsigned WaysN  = (Ways > 0) ? Ways : 1,
   localparam int unsigned WayW   = (WaysN > 1) ? $clog2(WaysN) : 1,
   localparam int unsigned CountW = $clog2(Sets * WaysN + 1)
@@ -25,6 +30,14 @@ module iommu_ctx_cache #(
   output logic              lk_hit_o,
   output logic [WayW-1:0]   lk_way_o,
   output logic [255:0]      lk_entry_o,
+  // Lookup, port 1 (LkPorts = 2)
+  input  logic              lk1_valid_i,
+  output logic              lk1_ready_o,
+  input  logic [15:0]       lk1_sid_i,
+  output logic              lk1_rsp_valid_o,
+  output logic              lk1_hit_o,
+  output logic [WayW-1:0]   lk1_way_o,
+  output logic [255:0]      lk1_entry_o,
   // Fill
   input  logic              fill_valid_i,
   output logic              fill_ready_o,
@@ -47,9 +60,19 @@ module iommu_ctx_cache #(
   localparam logic [1:0]  GranDevice = 2'd3;
 
   // The set: the SID modulo Sets.
-  logic [SetW-1:0] lk_set, fill_set;
-  assign lk_set   = (Sets > 1) ? SetW'(lk_sid_i) : '0;
-  assign fill_set = (Sets > 1) ? SetW'(fill_sid_i) : '0;
+  function automatic logic [SetW-1:0] set_of(logic [15:0] sid);
+    set_of = SetW'(32'(sid) & (Sets - 1));
+  endfunction
+
+  logic [31:0]     lk_sids;
+  logic [2*SetW-1:0] lk_sets;
+  assign lk_sids = {lk1_sid_i, lk_sid_i};
+  for (genvar gp = 0; gp < 2; gp++) begin : g_port
+    assign lk_sets[gp * SetW +: SetW] = set_of(lk_sids[gp * 16 +: 16]);
+  end
+
+  logic [SetW-1:0] fill_set;
+  assign fill_set = set_of(fill_sid_i);
 
   // Device-selective: FM masks the low function-number bits of the SID.
   logic [15:0] sid_mask;
@@ -63,7 +86,7 @@ module iommu_ctx_cache #(
     if (inv_gran_i != GranDevice) sid_mask = 16'h0000;
   end
 
-  logic lk_probe;
+  logic [1:0] lk_probe;
 
   iommu_cache #(
     .Sets   (Sets),
@@ -73,19 +96,31 @@ module iommu_ctx_cache #(
     .DataW  (256),
     .Repl   (Repl),
     .Seed   (Seed),
-    .Probes (1)
+    .Probes (1),
+    .LkComb (LkComb),
+    .LkPorts (LkPorts),
+    .InvFlash (InvFlash)
   ) u_cache (
     .clk_i,
     .rst_ni,
     .lk_valid_i,
     .lk_ready_o,
-    .lk_set_i       (lk_set),
+    .lk_set_i       (lk_sets[0 +: SetW]),
     .lk_key_i       (lk_sid_i),
     .lk_rsp_valid_o,
     .lk_hit_o,
-    .lk_probe_o     (lk_probe),
+    .lk_probe_o     (lk_probe[0]),
     .lk_way_o,
     .lk_data_o      (lk_entry_o),
+    .lk1_valid_i,
+    .lk1_ready_o,
+    .lk1_set_i      (lk_sets[SetW +: SetW]),
+    .lk1_key_i      (lk1_sid_i),
+    .lk1_rsp_valid_o,
+    .lk1_hit_o,
+    .lk1_probe_o    (lk_probe[1]),
+    .lk1_way_o,
+    .lk1_data_o     (lk1_entry_o),
     .fill_valid_i,
     .fill_ready_o,
     .fill_set_i     (fill_set),
@@ -105,6 +140,6 @@ module iommu_ctx_cache #(
 
   // One probe: the probe number carries nothing.
   logic unused_probe;
-  assign unused_probe = lk_probe;
+  assign unused_probe = ^lk_probe;
 
 endmodule

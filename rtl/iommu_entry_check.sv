@@ -35,6 +35,8 @@ module iommu_entry_check #(
   input  logic [3:0]    iotlb_sl_perm_i,
   input  logic          iotlb_dirty_i,
   input  logic          iotlb_global_i,
+  output logic          pc_probe_o,        // the PASID cache is looked up (model: step 4 reached)
+  output logic          tlb_probe_o,       // the IOTLB is looked up
   output logic          mem_o,             // the pass needs memory
   output logic [7:0]    fault_o,           // 0: translated
   output logic          fpd_o,
@@ -91,16 +93,69 @@ module iommu_entry_check #(
   endfunction
 
   logic [2:0] pgtt;
-  logic uses_fl, uses_sl, canonical, serves;
-  logic [7:0] flc;
+  logic uses_fl, uses_sl, canonical, serves, pre_mem;
+  logic [7:0] flc, pre_fault;
   logic [63:0] size_mask;
 
+  assign pgtt = pe0_i[8:6];
+  assign uses_fl = pgtt == PgttFl || pgtt == PgttNested;
+  assign uses_sl = pgtt == PgttSl || pgtt == PgttNested;
+  assign canonical = pe2_i[2] ? (addr_i[63:56] == 8'h00 || addr_i[63:56] == 8'hFF)
+                              : (addr_i[63:47] == 17'h0 || addr_i[63:47] == 17'h1FFFF);
+
+  // The checks before the IOTLB lookup, from the context and PASID entries
+  // alone: they decide which caches the pass looks up (no IOTLB input here,
+  // and the context entry's checks apart from the PASID entry's, so that the
+  // lookups can chain on these outputs combinationally).
+  logic [7:0] ctx_fault, pe_fault;
+  logic ctx_fpd;
   always_comb begin
-    pgtt = pe0_i[8:6];
-    uses_fl = pgtt == PgttFl || pgtt == PgttNested;
-    uses_sl = pgtt == PgttSl || pgtt == PgttNested;
-    canonical = pe2_i[2] ? (addr_i[63:56] == 8'h00 || addr_i[63:56] == 8'hFF)
-                         : (addr_i[63:47] == 17'h0 || addr_i[63:47] == 17'h1FFFF);
+    ctx_fault = 8'h00;
+    ctx_fpd = 1'b0;
+    pc_probe_o = 1'b0;
+    pasid_o = pasid_valid_i ? pasid_i : (RidPasid ? ctx_i[83:64] : 20'd0);
+    // SPEC(VT-d RTADDR): TTM other than scalable mode -> 0x30
+    if (!ttm_ok_i) ctx_fault = FrRootTableInvalid;
+    else if (ctx_hit_i) begin
+      // SPEC(VT-d context entry): FPD == 1 -> later faults are not recorded
+      ctx_fpd = ctx_i[1];
+      // SPEC(VT-d context entry): translation or translated request with DTE = 0 -> 0x44
+      if (at_i != AtUntranslated && !ctx_i[2]) ctx_fault = FrCtxDteClear;
+      else if (at_i == AtTranslated) begin
+        // A translated request carries a host-physical address: it passes.
+      end
+      // SPEC(VT-d context entry): request with PASID and PASIDE == 0 -> 0x45
+      else if (pasid_valid_i && !ctx_i[3]) ctx_fault = FrCtxPasideClear;
+      // SPEC(VT-d context entry): PASID[19:6] >= 2^(PDTS+7), or too wide -> 0x46
+      else if ((pasid_o[19:6] >> (4'(ctx_i[11:9]) + 4'd7)) != 14'd0 ||
+               (PasidBits < 20 && (pasid_o >> PasidBits) != 20'd0))
+        ctx_fault = FrPasidTooLarge;
+      else pc_probe_o = 1'b1;
+    end
+  end
+
+  always_comb begin
+    pe_fault = 8'h00;
+    tlb_probe_o = 1'b0;
+    if (pc_probe_o && pasid_hit_i) begin
+      // SPEC(VT-d PASID entry): supervisor request and SRE = 0 -> 0x5D
+      if (uses_fl && priv_i && (!SuperReq || !pe2_i[0])) pe_fault = FrSreClear;
+      // SPEC(VT-d PASID entry): execute request and ERE = 0 -> 0x5C
+      else if (uses_fl && acc_i == AccExec && (!ExecReq || !pe2_i[1])) pe_fault = FrEreClear;
+      // SPEC(VT-d first-level): input not canonical for 48/57 bits -> 0x80
+      else if (uses_fl && !canonical) pe_fault = FrNonCanonical;
+      // SPEC(VT-d pass-through): address at or above 2^HAW -> 0x83
+      else if (pgtt == PgttPt && (addr_i & AboveHaw) != 64'd0) pe_fault = FrAddrBeyondMax;
+      else tlb_probe_o = 1'b1;
+    end
+  end
+
+  assign pre_fault = ctx_fault != 8'h00 ? ctx_fault : pe_fault;
+  assign pre_mem   = ttm_ok_i && (!ctx_hit_i || (pc_probe_o && !pasid_hit_i));
+  assign fpd_o     = ctx_fpd || (pc_probe_o && pasid_hit_i && (pde_fpd_i || pe0_i[1]));
+
+  // The IOTLB result, then what the walk would need.
+  always_comb begin
     // First-level access check (model: vtd_fl_check) on the cached permissions.
     if (!priv_i && (iotlb_perm_i & PermU) == 4'd0) flc = FrUsClear;
     else if (acc_i == AccWrite && (iotlb_perm_i & PermW) == 4'd0 && (!priv_i || pe2_i[4]))
@@ -114,63 +169,32 @@ module iommu_entry_check #(
     size_mask = iotlb_level_i == 2'd3 ? 64'h3FFF_FFFF :
                 (iotlb_level_i == 2'd2 ? 64'h1F_FFFF : 64'hFFF);
 
-    mem_o = 1'b0;
-    fault_o = 8'h00;
-    fpd_o = 1'b0;
-    pasid_o = pasid_valid_i ? pasid_i : (RidPasid ? ctx_i[83:64] : 20'd0);
+    mem_o = pre_mem;
+    fault_o = pre_fault;
     hpa_o = addr_i;
     level_o = 2'd1;
     perm_o = 4'b1111;
     global_o = 1'b0;
-
-    // SPEC(VT-d RTADDR): TTM other than scalable mode -> 0x30
-    if (!ttm_ok_i) fault_o = FrRootTableInvalid;
-    else if (!ctx_hit_i) mem_o = 1'b1;
-    else begin
-      // SPEC(VT-d context entry): FPD == 1 -> later faults are not recorded
-      fpd_o = ctx_i[1];
-      // SPEC(VT-d context entry): translation or translated request with DTE = 0 -> 0x44
-      if (at_i != AtUntranslated && !ctx_i[2]) fault_o = FrCtxDteClear;
-      else if (at_i == AtTranslated) begin
-        // A translated request carries a host-physical address: it passes.
+    if (tlb_probe_o) begin
+      if (iotlb_hit_i && serves) begin
+        hpa_o = ({12'd0, iotlb_hpn_i} << 12) | (addr_i & size_mask);
+        level_o = iotlb_level_i;
+        perm_o = iotlb_perm_i;
+        // A supervisor request may write a read-only first-level page when
+        // WPE = 0 (if the second level allows the write).
+        if (uses_fl && pasid_valid_i && priv_i && !pe2_i[4] && (iotlb_sl_perm_i & PermW) != 4'd0)
+          perm_o = perm_o | PermW;
+        global_o = iotlb_global_i;
       end
-      // SPEC(VT-d context entry): request with PASID and PASIDE == 0 -> 0x45
-      else if (pasid_valid_i && !ctx_i[3]) fault_o = FrCtxPasideClear;
-      // SPEC(VT-d context entry): PASID[19:6] >= 2^(PDTS+7), or too wide -> 0x46
-      else if ((pasid_o[19:6] >> (4'(ctx_i[11:9]) + 4'd7)) != 14'd0 ||
-               (PasidBits < 20 && (pasid_o >> PasidBits) != 20'd0))
-        fault_o = FrPasidTooLarge;
-      else if (!pasid_hit_i) mem_o = 1'b1;
-      else begin
-        if (pde_fpd_i || pe0_i[1]) fpd_o = 1'b1;
-        // SPEC(VT-d PASID entry): supervisor request and SRE = 0 -> 0x5D
-        if (uses_fl && priv_i && (!SuperReq || !pe2_i[0])) fault_o = FrSreClear;
-        // SPEC(VT-d PASID entry): execute request and ERE = 0 -> 0x5C
-        else if (uses_fl && acc_i == AccExec && (!ExecReq || !pe2_i[1])) fault_o = FrEreClear;
-        // SPEC(VT-d first-level): input not canonical for 48/57 bits -> 0x80
-        else if (uses_fl && !canonical) fault_o = FrNonCanonical;
-        // SPEC(VT-d pass-through): address at or above 2^HAW -> 0x83
-        else if (pgtt == PgttPt && (addr_i & AboveHaw) != 64'd0) fault_o = FrAddrBeyondMax;
-        else if (iotlb_hit_i && serves) begin
-          hpa_o = ({12'd0, iotlb_hpn_i} << 12) | (addr_i & size_mask);
-          level_o = iotlb_level_i;
-          perm_o = iotlb_perm_i;
-          // A supervisor request may write a read-only first-level page when
-          // WPE = 0 (if the second level allows the write).
-          if (uses_fl && pasid_valid_i && priv_i && !pe2_i[4] && (iotlb_sl_perm_i & PermW) != 4'd0)
-            perm_o = perm_o | PermW;
-          global_o = iotlb_global_i;
-        end
-        // The walk: pass-through needs no memory; a second-level input (or
-        // nested first-level table) beyond the width faults before any read.
-        else if (pgtt == PgttPt) begin
-          // hpa, level and permissions as set above
-        end
-        else if (pgtt == PgttSl && sl_beyond(addr_i, pe0_i[4:2])) fault_o = FrAddrBeyondMax;
-        else if (pgtt == PgttNested && sl_beyond({pe2_i[63:12], 12'd0}, pe0_i[4:2]))
-          fault_o = FrFlNestedBeyondMgaw;
-        else mem_o = 1'b1;
+      // The walk: pass-through needs no memory; a second-level input (or
+      // nested first-level table) beyond the width faults before any read.
+      else if (pgtt == PgttPt) begin
+        // hpa, level and permissions as set above
       end
+      else if (pgtt == PgttSl && sl_beyond(addr_i, pe0_i[4:2])) fault_o = FrAddrBeyondMax;
+      else if (pgtt == PgttNested && sl_beyond({pe2_i[63:12], 12'd0}, pe0_i[4:2]))
+        fault_o = FrFlNestedBeyondMgaw;
+      else mem_o = 1'b1;
     end
   end
 

@@ -10,7 +10,8 @@
 // The set of an entry is its page number at its own level modulo Sets.
 //
 // Lookup: one request probes the three page sizes, 4 KiB first, each in its
-// own set, in one cycle (pipe.iotlb_lat = 1); the response is registered.
+// own set, in one cycle (pipe.iotlb_lat = 1); the response is registered
+// (LkComb = 0) or combinational (LkComb = 1).
 // Fill: one translation. Invalidate: the IOTLB part of the descriptors
 //   InvGlobal     IOTLB invalidation, global
 //   InvDomain     IOTLB invalidation, domain-selective (DID)
@@ -20,8 +21,10 @@
 //   InvPasid      PASID-based IOTLB, non-global entries of (DID, PASID)
 //   InvPasidPage  PASID-based IOTLB, page-selective (DID, PASID, ADDR, AM),
 //                 global entries included
-// matching vtd_inv_iotlb() and vtd_inv_piotlb() of the model; the scan
-// takes Sets cycles (busy_o).
+// matching vtd_inv_iotlb() and vtd_inv_piotlb() of the model; busy_o stays
+// high Sets cycles.
+// LkComb, LkPorts, InvFlash: as iommu_cache (combinational lookups, a second
+// lookup port lk1_* looked up after port 0, one-cycle invalidation).
 module iommu_iotlb #(
   parameter int unsigned Sets      = iommu_params_pkg::IotlbSets,
   parameter int unsigned Ways      = iommu_params_pkg::IotlbWays,
@@ -30,6 +33,9 @@ module iommu_iotlb #(
   parameter int unsigned Haw       = iommu_params_pkg::Haw,
   parameter int unsigned Mgaw      = iommu_params_pkg::Mgaw,
   parameter int unsigned PasidBits = iommu_params_pkg::PasidBits,
+  parameter int unsigned LkComb    = 0,
+  parameter int unsigned LkPorts   = 1,
+  parameter int unsigned InvFlash  = 0,
   localparam int unsigned WaysN    = (Ways > 0) ? Ways : 1,
   localparam int unsigned WayW     = (WaysN > 1) ? $clog2(WaysN) : 1,
   localparam int unsigned HpnW     = Haw - 12,
@@ -53,6 +59,22 @@ module iommu_iotlb #(
   output logic                 lk_dirty_o,
   output logic                 lk_global_o,
   output logic                 lk_cls_o,
+  // Lookup, port 1 (LkPorts = 2): the same fields
+  input  logic                 lk1_valid_i,
+  output logic                 lk1_ready_o,
+  input  logic [15:0]          lk1_did_i,
+  input  logic [PasidBits-1:0] lk1_pasid_i,
+  input  logic [Mgaw-1:0]      lk1_addr_i,
+  output logic                 lk1_rsp_valid_o,
+  output logic                 lk1_hit_o,
+  output logic [1:0]           lk1_level_o,
+  output logic [WayW-1:0]      lk1_way_o,
+  output logic [HpnW-1:0]      lk1_hpn_o,
+  output logic [3:0]           lk1_perm_o,
+  output logic [3:0]           lk1_sl_perm_o,
+  output logic                 lk1_dirty_o,
+  output logic                 lk1_global_o,
+  output logic                 lk1_cls_o,
   // Fill
   input  logic                 fill_valid_i,
   output logic                 fill_ready_o,
@@ -114,23 +136,34 @@ module iommu_iotlb #(
     set_of = (Sets > 1) ? SetW'(vpn >> (9 * (32'(level) - 1))) : '0;
   endfunction
 
-  logic [VpnW-1:0] lk_vpn, fill_vpn, inv_vpn;
-  assign lk_vpn   = lk_addr_i[Mgaw-1:12];
+  logic [VpnW-1:0] fill_vpn, inv_vpn;
   assign fill_vpn = fill_addr_i[Mgaw-1:12];
   assign inv_vpn  = inv_addr_i[Mgaw-1:12];
 
-  // ---- Lookup: probes 4 KiB, 2 MiB, 1 GiB --------------------------------
-  logic [3*SetW-1:0] lk_set;
-  logic [3*KeyW-1:0] lk_key;
-  always_comb begin
-    for (int unsigned p = 0; p < 3; p++) begin
-      lk_set[p * SetW +: SetW] = set_of(lk_vpn, 2'(p + 1));
-      lk_key[p * KeyW +: KeyW] = key_of(lk_did_i, lk_pasid_i, lk_vpn, 2'(p + 1));
+  // ---- Lookup ports: each probes 4 KiB, 2 MiB, 1 GiB -----------------------
+  logic [31:0]           lk_dids;
+  logic [2*PasidBits-1:0] lk_pasids;
+  logic [2*VpnW-1:0]     lk_vpns;
+  logic [6*SetW-1:0]     lk_set;   // port p, probe q at (3p + q)
+  logic [6*KeyW-1:0]     lk_key;
+  logic [3:0]            lk_probe;
+  logic [2*DataW-1:0]    lk_data;
+  logic [1:0]            lk_hit;
+  assign lk_dids   = {lk1_did_i, lk_did_i};
+  assign lk_pasids = {lk1_pasid_i, lk_pasid_i};
+  assign lk_vpns   = {lk1_addr_i[Mgaw-1:12], lk_addr_i[Mgaw-1:12]};
+  for (genvar gp = 0; gp < 2; gp++) begin : g_port
+    always_comb begin
+      logic [VpnW-1:0] vpn;
+      vpn = lk_vpns[gp * VpnW +: VpnW];
+      for (int unsigned q = 0; q < 3; q++) begin
+        lk_set[(3 * gp + q) * SetW +: SetW] = set_of(vpn, 2'(q + 1));
+        lk_key[(3 * gp + q) * KeyW +: KeyW] = key_of(lk_dids[gp * 16 +: 16],
+                                                     lk_pasids[gp * PasidBits +: PasidBits],
+                                                     vpn, 2'(q + 1));
+      end
     end
   end
-
-  logic [1:0]       lk_probe;
-  logic [DataW-1:0] lk_data;
 
   // ---- Fill ---------------------------------------------------------------
   logic [TagW-1:0]  fill_tag;
@@ -194,19 +227,31 @@ module iommu_iotlb #(
     .PageLsb (VpnLsb),
     .PageW   (VpnW),
     .LvlLsb  (LvlLsb),
-    .LvlW    (2)
+    .LvlW    (2),
+    .LkComb  (LkComb),
+    .LkPorts (LkPorts),
+    .InvFlash (InvFlash)
   ) u_cache (
     .clk_i,
     .rst_ni,
     .lk_valid_i,
     .lk_ready_o,
-    .lk_set_i       (lk_set),
-    .lk_key_i       (lk_key),
+    .lk_set_i       (lk_set[0 +: 3*SetW]),
+    .lk_key_i       (lk_key[0 +: 3*KeyW]),
     .lk_rsp_valid_o,
-    .lk_hit_o,
-    .lk_probe_o     (lk_probe),
+    .lk_hit_o       (lk_hit[0]),
+    .lk_probe_o     (lk_probe[1:0]),
     .lk_way_o,
-    .lk_data_o      (lk_data),
+    .lk_data_o      (lk_data[0 +: DataW]),
+    .lk1_valid_i,
+    .lk1_ready_o,
+    .lk1_set_i      (lk_set[3*SetW +: 3*SetW]),
+    .lk1_key_i      (lk_key[3*KeyW +: 3*KeyW]),
+    .lk1_rsp_valid_o,
+    .lk1_hit_o      (lk_hit[1]),
+    .lk1_probe_o    (lk_probe[3:2]),
+    .lk1_way_o,
+    .lk1_data_o     (lk_data[DataW +: DataW]),
     .fill_valid_i,
     .fill_ready_o,
     .fill_set_i     (fill_set),
@@ -226,10 +271,18 @@ module iommu_iotlb #(
 
   // The offset within the 4 KiB page selects nothing.
   logic unused_offset;
-  assign unused_offset = ^{lk_addr_i[11:0], fill_addr_i[11:0], inv_addr_i[11:0]};
+  assign unused_offset = ^{lk_addr_i[11:0], lk1_addr_i[11:0], fill_addr_i[11:0],
+                           inv_addr_i[11:0]};
 
-  assign lk_level_o = lk_hit_o ? lk_probe + 2'd1 : 2'd0;
-  assign {lk_cls_o, lk_global_o, lk_dirty_o, lk_sl_perm_o, lk_perm_o, lk_hpn_o} = lk_data;
+  // The level of a hit is its probe's page size.
+  assign lk_hit_o    = lk_hit[0];
+  assign lk1_hit_o   = lk_hit[1];
+  assign lk_level_o  = lk_hit[0] ? lk_probe[1:0] + 2'd1 : 2'd0;
+  assign lk1_level_o = lk_hit[1] ? lk_probe[3:2] + 2'd1 : 2'd0;
+  assign {lk_cls_o, lk_global_o, lk_dirty_o, lk_sl_perm_o, lk_perm_o, lk_hpn_o} =
+      lk_data[0 +: DataW];
+  assign {lk1_cls_o, lk1_global_o, lk1_dirty_o, lk1_sl_perm_o, lk1_perm_o, lk1_hpn_o} =
+      lk_data[DataW +: DataW];
 
 `ifndef SYNTHESIS
   initial begin

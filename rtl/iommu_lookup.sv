@@ -61,6 +61,13 @@ module iommu_lookup #(
   output logic [3:0]        rsp_perm_o,
   output logic              rsp_global_o,
   output logic              rsp_fpd_o,
+  // The read pass's answer, for a walker whose walk for write/execute meets
+  // a paging fault: retry_hit_o when it needs no memory; retry_rsp_o =
+  // {status, fault, hpa, page size, perm, global, FPD} as the rsp_*_o.
+  output logic              retry_hit_o,
+  output logic [84:0]       retry_rsp_o,
+  output logic              pc_probe_o,        // the PASID cache is looked up (by key_pasid_o)
+  output logic              tlb_probe_o,       // the IOTLB is looked up (key_did_o, key_pasid_o)
   output logic [19:0]       key_pasid_o,
   output logic [15:0]       key_did_o
 );
@@ -81,102 +88,119 @@ module iommu_lookup #(
                 (req_no_write_i ? (req_access_i == AccExec ? AccExec : AccRead) : AccWrite);
 
   // The two passes: [0] with the request's access, [1] for read.
-  logic [1:0] acc_p0, acc_p1;
-  logic mem_p0, mem_p1, fpd_p0, fpd_p1, global_p0, global_p1;
-  logic [7:0] fault_p0, fault_p1;
-  logic [19:0] pasid_p0, pasid_p1;
-  logic [63:0] hpa_p0, hpa_p1;
-  logic [1:0] level_p0, level_p1;
-  logic [3:0] perm_p0, perm_p1;
-  assign acc_p0 = acc1;
-  assign acc_p1 = AccRead;
+  logic [1:0] acc_p [2];
+  logic [1:0] mem_p, fpd_p, global_p, pc_probe_p, tlb_probe_p;
+  logic [7:0] fault_p [2];
+  logic [19:0] pasid_p [2];
+  logic [63:0] hpa_p [2];
+  logic [1:0] level_p [2];
+  logic [3:0] perm_p [2];
+  assign acc_p[0] = acc1;
+  assign acc_p[1] = AccRead;
 
-  iommu_entry_check #(
-    .Haw(Haw), .Mgaw(Mgaw), .PasidBits(PasidBits), .ExecReq(ExecReq), .SuperReq(SuperReq),
-    .RidPasid(RidPasid)
-  ) u_check_p0 (
-    .ttm_ok_i(rtaddr_ttm_i == 2'b01), .at_i(req_at_i), .acc_i(acc_p0),
-    .priv_i(req_priv_i), .pasid_valid_i(req_pasid_valid_i), .pasid_i(req_pasid_i),
-    .addr_i(req_addr_i), .ctx_hit_i(ctx_hit_i), .ctx_i(ctx_i[127:0]),
-    .pasid_hit_i(pasid_hit_i), .pe0_i(pasid_entry_i[63:0]), .pe2_i(pasid_entry_i[191:128]),
-    .pde_fpd_i(pde_fpd_i), .iotlb_hit_i(iotlb_hit_i), .iotlb_hpn_i(52'(iotlb_hpn_i)),
-    .iotlb_level_i(iotlb_level_i), .iotlb_perm_i(iotlb_perm_i),
-    .iotlb_sl_perm_i(iotlb_sl_perm_i), .iotlb_dirty_i(iotlb_dirty_i),
-    .iotlb_global_i(iotlb_global_i), .mem_o(mem_p0), .fault_o(fault_p0),
-    .fpd_o(fpd_p0), .pasid_o(pasid_p0), .hpa_o(hpa_p0),
-    .level_o(level_p0), .perm_o(perm_p0), .global_o(global_p0)
-  );
+  for (genvar g = 0; g < 2; g++) begin : g_pass
+    iommu_entry_check #(
+      .Haw(Haw), .Mgaw(Mgaw), .PasidBits(PasidBits), .ExecReq(ExecReq), .SuperReq(SuperReq),
+      .RidPasid(RidPasid)
+    ) u_check (
+      .ttm_ok_i(rtaddr_ttm_i == 2'b01), .at_i(req_at_i), .acc_i(acc_p[g]),
+      .priv_i(req_priv_i), .pasid_valid_i(req_pasid_valid_i), .pasid_i(req_pasid_i),
+      .addr_i(req_addr_i), .ctx_hit_i(ctx_hit_i), .ctx_i(ctx_i[127:0]),
+      .pasid_hit_i(pasid_hit_i), .pe0_i(pasid_entry_i[63:0]), .pe2_i(pasid_entry_i[191:128]),
+      .pde_fpd_i(pde_fpd_i), .iotlb_hit_i(iotlb_hit_i), .iotlb_hpn_i(52'(iotlb_hpn_i)),
+      .iotlb_level_i(iotlb_level_i), .iotlb_perm_i(iotlb_perm_i),
+      .iotlb_sl_perm_i(iotlb_sl_perm_i), .iotlb_dirty_i(iotlb_dirty_i),
+      .iotlb_global_i(iotlb_global_i), .pc_probe_o(pc_probe_p[g]),
+      .tlb_probe_o(tlb_probe_p[g]), .mem_o(mem_p[g]), .fault_o(fault_p[g]),
+      .fpd_o(fpd_p[g]), .pasid_o(pasid_p[g]), .hpa_o(hpa_p[g]),
+      .level_o(level_p[g]), .perm_o(perm_p[g]), .global_o(global_p[g])
+    );
+  end
 
-  iommu_entry_check #(
-    .Haw(Haw), .Mgaw(Mgaw), .PasidBits(PasidBits), .ExecReq(ExecReq), .SuperReq(SuperReq),
-    .RidPasid(RidPasid)
-  ) u_check_p1 (
-    .ttm_ok_i(rtaddr_ttm_i == 2'b01), .at_i(req_at_i), .acc_i(acc_p1),
-    .priv_i(req_priv_i), .pasid_valid_i(req_pasid_valid_i), .pasid_i(req_pasid_i),
-    .addr_i(req_addr_i), .ctx_hit_i(ctx_hit_i), .ctx_i(ctx_i[127:0]),
-    .pasid_hit_i(pasid_hit_i), .pe0_i(pasid_entry_i[63:0]), .pe2_i(pasid_entry_i[191:128]),
-    .pde_fpd_i(pde_fpd_i), .iotlb_hit_i(iotlb_hit_i), .iotlb_hpn_i(52'(iotlb_hpn_i)),
-    .iotlb_level_i(iotlb_level_i), .iotlb_perm_i(iotlb_perm_i),
-    .iotlb_sl_perm_i(iotlb_sl_perm_i), .iotlb_dirty_i(iotlb_dirty_i),
-    .iotlb_global_i(iotlb_global_i), .mem_o(mem_p1), .fault_o(fault_p1),
-    .fpd_o(fpd_p1), .pasid_o(pasid_p1), .hpa_o(hpa_p1),
-    .level_o(level_p1), .perm_o(perm_p1), .global_o(global_p1)
-  );
+  // The caches the request looks up (the first pass's: a second pass looks
+  // the same lines up again). No IOTLB input reaches these.
+  assign pc_probe_o  = te_i && pc_probe_p[0];
+  assign tlb_probe_o = te_i && tlb_probe_p[0];
 
   function automatic logic page_fault(input logic [7:0] f);
     page_fault = f >= FrFlAccess && f <= FrNoRead;
   endfunction
 
-  logic sel;  // the answer is the second (read) pass's
-  logic [7:0] f;
+  // Two answers: [0] the request's; [1] the answer after a paging fault of
+  // the write/execute pass (the read pass's), which a walker needs when its
+  // walk for write/execute meets a paging fault (retry_*_o).
+  logic sel;  // the request's answer is the second (read) pass's
+  logic [1:0] a_hit, a_global, a_fpd;
+  logic [1:0] a_status [2];
+  logic [7:0] a_fault [2];
+  logic [63:0] a_hpa [2];
+  logic [4:0] a_psize [2];
+  logic [3:0] a_perm [2];
 
   always_comb begin
-    sel = req_at_i == AtTranslationReq && fault_p0 != 8'h00 && page_fault(fault_p0) &&
+    sel = req_at_i == AtTranslationReq && fault_p[0] != 8'h00 && page_fault(fault_p[0]) &&
           acc1 != AccRead;
-    f = sel ? fault_p1 : fault_p0;
-    hit_o = !(mem_p0 || (sel && mem_p1));
-    rsp_status_o = StatusOk;
-    rsp_fault_o = f;
-    rsp_hpa_o = 64'd0;
-    rsp_page_size_o = 5'd0;
-    rsp_perm_o = 4'd0;
-    rsp_global_o = 1'b0;
-    rsp_fpd_o = sel ? fpd_p1 : fpd_p0;
-    if (!te_i) begin
-      // SPEC(VT-d GSTS.TES): translation disabled -> DMA passes untranslated.
-      hit_o = 1'b1;
-      rsp_fault_o = 8'h00;
-      rsp_hpa_o = req_addr_i;
-      rsp_page_size_o = 5'd12;
-      rsp_perm_o = 4'b1111;
-      rsp_fpd_o = 1'b0;
-    end else if (f != 8'h00) begin
-      // SPEC(PCIe ATS): a paging fault completes with R = W = 0 (nothing
-      // recorded); any other fault of a translation request is UR.
-      if (req_at_i == AtTranslationReq)
-        rsp_status_o = page_fault(f) ? StatusOk : StatusUnsupported;
-      else
-        rsp_status_o = StatusFault;
-    end else begin
-      rsp_hpa_o = sel ? hpa_p1 : hpa_p0;
-      rsp_page_size_o = (sel ? level_p1 : level_p0) == 2'd3 ? 5'd30 :
-                        ((sel ? level_p1 : level_p0) == 2'd2 ? 5'd21 : 5'd12);
-      rsp_perm_o = sel ? perm_p1 : perm_p0;
-      rsp_global_o = sel ? global_p1 : global_p0;
-      // An ATS translation request answered for read is granted read only.
-      if (req_at_i == AtTranslationReq && (sel || acc1 == AccRead))
-        rsp_perm_o = rsp_perm_o & ~4'b0010;
+    for (int unsigned k = 0; k < 2; k++) begin
+      logic s;
+      logic [7:0] f;
+      s = k == 1 || sel;
+      f = s ? fault_p[1] : fault_p[0];
+      a_hit[k] = k == 1 ? !mem_p[1] : !(mem_p[0] || (sel && mem_p[1]));
+      a_status[k] = StatusOk;
+      a_fault[k] = f;
+      a_hpa[k] = 64'd0;
+      a_psize[k] = 5'd0;
+      a_perm[k] = 4'd0;
+      a_global[k] = 1'b0;
+      a_fpd[k] = s ? fpd_p[1] : fpd_p[0];
+      if (!te_i) begin
+        // SPEC(VT-d GSTS.TES): translation disabled -> DMA passes untranslated.
+        a_hit[k] = 1'b1;
+        a_fault[k] = 8'h00;
+        a_hpa[k] = req_addr_i;
+        a_psize[k] = 5'd12;
+        a_perm[k] = 4'b1111;
+        a_fpd[k] = 1'b0;
+      end else if (f != 8'h00) begin
+        // SPEC(PCIe ATS): a paging fault completes with R = W = 0 (nothing
+        // recorded); any other fault of a translation request is UR.
+        if (req_at_i == AtTranslationReq)
+          a_status[k] = page_fault(f) ? StatusOk : StatusUnsupported;
+        else
+          a_status[k] = StatusFault;
+      end else begin
+        a_hpa[k] = s ? hpa_p[1] : hpa_p[0];
+        a_psize[k] = (s ? level_p[1] : level_p[0]) == 2'd3 ? 5'd30 :
+                     ((s ? level_p[1] : level_p[0]) == 2'd2 ? 5'd21 : 5'd12);
+        a_perm[k] = s ? perm_p[1] : perm_p[0];
+        a_global[k] = s ? global_p[1] : global_p[0];
+        // An ATS translation request answered for read is granted read only.
+        if (req_at_i == AtTranslationReq && (s || acc1 == AccRead))
+          a_perm[k] = a_perm[k] & ~4'b0010;
+      end
     end
   end
 
+  assign hit_o           = a_hit[0];
+  assign rsp_status_o    = a_status[0];
+  assign rsp_fault_o     = a_fault[0];
+  assign rsp_hpa_o       = a_hpa[0];
+  assign rsp_page_size_o = a_psize[0];
+  assign rsp_perm_o      = a_perm[0];
+  assign rsp_global_o    = a_global[0];
+  assign rsp_fpd_o       = a_fpd[0];
+  assign retry_hit_o     = te_i && req_at_i == AtTranslationReq && acc1 != AccRead && a_hit[1];
+  assign retry_rsp_o     = {a_status[1], a_fault[1], a_hpa[1], a_psize[1], a_perm[1],
+                            a_global[1], a_fpd[1]};
+
   assign rsp_tag_o = req_tag_i;
-  assign key_pasid_o = pasid_p0;
+  assign key_pasid_o = pasid_p[0];
   assign key_did_o = pasid_entry_i[79:64];
 
   // verilator lint_off UNUSEDSIGNAL
   logic unused;
   assign unused = ^{req_sid_i, ctx_i[255:128], pasid_entry_i[511:192], pasid_entry_i[127:80],
-                    pasid_p1, Sagaw, Sl2m, Sl1g, Fl1g, Fl5Level, Nested, PassThru, SlAd,
+                    pasid_p[1], pc_probe_p[1], tlb_probe_p[1], Sagaw, Sl2m, Sl1g, Fl1g, Fl5Level, Nested, PassThru, SlAd,
                     AccWrite};
   // verilator lint_on UNUSEDSIGNAL
 endmodule

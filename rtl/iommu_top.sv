@@ -1,22 +1,40 @@
-// The VT-d IOMMU block (docs/uarch.md section 2): the register file
-// (iommu_regs with iommu_fault), the invalidation queue engine (iommu_qi),
-// the context cache, PASID cache and IOTLB, a lookup stage answering
-// requests from the caches (iommu_keys, iommu_lookup), a miss queue feeding
-// WalkSlots page walkers (iommu_walker), the memory-port arbiter and the
-// response port.
+// The VT-d IOMMU block (docs/uarch.md): the register file (iommu_regs with
+// iommu_fault), the invalidation queue engine (iommu_qi), the context cache,
+// PASID cache and IOTLB, the request pipeline, a miss queue feeding WalkSlots
+// page walkers (iommu_walker), the response queue, the memory-port arbiter
+// and the response port. It implements docs/uarch.md cycle for cycle, as the
+// model's timing engine (model/src/timing.c) does:
 //
-// Request flow: a request accepted on the request port (req_ready_o) enters
-// the lookup stage, which probes the context cache (SID), then the PASID
-// cache (SID, PASID key) after a context hit, then the IOTLB (DID, PASID,
-// page) when iommu_keys asks for it, each a registered cache lookup, and
-// decides with iommu_lookup: answered from the caches (a response, unless a
-// walk completes in the same cycle, which has priority) or pushed into the
-// miss queue with the cached context/PASID entries. A free walker slot takes
-// the miss queue's head; its completion answers the request and commits its
-// fills to the caches, unless an invalidation descriptor completed during
-// the walk (walk_fill_dropped_o). Responses with a fault status are recorded
-// through the register file's fault input, unless an FPD bit suppresses them
-// or the request was an ATS translation request.
+// - Pipeline: stages A (accept), C (CtxLat cycles), P (PasidLat), T
+//   (IotlbLat), R; a request moves on wherever the next stage is free (from
+//   the last stage back, in one cycle), stage A accepts when it is free
+//   after that. In the cycle a request enters the last T stage it is looked
+//   up (lookup port 0): the context cache by SID, then, as the entry's checks
+//   allow, the PASID cache and the IOTLB, a combinational chain
+//   (iommu_lookup's probe outputs and keys between the caches) against the
+//   caches as they were at the start of the cycle. iommu_lookup decides
+//   whether the cache results answer it; the answer travels with the request.
+// - Stage R: a request answered from the caches leaves through the response
+//   port when no walk response is waiting; otherwise it holds (the pipeline
+//   behind it stalls). A request the caches did not answer enters the miss
+//   queue when it has room.
+// - Walkers: the lowest idle slot that was not freed in this cycle takes the
+//   miss queue's head (a request entering the queue this cycle included) and
+//   looks the caches up again in that cycle (lookup port 1, ordered after
+//   port 0). If that lookup answers, the slot completes in the next cycle
+//   with that answer; otherwise iommu_walker starts with the cached context
+//   and PASID entries and reads the rest.
+// - Completion: a slot's walk completes in the cycle its walker answers; its
+//   fills are written at the end of that cycle (seen by lookups from the next
+//   one), unless an invalidation descriptor executed from its take through
+//   that cycle. Completed slots enter the response queue in slot order; each
+//   cycle the head of the queue leaves through the response port, else the
+//   answer in stage R.
+// - The response port is registered: a response decided in cycle c is on
+//   rsp_*_o in cycle c + 1.
+// Responses with a fault status are recorded through the register file's
+// fault input, unless an FPD bit suppresses them or the request was an ATS
+// translation request.
 //
 // Memory: one master port shared round-robin by the walker slots (ids
 // 0..WalkSlots-1) and the queue engine (id WalkSlots), with at most
@@ -25,7 +43,7 @@
 //
 // PlantBug (verification of the co-simulation): 0 correct; 1 the first
 // PASID-cache invalidation after reset is skipped; 2 responses answered
-// from the caches leave one cycle late.
+// from the caches in stage R leave one cycle late.
 module iommu_top #(
   parameter int unsigned PlantBug   = 0,
   parameter int unsigned WalkSlots  = iommu_params_pkg::WalkSlots,
@@ -39,6 +57,10 @@ module iommu_top #(
   parameter int unsigned PcWays     = iommu_params_pkg::PasidCacheWays,
   parameter int unsigned TlbSets    = iommu_params_pkg::IotlbSets,
   parameter int unsigned TlbWays    = iommu_params_pkg::IotlbWays,
+  parameter int unsigned CtxLat     = iommu_params_pkg::PipeCtxLat,
+  parameter int unsigned PasidLat   = iommu_params_pkg::PipePasidLat,
+  parameter int unsigned IotlbLat   = iommu_params_pkg::PipeIotlbLat,
+  parameter int unsigned RespQueue  = iommu_params_pkg::RespQueue,
   localparam int unsigned MemIdW    = $clog2(WalkSlots + 1),
   localparam int unsigned Haw       = iommu_params_pkg::Haw,
   localparam int unsigned Mgaw      = iommu_params_pkg::Mgaw,
@@ -58,7 +80,7 @@ module iommu_top #(
   input  logic [1:0]        req_access_i,      // 0 read, 1 write, 2 execute
   input  logic [1:0]        req_at_i,          // 0 untranslated, 1 translation req, 2 translated
   input  logic              req_no_write_i,
-  // Responses (never stalled).
+  // Responses (never stalled; registered: one cycle after the decision).
   output logic              rsp_valid_o,
   output logic [7:0]        rsp_tag_o,
   output logic [1:0]        rsp_status_o,      // 0 ok, 1 fault, 2 unsupported
@@ -121,8 +143,6 @@ module iommu_top #(
   // A request as it travels: tag, SID, PASID, privilege, address, access,
   // AT, no-write.
   localparam int unsigned ReqW = 8 + 16 + 1 + 20 + 1 + 64 + 2 + 2 + 1;
-  // A miss-queue entry: the request plus the cached context/PASID entries.
-  localparam int unsigned MqEW = ReqW + 1 + 256 + 1 + 512 + 1;
 
   logic [ReqW-1:0] req_in;
   assign req_in = {req_tag_i, req_sid_i, req_pasid_valid_i, req_pasid_i, req_priv_i, req_addr_i,
@@ -201,6 +221,7 @@ module iommu_top #(
   logic [MemIdW-1:0] qi_mem_id;
 
   logic [WalkSlots-1:0] slot_busy_q;
+  logic                 qi_exec;
   logic                 qi_desc_done;
 
   iommu_qi #(
@@ -263,7 +284,7 @@ module iommu_top #(
     .dtlb_cpl_valid_i,
     .dtlb_cpl_itag_i,
     .walk_busy_i      (slot_busy_q),
-    .exec_o           (),
+    .exec_o           (qi_exec),
     .desc_done_o      (qi_desc_done),
     .wait_done_o      (qi_wait_done_o),
     .busy_o           ()
@@ -302,85 +323,112 @@ module iommu_top #(
   assign inv_ready[1] = pc_skip ? 1'b1 : pc_inv_ready;
   assign inv_busy[1]  = pc_skip ? 1'b0 : pc_inv_busy;
 
-  // ---- Caches -------------------------------------------------------------------------
-  logic              ctx_lk_valid, ctx_lk_ready, ctx_lk_rsp, ctx_lk_hit;
-  logic [255:0]      ctx_lk_entry;
-  logic              ctx_fill_valid;
-  logic [15:0]       ctx_fill_sid;
-  logic [255:0]      ctx_fill_entry;
-  logic [15:0]       ctx_lk_sid;
+  // ---- Caches: two lookup ports each, port 1 ordered after port 0 -----------------
+  // Port 0: the request entering the last T stage; port 1: a walker's take.
+  logic                 ctx_lk_valid [2];
+  logic [15:0]          ctx_lk_sid   [2];
+  logic                 ctx_lk_hit   [2];
+  logic [255:0]         ctx_lk_entry [2];
+  logic                 ctx_fill_valid;
+  logic [15:0]          ctx_fill_sid;
+  logic [255:0]         ctx_fill_entry;
 
-  iommu_ctx_cache #(.Sets(CtxSets), .Ways(CtxWays)) u_ctx (
+  iommu_ctx_cache #(
+    .Sets(CtxSets), .Ways(CtxWays), .LkComb(1), .LkPorts(2), .InvFlash(1)
+  ) u_ctx (
     .clk_i, .rst_ni,
-    .lk_valid_i     (ctx_lk_valid),
-    .lk_ready_o     (ctx_lk_ready),
-    .lk_sid_i       (ctx_lk_sid),
-    .lk_rsp_valid_o (ctx_lk_rsp),
-    .lk_hit_o       (ctx_lk_hit),
-    .lk_way_o       (),
-    .lk_entry_o     (ctx_lk_entry),
-    .fill_valid_i   (ctx_fill_valid),
-    .fill_ready_o   (),
-    .fill_sid_i     (ctx_fill_sid),
-    .fill_entry_i   (ctx_fill_entry),
-    .fill_way_o     (),
-    .fill_evict_o   (),
-    .inv_valid_i    (inv_valid && inv_target[0]),
-    .inv_ready_o    (inv_ready[0]),
-    .inv_gran_i     (ctx_inv_gran),
-    .inv_sid_i      (inv_sid),
-    .inv_fm_i       (ctx_inv_fm),
-    .busy_o         (inv_busy[0]),
-    .inv_done_o     (inv_done[0]),
-    .inv_count_o    ()
+    .lk_valid_i      (ctx_lk_valid[0]),
+    .lk_ready_o      (),
+    .lk_sid_i        (ctx_lk_sid[0]),
+    .lk_rsp_valid_o  (),
+    .lk_hit_o        (ctx_lk_hit[0]),
+    .lk_way_o        (),
+    .lk_entry_o      (ctx_lk_entry[0]),
+    .lk1_valid_i     (ctx_lk_valid[1]),
+    .lk1_ready_o     (),
+    .lk1_rsp_valid_o (),
+    .lk1_sid_i       (ctx_lk_sid[1]),
+    .lk1_hit_o       (ctx_lk_hit[1]),
+    .lk1_way_o       (),
+    .lk1_entry_o     (ctx_lk_entry[1]),
+    .fill_valid_i    (ctx_fill_valid),
+    .fill_ready_o    (),
+    .fill_sid_i      (ctx_fill_sid),
+    .fill_entry_i    (ctx_fill_entry),
+    .fill_way_o      (),
+    .fill_evict_o    (),
+    .inv_valid_i     (inv_valid && inv_target[0]),
+    .inv_ready_o     (inv_ready[0]),
+    .inv_gran_i      (ctx_inv_gran),
+    .inv_sid_i       (inv_sid),
+    .inv_fm_i        (ctx_inv_fm),
+    .busy_o          (inv_busy[0]),
+    .inv_done_o      (inv_done[0]),
+    .inv_count_o     ()
   );
 
-  logic                 pc_lk_valid, pc_lk_ready, pc_lk_rsp, pc_lk_hit, pc_lk_fpd;
-  logic [511:0]         pc_lk_entry;
-  logic [15:0]          pc_lk_sid;
-  logic [PasidBits-1:0] pc_lk_pasid;
+  logic                 pc_lk_valid [2];
+  logic [15:0]          pc_lk_sid   [2];
+  logic [PasidBits-1:0] pc_lk_pasid [2];
+  logic                 pc_lk_hit   [2];
+  logic                 pc_lk_fpd   [2];
+  logic [511:0]         pc_lk_entry [2];
   logic                 pc_fill_valid, pc_fill_fpd;
   logic [15:0]          pc_fill_sid;
   logic [PasidBits-1:0] pc_fill_pasid;
   logic [511:0]         pc_fill_entry;
 
-  iommu_pasid_cache #(.Sets(PcSets), .Ways(PcWays)) u_pc (
+  iommu_pasid_cache #(
+    .Sets(PcSets), .Ways(PcWays), .LkComb(1), .LkPorts(2), .InvFlash(1)
+  ) u_pc (
     .clk_i, .rst_ni,
-    .lk_valid_i     (pc_lk_valid),
-    .lk_ready_o     (pc_lk_ready),
-    .lk_sid_i       (pc_lk_sid),
-    .lk_pasid_i     (pc_lk_pasid),
-    .lk_rsp_valid_o (pc_lk_rsp),
-    .lk_hit_o       (pc_lk_hit),
-    .lk_way_o       (),
-    .lk_entry_o     (pc_lk_entry),
-    .lk_pde_fpd_o   (pc_lk_fpd),
-    .fill_valid_i   (pc_fill_valid),
-    .fill_ready_o   (),
-    .fill_sid_i     (pc_fill_sid),
-    .fill_pasid_i   (pc_fill_pasid),
-    .fill_entry_i   (pc_fill_entry),
-    .fill_pde_fpd_i (pc_fill_fpd),
-    .fill_way_o     (),
-    .fill_evict_o   (),
-    .inv_valid_i    (inv_valid && inv_target[1] && !pc_skip),
-    .inv_ready_o    (pc_inv_ready),
-    .inv_gran_i     (pc_inv_gran),
-    .inv_did_i      (inv_did),
-    .inv_pasid_i    (inv_pasid[PasidBits-1:0]),
-    .busy_o         (pc_inv_busy),
-    .inv_done_o     (inv_done[1]),
-    .inv_count_o    ()
+    .lk_valid_i      (pc_lk_valid[0]),
+    .lk_ready_o      (),
+    .lk_sid_i        (pc_lk_sid[0]),
+    .lk_pasid_i      (pc_lk_pasid[0]),
+    .lk_rsp_valid_o  (),
+    .lk_hit_o        (pc_lk_hit[0]),
+    .lk_way_o        (),
+    .lk_entry_o      (pc_lk_entry[0]),
+    .lk_pde_fpd_o    (pc_lk_fpd[0]),
+    .lk1_valid_i     (pc_lk_valid[1]),
+    .lk1_ready_o     (),
+    .lk1_rsp_valid_o (),
+    .lk1_sid_i       (pc_lk_sid[1]),
+    .lk1_pasid_i     (pc_lk_pasid[1]),
+    .lk1_hit_o       (pc_lk_hit[1]),
+    .lk1_way_o       (),
+    .lk1_entry_o     (pc_lk_entry[1]),
+    .lk1_pde_fpd_o   (pc_lk_fpd[1]),
+    .fill_valid_i    (pc_fill_valid),
+    .fill_ready_o    (),
+    .fill_sid_i      (pc_fill_sid),
+    .fill_pasid_i    (pc_fill_pasid),
+    .fill_entry_i    (pc_fill_entry),
+    .fill_pde_fpd_i  (pc_fill_fpd),
+    .fill_way_o      (),
+    .fill_evict_o    (),
+    .inv_valid_i     (inv_valid && inv_target[1] && !pc_skip),
+    .inv_ready_o     (pc_inv_ready),
+    .inv_gran_i      (pc_inv_gran),
+    .inv_did_i       (inv_did),
+    .inv_pasid_i     (inv_pasid[PasidBits-1:0]),
+    .busy_o          (pc_inv_busy),
+    .inv_done_o      (inv_done[1]),
+    .inv_count_o     ()
   );
 
-  logic                 tlb_lk_valid, tlb_lk_ready, tlb_lk_rsp, tlb_lk_hit;
-  logic [15:0]          tlb_lk_did;
-  logic [PasidBits-1:0] tlb_lk_pasid;
-  logic [Mgaw-1:0]      tlb_lk_addr;
-  logic [1:0]           tlb_lk_level;
-  logic [HpnW-1:0]      tlb_lk_hpn;
-  logic [3:0]           tlb_lk_perm, tlb_lk_sl_perm;
-  logic                 tlb_lk_dirty, tlb_lk_global;
+  logic                 tlb_lk_valid [2];
+  logic [15:0]          tlb_lk_did   [2];
+  logic [PasidBits-1:0] tlb_lk_pasid [2];
+  logic [Mgaw-1:0]      tlb_lk_addr  [2];
+  logic                 tlb_lk_hit   [2];
+  logic [1:0]           tlb_lk_level [2];
+  logic [HpnW-1:0]      tlb_lk_hpn   [2];
+  logic [3:0]           tlb_lk_perm  [2];
+  logic [3:0]           tlb_lk_sl_perm [2];
+  logic                 tlb_lk_dirty [2];
+  logic                 tlb_lk_global [2];
   logic                 tlb_fill_valid, tlb_fill_dirty, tlb_fill_global, tlb_fill_cls;
   logic [15:0]          tlb_fill_did;
   logic [PasidBits-1:0] tlb_fill_pasid;
@@ -389,263 +437,271 @@ module iommu_top #(
   logic [HpnW-1:0]      tlb_fill_hpn;
   logic [3:0]           tlb_fill_perm, tlb_fill_sl_perm;
 
-  iommu_iotlb #(.Sets(TlbSets), .Ways(TlbWays)) u_iotlb (
+  iommu_iotlb #(
+    .Sets(TlbSets), .Ways(TlbWays), .LkComb(1), .LkPorts(2), .InvFlash(1)
+  ) u_iotlb (
     .clk_i, .rst_ni,
-    .lk_valid_i     (tlb_lk_valid),
-    .lk_ready_o     (tlb_lk_ready),
-    .lk_did_i       (tlb_lk_did),
-    .lk_pasid_i     (tlb_lk_pasid),
-    .lk_addr_i      (tlb_lk_addr),
-    .lk_rsp_valid_o (tlb_lk_rsp),
-    .lk_hit_o       (tlb_lk_hit),
-    .lk_level_o     (tlb_lk_level),
-    .lk_way_o       (),
-    .lk_hpn_o       (tlb_lk_hpn),
-    .lk_perm_o      (tlb_lk_perm),
-    .lk_sl_perm_o   (tlb_lk_sl_perm),
-    .lk_dirty_o     (tlb_lk_dirty),
-    .lk_global_o    (tlb_lk_global),
-    .lk_cls_o       (),
-    .fill_valid_i   (tlb_fill_valid),
-    .fill_ready_o   (),
-    .fill_did_i     (tlb_fill_did),
-    .fill_pasid_i   (tlb_fill_pasid),
-    .fill_addr_i    (tlb_fill_addr),
-    .fill_level_i   (tlb_fill_level),
-    .fill_hpn_i     (tlb_fill_hpn),
-    .fill_perm_i    (tlb_fill_perm),
-    .fill_sl_perm_i (tlb_fill_sl_perm),
-    .fill_dirty_i   (tlb_fill_dirty),
-    .fill_global_i  (tlb_fill_global),
-    .fill_cls_i     (tlb_fill_cls),
-    .fill_way_o     (),
-    .fill_evict_o   (),
-    .inv_valid_i    (inv_valid && inv_target[2]),
-    .inv_ready_o    (inv_ready[2]),
-    .inv_kind_i     (inv_iotlb_kind),
-    .inv_did_i      (inv_did),
-    .inv_pasid_i    (inv_pasid[PasidBits-1:0]),
-    .inv_addr_i     (inv_addr[Mgaw-1:0]),
-    .inv_am_i       (inv_am),
-    .busy_o         (inv_busy[2]),
-    .inv_done_o     (inv_done[2]),
-    .inv_count_o    ()
+    .lk_valid_i      (tlb_lk_valid[0]),
+    .lk_ready_o      (),
+    .lk_did_i        (tlb_lk_did[0]),
+    .lk_pasid_i      (tlb_lk_pasid[0]),
+    .lk_addr_i       (tlb_lk_addr[0]),
+    .lk_rsp_valid_o  (),
+    .lk_hit_o        (tlb_lk_hit[0]),
+    .lk_level_o      (tlb_lk_level[0]),
+    .lk_way_o        (),
+    .lk_hpn_o        (tlb_lk_hpn[0]),
+    .lk_perm_o       (tlb_lk_perm[0]),
+    .lk_sl_perm_o    (tlb_lk_sl_perm[0]),
+    .lk_dirty_o      (tlb_lk_dirty[0]),
+    .lk_global_o     (tlb_lk_global[0]),
+    .lk_cls_o        (),
+    .lk1_valid_i     (tlb_lk_valid[1]),
+    .lk1_ready_o     (),
+    .lk1_rsp_valid_o (),
+    .lk1_did_i       (tlb_lk_did[1]),
+    .lk1_pasid_i     (tlb_lk_pasid[1]),
+    .lk1_addr_i      (tlb_lk_addr[1]),
+    .lk1_hit_o       (tlb_lk_hit[1]),
+    .lk1_level_o     (tlb_lk_level[1]),
+    .lk1_way_o       (),
+    .lk1_hpn_o       (tlb_lk_hpn[1]),
+    .lk1_perm_o      (tlb_lk_perm[1]),
+    .lk1_sl_perm_o   (tlb_lk_sl_perm[1]),
+    .lk1_dirty_o     (tlb_lk_dirty[1]),
+    .lk1_global_o    (tlb_lk_global[1]),
+    .lk1_cls_o       (),
+    .fill_valid_i    (tlb_fill_valid),
+    .fill_ready_o    (),
+    .fill_did_i      (tlb_fill_did),
+    .fill_pasid_i    (tlb_fill_pasid),
+    .fill_addr_i     (tlb_fill_addr),
+    .fill_level_i    (tlb_fill_level),
+    .fill_hpn_i      (tlb_fill_hpn),
+    .fill_perm_i     (tlb_fill_perm),
+    .fill_sl_perm_i  (tlb_fill_sl_perm),
+    .fill_dirty_i    (tlb_fill_dirty),
+    .fill_global_i   (tlb_fill_global),
+    .fill_cls_i      (tlb_fill_cls),
+    .fill_way_o      (),
+    .fill_evict_o    (),
+    .inv_valid_i     (inv_valid && inv_target[2]),
+    .inv_ready_o     (inv_ready[2]),
+    .inv_kind_i      (inv_iotlb_kind),
+    .inv_did_i       (inv_did),
+    .inv_pasid_i     (inv_pasid[PasidBits-1:0]),
+    .inv_addr_i      (inv_addr[Mgaw-1:0]),
+    .inv_am_i        (inv_am),
+    .busy_o          (inv_busy[2]),
+    .inv_done_o      (inv_done[2]),
+    .inv_count_o     ()
   );
 
-  // ---- Lookup stage ----------------------------------------------------------------------
-  typedef enum logic [2:0] {
-    L_IDLE, L_CTX, L_CTXW, L_PC, L_PCW, L_TLB, L_TLBW, L_DEC
-  } lstate_e;
-  lstate_e           ls_q, ls_d;
-  logic [ReqW-1:0]   cur_q;
-  logic              c_ctx_hit_q, c_pc_hit_q, c_pc_fpd_q, c_tlb_hit_q;
-  logic [255:0]      c_ctx_q;
-  logic [511:0]      c_pc_q;
-  logic [1:0]        c_tlb_level_q;
-  logic [HpnW-1:0]   c_tlb_hpn_q;
-  logic [3:0]        c_tlb_perm_q, c_tlb_sl_perm_q;
-  logic              c_tlb_dirty_q, c_tlb_global_q;
+  // ---- The lookup chain, per port (docs/uarch.md §4.1) --------------------------------
+  // The context cache by SID (translation enabled, scalable mode); the PASID
+  // cache when the context entry's checks reach it; the IOTLB when the PASID
+  // entry's do; iommu_lookup decides on the results. An answer: status,
+  // fault, hpa, page size, permissions, global, FPD.
+  localparam int unsigned AnsW = 2 + 8 + 64 + 5 + 4 + 1 + 1;
+  logic [ReqW-1:0]  lq_req [2];
+  logic [1:0]       lq_valid, lq_hit, lq_ctx_hit, lq_pc_hit, lq_pc_fpd;
+  logic [AnsW-1:0]  lq_ans [2];
+  logic [1:0]       lq_retry_hit;
+  logic [AnsW-1:0]  lq_retry_rsp [2];
 
-  logic [7:0]  cur_tag;
-  logic [15:0] cur_sid;
-  logic        cur_pv, cur_priv, cur_nw;
-  logic [19:0] cur_pasid;
-  logic [63:0] cur_addr;
-  logic [1:0]  cur_access, cur_at;
-  assign {cur_tag, cur_sid, cur_pv, cur_pasid, cur_priv, cur_addr, cur_access, cur_at,
-          cur_nw} = cur_q;
+  for (genvar p = 0; p < 2; p++) begin : g_lk
+    logic [7:0]  tag;
+    logic [15:0] sid;
+    logic        pv, priv, nw, ctx_hit, pc_hit, tlb_hit, pc_probe, tlb_probe, fpd, glob;
+    logic [19:0] pasid, key_pasid;
+    logic [63:0] addr, hpa;
+    logic [1:0]  access, at, status;
+    logic [15:0] key_did;
+    logic [7:0]  fault;
+    logic [4:0]  psize;
+    logic [3:0]  perm;
+    assign {tag, sid, pv, pasid, priv, addr, access, at, nw} = lq_req[p];
 
-  logic [19:0] k_pasid;
-  logic [15:0] k_did;
-  logic        k_probe;
-  iommu_keys #(.RidPasid(iommu_params_pkg::RidPasid)) u_keys (
-    .ctx_i             (c_ctx_q[127:0]),
-    .req_pasid_valid_i (cur_pv),
-    .req_pasid_i       (cur_pasid),
-    .key_pasid_o       (k_pasid),
-    .ctx_hit_i         (c_ctx_hit_q),
-    .pasid_hit_i       (c_pc_hit_q),
-    .req_at_i          (cur_at),
-    .pasid_entry_i     (c_pc_q[127:0]),
-    .key_did_o         (k_did),
-    .iotlb_probe_o     (k_probe)
-  );
+    assign ctx_lk_valid[p] = lq_valid[p] && te && rtaddr[11:10] == 2'b01;
+    assign ctx_lk_sid[p]   = sid;
+    assign ctx_hit         = ctx_lk_valid[p] && ctx_lk_hit[p];
+    assign pc_lk_valid[p]  = lq_valid[p] && pc_probe;
+    assign pc_lk_sid[p]    = sid;
+    assign pc_lk_pasid[p]  = key_pasid[PasidBits-1:0];
+    assign pc_hit          = pc_lk_valid[p] && pc_lk_hit[p];
+    assign tlb_lk_valid[p] = lq_valid[p] && tlb_probe;
+    assign tlb_lk_did[p]   = key_did;
+    assign tlb_lk_pasid[p] = key_pasid[PasidBits-1:0];
+    assign tlb_lk_addr[p]  = addr[Mgaw-1:0];
+    assign tlb_hit         = tlb_lk_valid[p] && tlb_lk_hit[p];
 
-  logic        lk_hit, lk_fpd;
-  logic [7:0]  lk_tag, lk_fault;
-  logic [1:0]  lk_status;
-  logic [63:0] lk_hpa;
-  logic [4:0]  lk_psize;
-  logic [3:0]  lk_perm;
-  logic        lk_global;
+    iommu_lookup #(
+      .TagW     (8),
+      .Haw      (Haw),
+      .Mgaw     (Mgaw),
+      .PasidBits(PasidBits),
+      .Sagaw    (5'(iommu_params_pkg::Sagaw)),
+      .Sl2m     (iommu_params_pkg::Sl2m),
+      .Sl1g     (iommu_params_pkg::Sl1g),
+      .Fl1g     (iommu_params_pkg::Fl1g),
+      .Fl5Level (iommu_params_pkg::Fl5level),
+      .Nested   (iommu_params_pkg::Nested),
+      .PassThru (iommu_params_pkg::PassThrough),
+      .SlAd     (iommu_params_pkg::SlAd),
+      .ExecReq  (iommu_params_pkg::ExecReq),
+      .SuperReq (iommu_params_pkg::SuperReq),
+      .RidPasid (iommu_params_pkg::RidPasid)
+    ) u_lookup (
+      .te_i              (te),
+      .rtaddr_ttm_i      (rtaddr[11:10]),
+      .req_tag_i         (tag),
+      .req_sid_i         (sid),
+      .req_pasid_valid_i (pv),
+      .req_pasid_i       (pasid),
+      .req_priv_i        (priv),
+      .req_addr_i        (addr),
+      .req_access_i      (access),
+      .req_at_i          (at),
+      .req_no_write_i    (nw),
+      .ctx_hit_i         (ctx_hit),
+      .ctx_i             (ctx_lk_entry[p]),
+      .pasid_hit_i       (pc_hit),
+      .pasid_entry_i     (pc_lk_entry[p]),
+      .pde_fpd_i         (pc_lk_fpd[p]),
+      .iotlb_hit_i       (tlb_hit),
+      .iotlb_hpn_i       (tlb_lk_hpn[p]),
+      .iotlb_level_i     (tlb_lk_level[p]),
+      .iotlb_perm_i      (tlb_lk_perm[p]),
+      .iotlb_sl_perm_i   (tlb_lk_sl_perm[p]),
+      .iotlb_global_i    (tlb_lk_global[p]),
+      .iotlb_dirty_i     (tlb_lk_dirty[p]),
+      .hit_o             (lq_hit[p]),
+      .rsp_tag_o         (),
+      .rsp_status_o      (status),
+      .rsp_fault_o       (fault),
+      .rsp_hpa_o         (hpa),
+      .rsp_page_size_o   (psize),
+      .rsp_perm_o        (perm),
+      .rsp_global_o      (glob),
+      .rsp_fpd_o         (fpd),
+      .retry_hit_o       (lq_retry_hit[p]),
+      .retry_rsp_o       (lq_retry_rsp[p]),
+      .pc_probe_o        (pc_probe),
+      .tlb_probe_o       (tlb_probe),
+      .key_pasid_o       (key_pasid),
+      .key_did_o         (key_did)
+    );
+    assign lq_ans[p]     = {status, fault, hpa, psize, perm, glob, fpd};
+    assign lq_ctx_hit[p] = ctx_hit;
+    assign lq_pc_hit[p]  = pc_hit;
+    assign lq_pc_fpd[p]  = pc_lk_fpd[p];
 
-  iommu_lookup #(
-    .TagW     (8),
-    .Haw      (Haw),
-    .Mgaw     (Mgaw),
-    .PasidBits(PasidBits),
-    .Sagaw    (5'(iommu_params_pkg::Sagaw)),
-    .Sl2m     (iommu_params_pkg::Sl2m),
-    .Sl1g     (iommu_params_pkg::Sl1g),
-    .Fl1g     (iommu_params_pkg::Fl1g),
-    .Fl5Level (iommu_params_pkg::Fl5level),
-    .Nested   (iommu_params_pkg::Nested),
-    .PassThru (iommu_params_pkg::PassThrough),
-    .SlAd     (iommu_params_pkg::SlAd),
-    .ExecReq  (iommu_params_pkg::ExecReq),
-    .SuperReq (iommu_params_pkg::SuperReq),
-    .RidPasid (iommu_params_pkg::RidPasid)
-  ) u_lookup (
-    .te_i              (te),
-    .rtaddr_ttm_i      (rtaddr[11:10]),
-    .req_tag_i         (cur_tag),
-    .req_sid_i         (cur_sid),
-    .req_pasid_valid_i (cur_pv),
-    .req_pasid_i       (cur_pasid),
-    .req_priv_i        (cur_priv),
-    .req_addr_i        (cur_addr),
-    .req_access_i      (cur_access),
-    .req_at_i          (cur_at),
-    .req_no_write_i    (cur_nw),
-    .ctx_hit_i         (c_ctx_hit_q),
-    .ctx_i             (c_ctx_q),
-    .pasid_hit_i       (c_pc_hit_q),
-    .pasid_entry_i     (c_pc_q),
-    .pde_fpd_i         (c_pc_fpd_q),
-    .iotlb_hit_i       (c_tlb_hit_q),
-    .iotlb_hpn_i       (c_tlb_hpn_q),
-    .iotlb_level_i     (c_tlb_level_q),
-    .iotlb_perm_i      (c_tlb_perm_q),
-    .iotlb_sl_perm_i   (c_tlb_sl_perm_q),
-    .iotlb_global_i    (c_tlb_global_q),
-    .iotlb_dirty_i     (c_tlb_dirty_q),
-    .hit_o             (lk_hit),
-    .rsp_tag_o         (lk_tag),
-    .rsp_status_o      (lk_status),
-    .rsp_fault_o       (lk_fault),
-    .rsp_hpa_o         (lk_hpa),
-    .rsp_page_size_o   (lk_psize),
-    .rsp_perm_o        (lk_perm),
-    .rsp_global_o      (lk_global),
-    .rsp_fpd_o         (lk_fpd),
-    .key_pasid_o       (),
-    .key_did_o         ()
-  );
+    logic unused_lk;
+    assign unused_lk = ^{tag};
+  end
 
-  assign ctx_lk_sid   = cur_sid;
-  assign pc_lk_sid    = cur_sid;
-  assign pc_lk_pasid  = k_pasid[PasidBits-1:0];
-  assign tlb_lk_did   = k_did;
-  assign tlb_lk_pasid = k_pasid[PasidBits-1:0];
-  assign tlb_lk_addr  = cur_addr[Mgaw-1:0];
-  assign ctx_lk_valid = ls_q == L_CTX;
-  assign pc_lk_valid  = ls_q == L_PC && c_ctx_hit_q;
-  assign tlb_lk_valid = ls_q == L_TLB && k_probe;
+  // ---- Pipeline: A, C..., P..., T..., R (docs/uarch.md §4) -----------------------------
+  localparam int unsigned Nst = 2 + CtxLat + PasidLat + IotlbLat;
+  localparam int unsigned StT = Nst - 2;  // the stage whose entry is looked up
+  localparam int unsigned StR = Nst - 1;
+  logic [Nst-1:0]      st_v_q, st_v_d, mv;
+  logic [Nst*ReqW-1:0] st_req_q;
+  logic                t_hit_q, r_hit_q;
+  logic [AnsW-1:0]     t_ans_q, r_ans_q;
+  logic                accept, r_occ, r_hit, r_go, r_leave, rq_pop;
+  logic [ReqW-1:0]     r_req;
+  logic [AnsW-1:0]     r_ans;
 
-  // Miss queue.
-  logic [MqEW-1:0] mq_q [MissQueue];
-  logic [MqW-1:0]  mq_head_q, mq_tail_q;
-  logic [MqW:0]    mq_count_q;
-  logic            mq_push, mq_pop, mq_full, mq_empty;
-  assign mq_full  = mq_count_q == (MqW + 1)'(MissQueue);
-  assign mq_empty = mq_count_q == '0;
+  // A stage moves when the next one is free, or frees in this cycle by
+  // moving on (stage R is left only after the pipeline step).
+  always_comb begin
+    mv = '0;
+    for (int unsigned k = 0; k + 1 < Nst; k++) begin
+      mv[Nst-2-k] = st_v_q[Nst-2-k] && (!st_v_q[Nst-1-k] || mv[Nst-1-k]);
+    end
+  end
+  assign req_ready_o = !st_v_q[0] || mv[0];
+  assign accept      = req_valid_i && req_ready_o;
 
-  // Response selection: a walk completion first, else the lookup stage's hit.
-  logic                 wk_rsp_any;
-  logic                 hit_go;
-  assign hit_go = ls_q == L_DEC && lk_hit && !wk_rsp_any;
-  assign mq_push = ls_q == L_DEC && !lk_hit && !mq_full;
+  // Lookup port 0: the request entering stage T.
+  assign lq_req[0]   = st_req_q[(StT-1)*ReqW +: ReqW];
+  assign lq_valid[0] = mv[StT-1];
+
+  // Stage R after this cycle's pipeline step (section 0: steps 3 and 4 see
+  // the request that moved into it in step 2): the request held there, or
+  // the one moving in from stage T. Answered: it leaves when no walk
+  // response goes first (PlantBug 2: only after a cycle held in stage R); a
+  // miss enters the miss queue when it has room. Otherwise it is held.
+  logic mq_push, mq_full, mq_empty;
+  assign r_occ   = st_v_q[StR] || mv[StR-1];
+  assign r_req   = st_v_q[StR] ? st_req_q[StR*ReqW +: ReqW] : st_req_q[StT*ReqW +: ReqW];
+  assign r_hit   = st_v_q[StR] ? r_hit_q : t_hit_q;
+  assign r_ans   = st_v_q[StR] ? r_ans_q : t_ans_q;
+  assign r_go    = r_occ && r_hit && !rq_pop && (PlantBug != 2 || st_v_q[StR]);
+  assign mq_push = r_occ && !r_hit && !mq_full;
+  assign r_leave = r_go || mq_push;
 
   always_comb begin
-    ls_d = ls_q;
-    unique case (ls_q)
-      L_IDLE: if (req_valid_i) ls_d = L_CTX;
-      L_CTX:  if (ctx_lk_ready) ls_d = L_CTXW;
-      L_CTXW: if (ctx_lk_rsp) ls_d = L_PC;
-      L_PC:   if (!c_ctx_hit_q) ls_d = L_TLB;
-              else if (pc_lk_ready) ls_d = L_PCW;
-      L_PCW:  if (pc_lk_rsp) ls_d = L_TLB;
-      L_TLB:  if (!k_probe) ls_d = L_DEC;
-              else if (tlb_lk_ready) ls_d = L_TLBW;
-      L_TLBW: if (tlb_lk_rsp) ls_d = L_DEC;
-      L_DEC:  if (hit_go || mq_push) ls_d = L_IDLE;
-      default: ls_d = L_IDLE;
-    endcase
+    for (int unsigned s = 0; s < Nst; s++) begin
+      st_v_d[s] = st_v_q[s] && !mv[s];
+      if (s > 0 && mv[s-1]) st_v_d[s] = 1'b1;
+    end
+    if (accept) st_v_d[0] = 1'b1;
+    if (r_leave) st_v_d[StR] = 1'b0;
   end
-  assign req_ready_o = ls_q == L_IDLE;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      ls_q            <= L_IDLE;
-      cur_q           <= '0;
-      c_ctx_hit_q     <= 1'b0;
-      c_ctx_q         <= '0;
-      c_pc_hit_q      <= 1'b0;
-      c_pc_q          <= '0;
-      c_pc_fpd_q      <= 1'b0;
-      c_tlb_hit_q     <= 1'b0;
-      c_tlb_level_q   <= '0;
-      c_tlb_hpn_q     <= '0;
-      c_tlb_perm_q    <= '0;
-      c_tlb_sl_perm_q <= '0;
-      c_tlb_dirty_q   <= 1'b0;
-      c_tlb_global_q  <= 1'b0;
+      st_v_q   <= '0;
+      st_req_q <= '0;
+      t_hit_q  <= 1'b0;
+      t_ans_q  <= '0;
+      r_hit_q  <= 1'b0;
+      r_ans_q  <= '0;
     end else begin
-      ls_q <= ls_d;
-      if (ls_q == L_IDLE && req_valid_i) begin
-        cur_q       <= req_in;
-        c_ctx_hit_q <= 1'b0;
-        c_pc_hit_q  <= 1'b0;
-        c_pc_fpd_q  <= 1'b0;
-        c_tlb_hit_q <= 1'b0;
+      st_v_q <= st_v_d;
+      for (int unsigned s = 0; s + 1 < Nst; s++) begin
+        if (mv[s]) st_req_q[(s+1)*ReqW +: ReqW] <= st_req_q[s*ReqW +: ReqW];
       end
-      if (ls_q == L_CTXW && ctx_lk_rsp) begin
-        c_ctx_hit_q <= ctx_lk_hit;
-        c_ctx_q     <= ctx_lk_entry;
+      if (accept) st_req_q[0 +: ReqW] <= req_in;
+      if (mv[StT-1]) begin
+        t_hit_q <= lq_hit[0];
+        t_ans_q <= lq_ans[0];
       end
-      if (ls_q == L_PCW && pc_lk_rsp) begin
-        c_pc_hit_q <= pc_lk_hit;
-        c_pc_q     <= pc_lk_entry;
-        c_pc_fpd_q <= pc_lk_fpd;
-      end
-      if (ls_q == L_TLBW && tlb_lk_rsp) begin
-        c_tlb_hit_q     <= tlb_lk_hit;
-        c_tlb_level_q   <= tlb_lk_level;
-        c_tlb_hpn_q     <= tlb_lk_hpn;
-        c_tlb_perm_q    <= tlb_lk_perm;
-        c_tlb_sl_perm_q <= tlb_lk_sl_perm;
-        c_tlb_dirty_q   <= tlb_lk_dirty;
-        c_tlb_global_q  <= tlb_lk_global;
+      if (mv[StT]) begin
+        r_hit_q <= t_hit_q;
+        r_ans_q <= t_ans_q;
       end
     end
   end
+
+  // ---- Miss queue --------------------------------------------------------------------
+  logic [MissQueue*ReqW-1:0] mq_q;
+  logic [MqW-1:0]            mq_head_q, mq_tail_q;
+  logic [MqW:0]              mq_count_q;
+  logic                      take;
+  logic [ReqW-1:0]           mh_req;
+  assign mq_full  = mq_count_q == (MqW + 1)'(MissQueue);
+  assign mq_empty = mq_count_q == '0;
+  // The head, or the request entering an empty queue in this cycle.
+  assign mh_req   = mq_empty ? r_req : mq_q[32'(mq_head_q)*ReqW +: ReqW];
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       mq_head_q  <= '0;
       mq_tail_q  <= '0;
       mq_count_q <= '0;
+      mq_q       <= '0;
     end else begin
       if (mq_push) begin
+        mq_q[32'(mq_tail_q)*ReqW +: ReqW] <= r_req;
         mq_tail_q <= (mq_tail_q == MqW'(MissQueue - 1)) ? '0 : mq_tail_q + 1'b1;
       end
-      if (mq_pop) begin
-        mq_head_q <= (mq_head_q == MqW'(MissQueue - 1)) ? '0 : mq_head_q + 1'b1;
-      end
-      mq_count_q <= mq_count_q + (MqW + 1)'(mq_push) - (MqW + 1)'(mq_pop);
+      if (take) mq_head_q <= (mq_head_q == MqW'(MissQueue - 1)) ? '0 : mq_head_q + 1'b1;
+      mq_count_q <= mq_count_q + (MqW + 1)'(mq_push) - (MqW + 1)'(take);
     end
   end
-  always_ff @(posedge clk_i) begin
-    if (mq_push) mq_q[mq_tail_q] <= {cur_q, c_ctx_hit_q, c_ctx_q, c_pc_hit_q, c_pc_q, c_pc_fpd_q};
-  end
 
-  logic [MqEW-1:0] mq_head;
-  logic [ReqW-1:0] mh_req;
-  logic            mh_ctx_hit, mh_pc_hit, mh_pc_fpd;
-  logic [255:0]    mh_ctx;
-  logic [511:0]    mh_pc;
-  assign mq_head = mq_q[mq_head_q];
-  assign {mh_req, mh_ctx_hit, mh_ctx, mh_pc_hit, mh_pc, mh_pc_fpd} = mq_head;
   logic [7:0]  mh_tag;
   logic [15:0] mh_sid;
   logic        mh_pv, mh_priv, mh_nw;
@@ -655,54 +711,45 @@ module iommu_top #(
   assign {mh_tag, mh_sid, mh_pv, mh_pasid, mh_priv, mh_addr, mh_access, mh_at, mh_nw} = mh_req;
 
   // ---- Walker slots ------------------------------------------------------------------
-  logic [WalkSlots-1:0] w_req_ready, w_take, w_rsp_valid;
-  logic [WalkSlots-1:0] w_rsp_ready;
-  logic [WalkSlots-1:0] w_fill_ctx, w_fill_pc, w_fill_pc_fpd, w_fill_tlb;
-  logic [WalkSlots-1:0] w_fill_tlb_global, w_fill_tlb_dirty, w_fill_tlb_fl, w_rsp_global;
-  logic [WalkSlots-1:0] w_rsp_fpd;
-  logic [7:0]           w_rsp_tag [WalkSlots];
-  logic [1:0]           w_rsp_status [WalkSlots];
-  logic [7:0]           w_rsp_fault [WalkSlots];
-  logic [63:0]          w_rsp_hpa [WalkSlots];
-  logic [4:0]           w_rsp_psize [WalkSlots];
-  logic [3:0]           w_rsp_perm [WalkSlots];
-  logic [255:0]         w_fill_ctx_e [WalkSlots];
-  logic [511:0]         w_fill_pc_e [WalkSlots];
-  logic [15:0]          w_fill_did [WalkSlots];
-  logic [19:0]          w_fill_pasid [WalkSlots];
-  logic [63:0]          w_fill_page [WalkSlots];
-  logic [1:0]           w_fill_level [WalkSlots];
-  logic [3:0]           w_fill_perm [WalkSlots];
-  logic [3:0]           w_fill_sl_perm [WalkSlots];
-  logic [MemIdW-1:0]    w_mem_id [WalkSlots];
-  logic [ReqW-1:0]      slot_req_q [WalkSlots];
-  logic [WalkSlots-1:0] slot_drop_q;
+  // A slot is busy from its take to its response; it answers either from
+  // the take's lookup (direct) or through its walker.
+  logic [WalkSlots-1:0]      slot_dir_q, slot_drop_q, slot_cmt_q, slot_queued_q;
+  logic [WalkSlots*ReqW-1:0] slot_req_q;
+  logic [WalkSlots*AnsW-1:0] slot_ans_q;
+  logic [WalkSlots-1:0]      s_take, w_take, w_req_ready, w_rsp_valid, w_rsp_ready, done, newly;
+  logic [WalkSlots-1:0]      w_fill_ctx, w_fill_pc, w_fill_pc_fpd, w_fill_tlb;
+  logic [WalkSlots-1:0]      w_fill_tlb_global, w_fill_tlb_dirty, w_fill_tlb_fl, w_rsp_global;
+  logic [WalkSlots-1:0]      w_rsp_fpd;
+  logic [7:0]                w_rsp_tag [WalkSlots];
+  logic [1:0]                w_rsp_status [WalkSlots];
+  logic [7:0]                w_rsp_fault [WalkSlots];
+  logic [63:0]               w_rsp_hpa [WalkSlots];
+  logic [4:0]                w_rsp_psize [WalkSlots];
+  logic [3:0]                w_rsp_perm [WalkSlots];
+  logic [255:0]              w_fill_ctx_e [WalkSlots];
+  logic [511:0]              w_fill_pc_e [WalkSlots];
+  logic [15:0]               w_fill_did [WalkSlots];
+  logic [19:0]               w_fill_pasid [WalkSlots];
+  logic [63:0]               w_fill_page [WalkSlots];
+  logic [1:0]                w_fill_level [WalkSlots];
+  logic [3:0]                w_fill_perm [WalkSlots];
+  logic [3:0]                w_fill_sl_perm [WalkSlots];
+  logic [MemIdW-1:0]         w_mem_id [WalkSlots];
 
-  // The first free slot takes the miss queue's head.
+  // The lowest idle slot takes the head (a slot freed in this cycle is still
+  // busy: it takes work from the next cycle).
   always_comb begin
-    w_take = '0;
+    s_take = '0;
     for (int unsigned i = 0; i < WalkSlots; i++) begin
-      if (!mq_empty && w_req_ready[i] && !slot_busy_q[i] && w_take == '0) w_take[i] = 1'b1;
+      if ((!mq_empty || mq_push) && !slot_busy_q[i] && s_take == '0) s_take[i] = 1'b1;
     end
   end
-  assign mq_pop       = w_take != '0;
-  assign walk_start_o = mq_pop;
-
-  // The completing slot: the lowest index with a response.
-  logic [SlotW-1:0] wsel;
-  always_comb begin
-    wsel = '0;
-    for (int i = WalkSlots - 1; i >= 0; i--) begin
-      if (w_rsp_valid[i]) wsel = SlotW'(i);
-    end
-  end
-  always_comb begin
-    for (int unsigned i = 0; i < WalkSlots; i++) begin
-      w_rsp_ready[i] = 1'b1;
-      for (int unsigned j = 0; j < i; j++) if (w_rsp_valid[j]) w_rsp_ready[i] = 1'b0;
-    end
-  end
-  assign wk_rsp_any = w_rsp_valid != '0;
+  assign take         = s_take != '0;
+  assign walk_start_o = take;
+  // Lookup port 1: the request taken.
+  assign lq_req[1]   = mh_req;
+  assign lq_valid[1] = take;
+  assign w_take      = lq_hit[1] ? '0 : s_take;
 
   for (genvar g = 0; g < WalkSlots; g++) begin : g_slot
     iommu_walker #(
@@ -738,11 +785,13 @@ module iommu_top #(
       .req_access_i         (mh_access),
       .req_at_i             (mh_at),
       .req_no_write_i       (mh_nw),
-      .req_ctx_hit_i        (mh_ctx_hit),
-      .req_ctx_i            (mh_ctx),
-      .req_pasid_hit_i      (mh_pc_hit),
-      .req_pasid_entry_i    (mh_pc),
-      .req_pde_fpd_i        (mh_pc_fpd),
+      .req_ctx_hit_i        (lq_ctx_hit[1]),
+      .req_ctx_i            (ctx_lk_entry[1]),
+      .req_pasid_hit_i      (lq_pc_hit[1]),
+      .req_pasid_entry_i    (pc_lk_entry[1]),
+      .req_pde_fpd_i        (lq_pc_fpd[1]),
+      .req_retry_hit_i      (lq_retry_hit[1]),
+      .req_retry_rsp_i      (lq_retry_rsp[1]),
       .mem_req_valid_o      (m_valid[g]),
       .mem_req_ready_i      (m_ready[g]),
       .mem_req_id_o         (w_mem_id[g]),
@@ -780,125 +829,192 @@ module iommu_top #(
       .fill_iotlb_fl_o      (w_fill_tlb_fl[g])
     );
     assign m_w4[g] = 1'b0;
+  end
 
-    // Slot state: busy from the take to the completion; the request kept for
-    // the fault record and the fills; fills dropped when a queue descriptor
-    // completed during the walk.
-    always_ff @(posedge clk_i) begin
-      if (!rst_ni) begin
-        slot_busy_q[g]   <= 1'b0;
-        slot_drop_q[g]   <= 1'b0;
-        slot_req_q[g]    <= '0;
-      end else begin
-        if (w_take[g]) begin
-          slot_busy_q[g] <= 1'b1;
-          slot_drop_q[g] <= 1'b0;
-          slot_req_q[g]  <= mh_req;
-        end else begin
-          if (w_rsp_valid[g] && w_rsp_ready[g]) slot_busy_q[g] <= 1'b0;
-          if (slot_busy_q[g] && qi_desc_done) slot_drop_q[g] <= 1'b1;
+  // Done: a direct slot from the cycle after its take, a walking slot when
+  // its walker answers. Newly done: the completion cycle (the fills).
+  assign done  = slot_busy_q & (slot_dir_q | w_rsp_valid);
+  assign newly = done & ~slot_cmt_q;
+
+  // ---- Response queue (completed slots, in slot order) --------------------------------
+  localparam int unsigned RqW = (RespQueue > 1) ? $clog2(RespQueue) : 1;
+  logic [RespQueue*SlotW-1:0] rq_q;
+  logic [RqW-1:0]             rq_head_q, rq_tail_q;
+  logic [RqW:0]               rq_count_q, rq_push_n;
+  logic [WalkSlots-1:0]       pend, rq_pushed;
+  logic [SlotW-1:0]           hs, first_pend;
+  assign pend = done & ~slot_queued_q;
+  always_comb begin
+    first_pend = '0;
+    for (int unsigned k = 0; k < WalkSlots; k++) begin
+      if (pend[WalkSlots-1-k]) first_pend = SlotW'(WalkSlots-1-k);
+    end
+  end
+  // Completed slots queue up (as many as fit, one more when the head leaves
+  // in this cycle); the head leaves: the oldest queued, or the lowest slot
+  // completing into an empty queue.
+  assign rq_pop = rq_count_q != '0 || pend != '0;
+  assign hs     = rq_count_q != '0 ? rq_q[32'(rq_head_q)*SlotW +: SlotW] : first_pend;
+  always_comb begin
+    rq_push_n = '0;
+    rq_pushed = '0;
+    for (int unsigned i = 0; i < WalkSlots; i++) begin
+      if (pend[i] && 32'(rq_count_q) + 32'(rq_push_n) < RespQueue + 32'(rq_pop)) begin
+        rq_pushed[i] = 1'b1;
+        rq_push_n    = rq_push_n + 1'b1;
+      end
+    end
+  end
+  always_comb begin
+    w_rsp_ready = '0;
+    if (rq_pop) w_rsp_ready[hs] = 1'b1;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rq_q       <= '0;
+      rq_head_q  <= '0;
+      rq_tail_q  <= '0;
+      rq_count_q <= '0;
+    end else begin
+      logic [RqW:0] n;
+      n = '0;
+      for (int unsigned i = 0; i < WalkSlots; i++) begin
+        if (rq_pushed[i]) begin
+          logic [RqW:0] at;
+          at = (RqW + 1)'(rq_tail_q) + n;
+          if (32'(at) >= RespQueue) at = at - (RqW + 1)'(RespQueue);
+          rq_q[32'(at)*SlotW +: SlotW] <= SlotW'(i);
+          n = n + 1'b1;
+        end
+      end
+      rq_tail_q  <= RqW'((32'(rq_tail_q) + 32'(rq_push_n)) % RespQueue);
+      if (rq_pop) rq_head_q <= (32'(rq_head_q) + 1 >= RespQueue) ? '0 : rq_head_q + 1'b1;
+      rq_count_q <= rq_count_q + rq_push_n - (RqW + 1)'(rq_pop);
+    end
+  end
+
+  // ---- Slot state ---------------------------------------------------------------------
+  // Fills of a walk are dropped when a descriptor executed from its take
+  // through its completion cycle.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      slot_busy_q   <= '0;
+      slot_dir_q    <= '0;
+      slot_drop_q   <= '0;
+      slot_cmt_q    <= '0;
+      slot_queued_q <= '0;
+      slot_req_q    <= '0;
+      slot_ans_q    <= '0;
+    end else begin
+      slot_cmt_q    <= slot_cmt_q | newly;
+      slot_queued_q <= slot_queued_q | rq_pushed;
+      for (int unsigned i = 0; i < WalkSlots; i++) begin
+        if (slot_busy_q[i] && qi_exec) slot_drop_q[i] <= 1'b1;
+      end
+      if (rq_pop) begin
+        slot_busy_q[hs]   <= 1'b0;
+        slot_dir_q[hs]    <= 1'b0;
+        slot_cmt_q[hs]    <= 1'b0;
+        slot_queued_q[hs] <= 1'b0;
+      end
+      for (int unsigned i = 0; i < WalkSlots; i++) begin
+        if (s_take[i]) begin
+          slot_busy_q[i] <= 1'b1;
+          slot_dir_q[i]  <= lq_hit[1];
+          slot_drop_q[i] <= qi_exec;
+          slot_req_q[i*ReqW +: ReqW] <= mh_req;
+          slot_ans_q[i*AnsW +: AnsW] <= lq_ans[1];
         end
       end
     end
   end
 
-  // ---- Completion: fills and the response -----------------------------------------
-  logic [ReqW-1:0] s_req;
-  logic [7:0]      s_tag;
-  logic [15:0]     s_sid;
-  logic            s_pv, s_priv, s_nw;
-  logic [19:0]     s_pasid;
-  logic [63:0]     s_addr;
-  logic [1:0]      s_access, s_at;
-  assign s_req = slot_req_q[wsel];
-  assign {s_tag, s_sid, s_pv, s_pasid, s_priv, s_addr, s_access, s_at, s_nw} = s_req;
+  // ---- Completion: fills -------------------------------------------------------------
+  // At most one walk completes per cycle (one memory response per cycle);
+  // direct slots fill nothing.
+  logic [SlotW-1:0] fs;
+  logic             f_any;
+  always_comb begin
+    fs    = '0;
+    f_any = 1'b0;
+    for (int unsigned k = 0; k < WalkSlots; k++) begin
+      if (newly[WalkSlots-1-k] && !slot_dir_q[WalkSlots-1-k]) begin
+        fs    = SlotW'(WalkSlots-1-k);
+        f_any = 1'b1;
+      end
+    end
+  end
+
+  logic [ReqW-1:0] f_req;
+  logic [7:0]      f_tag;
+  logic [15:0]     f_sid;
+  logic            f_pv, f_priv, f_nw;
+  logic [19:0]     f_pasid;
+  logic [63:0]     f_addr;
+  logic [1:0]      f_access, f_at;
+  assign f_req = slot_req_q[32'(fs)*ReqW +: ReqW];
+  assign {f_tag, f_sid, f_pv, f_pasid, f_priv, f_addr, f_access, f_at, f_nw} = f_req;
 
   logic [19:0] f_key_pasid;
   iommu_keys #(.RidPasid(iommu_params_pkg::RidPasid)) u_fill_keys (
-    .ctx_i             (w_fill_ctx_e[wsel][127:0]),
-    .req_pasid_valid_i (s_pv),
-    .req_pasid_i       (s_pasid),
+    .ctx_i             (w_fill_ctx_e[fs][127:0]),
+    .req_pasid_valid_i (f_pv),
+    .req_pasid_i       (f_pasid),
     .key_pasid_o       (f_key_pasid),
     .ctx_hit_i         (1'b1),
     .pasid_hit_i       (1'b1),
-    .req_at_i          (s_at),
-    .pasid_entry_i     (w_fill_pc_e[wsel][127:0]),
+    .req_at_i          (f_at),
+    .pasid_entry_i     (w_fill_pc_e[fs][127:0]),
     .key_did_o         (),
     .iotlb_probe_o     ()
   );
 
-  logic w_done, w_keep;
-  assign w_done = wk_rsp_any;
-  assign w_keep = w_done && !slot_drop_q[wsel];
-  assign walk_fill_dropped_o = w_done && slot_drop_q[wsel] &&
-                               (w_fill_ctx[wsel] || w_fill_pc[wsel] || w_fill_tlb[wsel]);
+  logic f_drop, f_keep;
+  assign f_drop = slot_drop_q[fs] || qi_exec;
+  assign f_keep = f_any && !f_drop;
+  assign walk_fill_dropped_o = f_any && f_drop && (w_fill_ctx[fs] || w_fill_pc[fs] || w_fill_tlb[fs]);
 
-  assign ctx_fill_valid   = w_keep && w_fill_ctx[wsel];
-  assign ctx_fill_sid     = s_sid;
-  assign ctx_fill_entry   = w_fill_ctx_e[wsel];
-  assign pc_fill_valid    = w_keep && w_fill_pc[wsel];
-  assign pc_fill_sid      = s_sid;
+  assign ctx_fill_valid   = f_keep && w_fill_ctx[fs];
+  assign ctx_fill_sid     = f_sid;
+  assign ctx_fill_entry   = w_fill_ctx_e[fs];
+  assign pc_fill_valid    = f_keep && w_fill_pc[fs];
+  assign pc_fill_sid      = f_sid;
   assign pc_fill_pasid    = f_key_pasid[PasidBits-1:0];
-  assign pc_fill_entry    = w_fill_pc_e[wsel];
-  assign pc_fill_fpd      = w_fill_pc_fpd[wsel];
-  assign tlb_fill_valid   = w_keep && w_fill_tlb[wsel];
-  assign tlb_fill_did     = w_fill_did[wsel];
-  assign tlb_fill_pasid   = w_fill_pasid[wsel][PasidBits-1:0];
-  assign tlb_fill_addr    = s_addr[Mgaw-1:0];
-  assign tlb_fill_level   = w_fill_level[wsel];
-  assign tlb_fill_hpn     = w_fill_page[wsel][Haw-1:12];
-  assign tlb_fill_perm    = w_fill_perm[wsel];
-  assign tlb_fill_sl_perm = w_fill_sl_perm[wsel];
-  assign tlb_fill_dirty   = w_fill_tlb_dirty[wsel];
-  assign tlb_fill_global  = w_fill_tlb_global[wsel];
-  assign tlb_fill_cls     = w_fill_tlb_fl[wsel];
+  assign pc_fill_entry    = w_fill_pc_e[fs];
+  assign pc_fill_fpd      = w_fill_pc_fpd[fs];
+  assign tlb_fill_valid   = f_keep && w_fill_tlb[fs];
+  assign tlb_fill_did     = w_fill_did[fs];
+  assign tlb_fill_pasid   = w_fill_pasid[fs][PasidBits-1:0];
+  assign tlb_fill_addr    = f_addr[Mgaw-1:0];
+  assign tlb_fill_level   = w_fill_level[fs];
+  assign tlb_fill_hpn     = w_fill_page[fs][Haw-1:12];
+  assign tlb_fill_perm    = w_fill_perm[fs];
+  assign tlb_fill_sl_perm = w_fill_sl_perm[fs];
+  assign tlb_fill_dirty   = w_fill_tlb_dirty[fs];
+  assign tlb_fill_global  = w_fill_tlb_global[fs];
+  assign tlb_fill_cls     = w_fill_tlb_fl[fs];
 
-  // The response of this cycle (registered onto the port).
-  logic        o_valid, o_walked, o_global, o_fpd;
-  logic [7:0]  o_tag, o_fault;
-  logic [1:0]  o_status;
-  logic [63:0] o_hpa;
-  logic [4:0]  o_psize;
-  logic [3:0]  o_perm;
+  // ---- The response of this cycle (registered onto the port) -------------------------
+  logic            o_valid, o_walked, o_global, o_fpd;
+  logic [7:0]      o_tag, o_fault;
+  logic [1:0]      o_status;
+  logic [63:0]     o_hpa;
+  logic [4:0]      o_psize;
+  logic [3:0]      o_perm;
   logic [ReqW-1:0] o_req;
+  logic [AnsW-1:0] o_ans;
   always_comb begin
-    o_valid  = 1'b0;
-    o_walked = 1'b0;
-    o_tag    = lk_tag;
-    o_status = lk_status;
-    o_fault  = lk_fault;
-    o_hpa    = lk_hpa;
-    o_psize  = lk_psize;
-    o_perm   = lk_perm;
-    o_global = lk_global;
-    o_fpd    = lk_fpd;
-    o_req    = cur_q;
-    if (w_done) begin
-      o_valid  = 1'b1;
-      o_walked = 1'b1;
-      o_tag    = w_rsp_tag[wsel];
-      o_status = w_rsp_status[wsel];
-      o_fault  = w_rsp_fault[wsel];
-      o_hpa    = w_rsp_hpa[wsel];
-      o_psize  = w_rsp_psize[wsel];
-      o_perm   = w_rsp_perm[wsel];
-      o_global = w_rsp_global[wsel];
-      o_fpd    = w_rsp_fpd[wsel];
-      o_req    = s_req;
-    end else if (hit_go) begin
-      o_valid = 1'b1;
-    end
+    o_valid  = rq_pop || r_go;
+    o_walked = rq_pop;
+    o_req    = rq_pop ? slot_req_q[32'(hs)*ReqW +: ReqW] : r_req;
+    o_ans    = rq_pop ? slot_ans_q[32'(hs)*AnsW +: AnsW] : r_ans;
+    if (rq_pop && !slot_dir_q[hs])
+      o_ans = {w_rsp_status[hs], w_rsp_fault[hs], w_rsp_hpa[hs], w_rsp_psize[hs],
+               w_rsp_perm[hs], w_rsp_global[hs], w_rsp_fpd[hs]};
+    o_tag = o_req[ReqW-1 -: 8];
+    {o_status, o_fault, o_hpa, o_psize, o_perm, o_global, o_fpd} = o_ans;
   end
-
-  // PlantBug 2: a response answered from the caches leaves one cycle late.
-  logic        p_valid_q, p_global_q;
-  logic [7:0]  p_tag_q, p_fault_q;
-  logic [1:0]  p_status_q;
-  logic [63:0] p_hpa_q;
-  logic [4:0]  p_psize_q;
-  logic [3:0]  p_perm_q;
-  logic        delay_hit;
-  assign delay_hit = (PlantBug == 2) && o_valid && !o_walked;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -911,27 +1027,9 @@ module iommu_top #(
       rsp_perm_o      <= '0;
       rsp_global_o    <= 1'b0;
       rsp_walked_o    <= 1'b0;
-      p_valid_q       <= 1'b0;
-      p_global_q      <= 1'b0;
-      p_tag_q         <= '0;
-      p_fault_q       <= '0;
-      p_status_q      <= '0;
-      p_hpa_q         <= '0;
-      p_psize_q       <= '0;
-      p_perm_q        <= '0;
     end else begin
-      p_valid_q <= delay_hit;
-      if (delay_hit) begin
-        p_tag_q    <= o_tag;
-        p_status_q <= o_status;
-        p_fault_q  <= o_fault;
-        p_hpa_q    <= o_hpa;
-        p_psize_q  <= o_psize;
-        p_perm_q   <= o_perm;
-        p_global_q <= o_global;
-      end
-      if (o_valid && !delay_hit) begin
-        rsp_valid_o     <= 1'b1;
+      rsp_valid_o <= o_valid;
+      if (o_valid) begin
         rsp_tag_o       <= o_tag;
         rsp_status_o    <= o_status;
         rsp_fault_o     <= o_fault;
@@ -940,18 +1038,6 @@ module iommu_top #(
         rsp_perm_o      <= o_perm;
         rsp_global_o    <= o_global;
         rsp_walked_o    <= o_walked;
-      end else if (p_valid_q) begin
-        rsp_valid_o     <= 1'b1;
-        rsp_tag_o       <= p_tag_q;
-        rsp_status_o    <= p_status_q;
-        rsp_fault_o     <= p_fault_q;
-        rsp_hpa_o       <= p_hpa_q;
-        rsp_page_size_o <= p_psize_q;
-        rsp_perm_o      <= p_perm_q;
-        rsp_global_o    <= p_global_q;
-        rsp_walked_o    <= 1'b0;
-      end else begin
-        rsp_valid_o <= 1'b0;
       end
     end
   end
@@ -1026,7 +1112,9 @@ module iommu_top #(
   logic unused;
   assign unused = ^{qi_mem_id, w_mem_id[0], inv_by_range, r_tag, r_nw, inv_target[5:3],
                     inv_by_did[5:2], inv_by_did[0], inv_by_pasid[5:2], inv_by_pasid[0],
-                    inv_addr[63:Mgaw], s_tag, s_priv, s_nw, s_addr[63:Mgaw], s_access};
+                    inv_addr[63:Mgaw], f_tag, f_priv, f_nw, f_addr[63:Mgaw], f_access,
+                    w_req_ready, lq_ctx_hit[0], lq_pc_hit[0], lq_pc_fpd[0], w_rsp_tag[0],
+                    lq_retry_hit[0], lq_retry_rsp[0]};
 
 `ifndef SYNTHESIS
   // ---- Assertions ------------------------------------------------------------------

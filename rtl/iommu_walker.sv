@@ -88,6 +88,11 @@ module iommu_walker #(
   input  logic              req_pasid_hit_i,
   input  logic [511:0]      req_pasid_entry_i,
   input  logic              req_pde_fpd_i,
+  // With both entries cached, the read pass's answer from the caches
+  // (iommu_lookup retry_*_o at the take): an ATS translation request whose
+  // walk for write/execute meets a paging fault answers with it.
+  input  logic              req_retry_hit_i,
+  input  logic [84:0]       req_retry_rsp_i,
   // Memory master.
   output logic              mem_req_valid_o,
   input  logic              mem_req_ready_i,
@@ -380,13 +385,15 @@ module iommu_walker #(
     .pde_fpd_i(1'b0),
     .iotlb_hit_i(1'b0), .iotlb_hpn_i(52'd0), .iotlb_level_i(2'd1), .iotlb_perm_i(4'd0),
     .iotlb_sl_perm_i(4'd0), .iotlb_dirty_i(1'b0), .iotlb_global_i(1'b0),
+    .pc_probe_o(ck_unused_pc_probe),
+    .tlb_probe_o(ck_unused_tlb_probe),
     .mem_o(ck_unused_mem), .fault_o(ck_fault), .fpd_o(ck_unused_fpd), .pasid_o(ck_pasid),
     .hpa_o(ck_unused_hpa), .level_o(ck_unused_level), .perm_o(ck_unused_perm),
     .global_o(ck_unused_global)
   );
   // The translation outputs serve stage R only; FPD is tracked by the ladder.
   // verilator lint_off UNUSEDSIGNAL
-  logic ck_unused_mem, ck_unused_fpd, ck_unused_global;
+  logic ck_unused_mem, ck_unused_fpd, ck_unused_global, ck_unused_pc_probe, ck_unused_tlb_probe;
   logic [63:0] ck_unused_hpa;
   logic [1:0] ck_unused_level;
   logic [3:0] ck_unused_perm;
@@ -940,6 +947,12 @@ module iommu_walker #(
         end else if (!pasid_hit_q) begin
           op_d = OP_PDE;
           op_addr_d = {ce0_q[63:12], 12'd0} + {47'd0, pasid_q[19:6], 3'd0};
+        end else if (retry_hit_q) begin
+          // Both entries cached and the IOTLB answers the read pass.
+          state_d = ST_RESP;
+          {rsp_status_d, rsp_fault_d, rsp_hpa_d, rsp_ps_d, rsp_perm_d, rsp_global_d,
+           rsp_fpd_d} = retry_rsp_q;
+          fiotlb_d = 1'b0;
         end else begin
           // Both entries cached: the checks of the PASID entry passed for
           // write/execute and pass for read; the walk starts again.
@@ -1088,6 +1101,19 @@ module iommu_walker #(
   end
 
   // ---- Registers -----------------------------------------------------------
+  // The read pass's answer sampled with the request.
+  logic        retry_hit_q;
+  logic [84:0] retry_rsp_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      retry_hit_q <= 1'b0;
+      retry_rsp_q <= '0;
+    end else if (req_valid_i && req_ready_o) begin
+      retry_hit_q <= req_retry_hit_i;
+      retry_rsp_q <= req_retry_rsp_i;
+    end
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= ST_IDLE;

@@ -12,6 +12,8 @@
 
 #include "iommu/timing.h"
 #include "iommu/vtd_builder.h"
+#include "iommu/vtd_qi.h"
+#include "iommu/vtd_regs.h"
 
 #define SID 0x0300
 #define DOM 3
@@ -304,6 +306,307 @@ static void test_fills_dropped(void)
 	tfx_fini(&f);
 }
 
+/* Software that posts descriptors without polling: no time passes while
+ * it writes (the tests run the engine themselves). */
+static int no_spin(void *ctx)
+{
+	(void)ctx;
+	return 1;
+}
+
+/* Posts one descriptor at the current cycle: the IQT write only moves the
+ * tail. */
+static void post(struct tfx *f, const uint64_t qw[4])
+{
+	iommu_set_spin(f->fx.mmu, no_spin, NULL);
+	UNIT_EQ_HEX(vtd_builder_submit(f->fx.b, qw), 0);
+}
+
+static uint64_t iqh(const struct tfx *f)
+{
+	return iommu_reg_read(f->fx.mmu, VTD_REG_IQH, 8);
+}
+
+/* An IOTLB invalidation written to the queue at 1000 is fetched at 1000
+ * (response 1050) and executes at 1050, after that cycle's lookups: a
+ * request looked up at 1050 still hits the old entry, one looked up at
+ * 1051 misses and walks. IQH moves at 1050. */
+static void test_inval_at_execution(void)
+{
+	struct tfx f;
+	const struct iommu_timed *a, *b;
+	uint64_t qw[4], h0;
+
+	if (!tfx_init(&f, NULL))
+		return;
+	submit(&f, 0, 0, 0, 1); /* warm page (0, 0) */
+	iommu_timing_drain(f.t);
+	submit(&f, 1047, 0, 0, 2); /* stage T at 1050 */
+	submit(&f, 1048, 0, 0, 3); /* stage T at 1051 */
+	iommu_timing_advance(f.t, 1000);
+	h0 = iqh(&f);
+	vtd_desc_iotlb(qw, VTD_IOTLB_GLOBAL, 0, 0, 0, false);
+	post(&f, qw);
+	UNIT_EQ_HEX(iqh(&f), h0); /* not executed at the IQT write */
+	iommu_timing_advance(f.t, 1050);
+	UNIT_EQ_HEX(iqh(&f), h0);
+	UNIT_EQ_HEX(iommu_timing_queue_pending(f.t), 1);
+	iommu_timing_advance(f.t, 1051);
+	UNIT_EQ_HEX(iqh(&f), h0 + 32);
+	iommu_timing_drain(f.t);
+	a = find(&f, 2);
+	b = find(&f, 3);
+	if (UNIT_TRUE(a && b)) {
+		UNIT_EQ_HEX(a->walked, 0);
+		UNIT_EQ_HEX(a->done, 1047 + 4);
+		UNIT_EQ_HEX(b->walked, 1);
+	}
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->qi_descriptors, 1);
+	UNIT_EQ_HEX(iommu_timing_queue_pending(f.t), 0);
+	tfx_fini(&f);
+}
+
+/* A cold walk (take 4, reads granted at 5 + 51k, the last at 362) completes
+ * at 412. Its fills become visible from 413: a request looked up at 412
+ * misses, one looked up at 413 hits. */
+static void test_fill_next_cycle(void)
+{
+	struct tfx f;
+	const struct iommu_timed *a, *x, *y;
+
+	if (!tfx_init(&f, NULL))
+		return;
+	submit(&f, 0, 0, 0, 1);
+	submit(&f, 409, 0, 0, 2); /* stage T at 412 */
+	submit(&f, 410, 0, 0, 3); /* stage T at 413 */
+	iommu_timing_drain(f.t);
+	a = find(&f, 1);
+	x = find(&f, 2);
+	y = find(&f, 3);
+	if (UNIT_TRUE(a && x && y)) {
+		UNIT_EQ_HEX(a->done, 412);
+		UNIT_EQ_HEX(x->walked, 1);
+		UNIT_EQ_HEX(y->walked, 0);
+		/* answered at 415: at 414 the port sends x's walk (taken at
+		 * 413, it found the fills and read nothing) */
+		UNIT_EQ_HEX(x->done, 414);
+		UNIT_EQ_HEX(y->done, 410 + 5);
+	}
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->walk_fills_dropped, 0);
+	tfx_fini(&f);
+}
+
+/* The cold walk of page (0, 0) completes at 412. A descriptor that
+ * executes during it (at 411: written at 361) drops its fills, even one
+ * that matches none of them; one that executes at 413 (written at 363)
+ * does not: the fills are in, and an invalidation then removes what it
+ * matches. */
+static void walk_vs_exec(uint64_t write_at, bool matching, bool want_hit_at_600)
+{
+	struct tfx f;
+	const struct iommu_timed *a, *b;
+	uint64_t qw[4];
+
+	if (!tfx_init(&f, NULL))
+		return;
+	submit(&f, 0, 0, 0, 1);
+	iommu_timing_advance(f.t, write_at);
+	if (matching)
+		vtd_desc_iotlb(qw, VTD_IOTLB_GLOBAL, 0, 0, 0, false);
+	else
+		vtd_desc_cc(qw, VTD_CC_DEVICE, 0, SID + 1, 0); /* another device */
+	post(&f, qw);
+	iommu_timing_drain(f.t);
+	submit(&f, 600, 0, 0, 2);
+	iommu_timing_drain(f.t);
+	a = find(&f, 1);
+	b = find(&f, 2);
+	if (UNIT_TRUE(a && b)) {
+		UNIT_EQ_HEX(a->done, 412);
+		UNIT_EQ_HEX(a->resp.ok, 1);
+		UNIT_EQ_HEX(b->walked, want_hit_at_600 ? 0 : 1);
+	}
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->walk_fills_dropped, write_at + L <= 412 ? 1 : 0);
+	tfx_fini(&f);
+}
+
+static void test_fill_vs_exec(void)
+{
+	walk_vs_exec(361, false, false); /* executes at 411, in the walk: dropped */
+	walk_vs_exec(363, false, true);  /* at 413: the fills stay */
+	walk_vs_exec(363, true, false);  /* at 413, matching: filled, then removed */
+}
+
+/* A descriptor executing in the walk's take cycle counts too: page (1, 0)
+ * requested at 1047 is taken at 1051; a descriptor executing at 1051
+ * (written at 1001) drops its fills, one at 1050 (written at 1000) does not
+ * (the walk's translation saw the caches after it). */
+static void take_vs_exec(uint64_t write_at, uint64_t want_dropped)
+{
+	struct tfx f;
+	uint64_t qw[4];
+
+	if (!tfx_init(&f, NULL))
+		return;
+	submit(&f, 0, 0, 0, 1); /* warm context, PASID, PWC */
+	iommu_timing_drain(f.t);
+	submit(&f, 1047, 1, 0, 2);
+	iommu_timing_advance(f.t, write_at);
+	vtd_desc_cc(qw, VTD_CC_DEVICE, 0, SID + 1, 0);
+	post(&f, qw);
+	iommu_timing_drain(f.t);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->walk_fills_dropped, want_dropped);
+	tfx_fini(&f);
+}
+
+static void test_take_vs_exec(void)
+{
+	take_vs_exec(1000, 0);
+	take_vs_exec(1001, 1);
+}
+
+/* A bad descriptor (type 4, not supported) written at 1000 raises IQE when
+ * it executes, at 1050, with IQH left on it; the engine then stops. */
+static void test_iqe_at_execution(void)
+{
+	struct tfx f;
+	uint64_t qw[4] = {0x4, 0, 0, 0}, h0;
+
+	if (!tfx_init(&f, NULL))
+		return;
+	iommu_timing_advance(f.t, 1000);
+	h0 = iqh(&f);
+	post(&f, qw);
+	iommu_timing_advance(f.t, 1050);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_FSTS, 4) & VTD_FSTS_IQE, 0);
+	iommu_timing_advance(f.t, 1051);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_FSTS, 4) & VTD_FSTS_IQE, VTD_FSTS_IQE);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_IQER, 8) & VTD_IQER_IQEI, VTD_IQEI_TYPE);
+	UNIT_EQ_HEX(iqh(&f), h0);
+	UNIT_EQ_HEX(iommu_timing_queue_pending(f.t), 0);
+	iommu_timing_drain(f.t); /* a stopped queue is not work: drain ends */
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->qi_descriptors, 0);
+	UNIT_EQ_HEX(iommu_stats(f.fx.mmu)->qi_errors, 1);
+	tfx_fini(&f);
+}
+
+/* A wait with SW and IF written at 1000: fetched 1000..1050, executes at
+ * 1050, its status write is granted at 1050 (the status word and ICS.IWC
+ * change then) and completes at 1100 (latency 100). Without SW, IWC is set
+ * when the wait completes. */
+static void test_wait_status_at_grant(void)
+{
+	const uint64_t status = 0xF0000000ull;
+	struct tfx f;
+	const struct iommu_timing_stats *st;
+	uint64_t qw[4];
+
+	if (!tfx_init(&f, NULL))
+		return;
+	unit_poke64(&f.fx, status, 0);
+	iommu_timing_advance(f.t, 1000);
+	vtd_desc_wait(qw, VTD_WAIT_SW | VTD_WAIT_IF, status, 0x5A5A);
+	post(&f, qw);
+	iommu_timing_advance(f.t, 1050);
+	UNIT_EQ_HEX(unit_peek64(&f.fx, status), 0);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_ICS, 4) & VTD_ICS_IWC, 0);
+	iommu_timing_advance(f.t, 1051);
+	UNIT_EQ_HEX(unit_peek64(&f.fx, status), 0x5A5A);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_ICS, 4) & VTD_ICS_IWC, VTD_ICS_IWC);
+	UNIT_EQ_HEX(iommu_timing_queue_pending(f.t), 1); /* the write in flight */
+	iommu_timing_advance(f.t, 1101);
+	UNIT_EQ_HEX(iommu_timing_queue_pending(f.t), 0);
+	st = iommu_timing_stats(f.t);
+	UNIT_EQ_HEX(st->qi_waits, 1);
+	UNIT_EQ_HEX(st->wait_latency_max, 100);
+	UNIT_EQ_HEX(iommu_stats(f.fx.mmu)->qi_waits, 1);
+	/* without SW */
+	iommu_reg_write(f.fx.mmu, VTD_REG_ICS, 4, VTD_ICS_IWC);
+	iommu_timing_advance(f.t, 2000);
+	vtd_desc_wait(qw, VTD_WAIT_IF, 0, 0);
+	post(&f, qw);
+	iommu_timing_advance(f.t, 2050);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_ICS, 4) & VTD_ICS_IWC, 0);
+	iommu_timing_drain(f.t);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_ICS, 4) & VTD_ICS_IWC, VTD_ICS_IWC);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->qi_waits, 2);
+	tfx_fini(&f);
+}
+
+/* A wait with FN executing while a walk is in flight (taken at 4,
+ * answered at 412) waits for it: its status write is granted at 413, the
+ * first cycle the slot is free, and it completes at 463. Without FN it is
+ * granted when it executes (150) and completes at 200. */
+static void fence_case(unsigned flags, uint64_t want_grant)
+{
+	const uint64_t status = 0xF0000000ull;
+	struct tfx f;
+	uint64_t qw[4];
+
+	if (!tfx_init(&f, NULL))
+		return;
+	unit_poke64(&f.fx, status, 0);
+	submit(&f, 0, 0, 0, 1);
+	iommu_timing_advance(f.t, 100);
+	vtd_desc_wait(qw, VTD_WAIT_SW | flags, status, 1);
+	post(&f, qw);
+	iommu_timing_advance(f.t, want_grant);
+	UNIT_EQ_HEX(unit_peek64(&f.fx, status), 0);
+	iommu_timing_advance(f.t, want_grant + 1);
+	UNIT_EQ_HEX(unit_peek64(&f.fx, status), 1);
+	iommu_timing_drain(f.t);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->wait_latency_max, want_grant + L - 100);
+	UNIT_TRUE(find(&f, 1) && find(&f, 1)->done == 412);
+	tfx_fini(&f);
+}
+
+static void test_wait_fence(void)
+{
+	fence_case(VTD_WAIT_FN, 413);
+	fence_case(0, 150);
+}
+
+/* Without a timing engine (destroyed: the model is functional again) the
+ * IQT write runs the queue at once. */
+static void test_no_engine(void)
+{
+	struct tfx f;
+	uint64_t qw[4], h0;
+
+	if (!tfx_init(&f, NULL))
+		return;
+	iommu_timing_destroy(f.t);
+	f.t = NULL;
+	h0 = iqh(&f);
+	vtd_desc_iotlb(qw, VTD_IOTLB_GLOBAL, 0, 0, 0, false);
+	UNIT_EQ_HEX(vtd_builder_submit(f.fx.b, qw), 0);
+	UNIT_EQ_HEX(iqh(&f), h0 + 32);
+	UNIT_EQ_HEX(vtd_builder_wait(f.fx.b), 0);
+	UNIT_EQ_HEX(iqh(&f), h0 + 64);
+	UNIT_EQ_HEX(iommu_stats(f.fx.mmu)->qi_waits, 1);
+	unit_fx_fini(&f.fx);
+}
+
+/* Software that waits (the builder's flush) polls the status word: the
+ * engine runs until the status write is granted, and the flush returns
+ * then, with the queue's last write still in flight. */
+static void test_software_spins(void)
+{
+	struct tfx f;
+
+	if (!tfx_init(&f, NULL))
+		return;
+	iommu_timing_advance(f.t, 100);
+	UNIT_EQ_HEX(vtd_builder_flush(f.fx.b, DOM, false, 0, 0, 0, false), 1);
+	/* P_IOTLB fetched 100..150, scan to 214, wait fetched 214..264, its
+	 * status write granted at 264: software sees it after that cycle */
+	UNIT_EQ_HEX(iommu_timing_now(f.t), 100 + L + 64 + L + 1);
+	UNIT_EQ_HEX(iommu_timing_queue_pending(f.t), 1);
+	iommu_timing_drain(f.t);
+	UNIT_EQ_HEX(iommu_timing_queue_pending(f.t), 0);
+	tfx_fini(&f);
+}
+
 static void test_hist(void)
 {
 	static struct iommu_hist h;
@@ -353,6 +656,15 @@ void unit_register(void)
 		{"memory outstanding limit", test_mem_outstanding},
 		{"invalidation wait latency", test_wait_latency},
 		{"fills dropped by an invalidation", test_fills_dropped},
+		{"an invalidation takes effect when it executes", test_inval_at_execution},
+		{"fills visible from the cycle after the walk", test_fill_next_cycle},
+		{"fills against a descriptor executing around the completion", test_fill_vs_exec},
+		{"fills against a descriptor executing in the take cycle", test_take_vs_exec},
+		{"IQE raised at execution, IQH on the descriptor", test_iqe_at_execution},
+		{"wait status write and IWC at the port grant", test_wait_status_at_grant},
+		{"software polling a wait runs the engine", test_software_spins},
+		{"a wait with FN waits for the walks in flight", test_wait_fence},
+		{"without an engine the IQT write runs the queue", test_no_engine},
 		{"latency histogram", test_hist},
 		{"parameters", test_params},
 		{NULL, NULL},

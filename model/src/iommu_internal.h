@@ -68,10 +68,18 @@ struct iommu {
 	struct iommu_qi_observer qi_obs[IOMMU_MAX_QI_OBSERVERS];
 	void *qi_obs_ctx[IOMMU_MAX_QI_OBSERVERS];
 	unsigned nqi_obs;
-	uint64_t seq;         /* event sequence: requests and descriptors */
-	bool probe;           /* reference walk: no caches, no writes, no records */
-	bool quiet;           /* cache-only lookup: no memory, writes, records, fills */
-	bool hold_fills;      /* a timed walk: fills are handed to the timing engine */
+	uint64_t seq;    /* event sequence: requests and descriptors */
+	bool probe;      /* reference walk: no caches, no writes, no records */
+	bool quiet;      /* cache-only lookup: no memory, writes, records, fills */
+	bool hold_fills; /* a timed walk: fills are handed to the timing engine */
+	/* A timing engine drives the invalidation queue: an IQT write only
+	 * moves the tail; the engine executes one descriptor at a time. */
+	bool qi_engine;
+	/* Software-side polling (src/vtd/builder.c) lets time pass with this:
+	 * returns 0 when the hardware may have moved on, non-zero when nothing
+	 * more can happen. NULL: the queue runs at the IQT write. */
+	int (*spin)(void *ctx);
+	void *spin_ctx;
 	struct cache nocache; /* what iommu_cache() gives while probing */
 	/* Page requests (src/vtd/prq.c) */
 	const struct iommu_pri_ops *pri;
@@ -106,6 +114,24 @@ static inline struct cache *iommu_cache(struct iommu *mmu, enum iommu_cache_id i
 {
 	return mmu->probe ? &mmu->nocache : &mmu->caches[id];
 }
+
+/* The invalidation queue, one descriptor at a time (the timing engine). */
+struct iommu_qi_exec {
+	uint64_t qw[4];  /* the descriptor */
+	unsigned type;   /* its type */
+	bool executed;   /* false: IQE, the queue stopped with IQH on it */
+	bool stopped;    /* IQE, or ITE (the descriptors behind it aborted) */
+	bool wait_later; /* a wait to complete by iommu_qi_wait_done() */
+};
+/* Descriptors the hardware may fetch now: 0 unless the queue is enabled,
+ * IQE and ITE are clear and the tail is valid; else IQH to IQT. */
+unsigned iommu_qi_ready(const struct iommu *mmu);
+/* Fetches and executes the descriptor at IQH and advances IQH (the IQT
+ * write did nothing else while mmu->qi_engine is set). A wait that may
+ * complete is only reported (x->wait_later): its status write, ICS.IWC and
+ * the wait observers happen at iommu_qi_wait_done(). */
+void iommu_qi_exec_head(struct iommu *mmu, struct iommu_qi_exec *x);
+void iommu_qi_wait_done(struct iommu *mmu, const uint64_t qw[4]);
 
 /* Register-file storage helpers (little-endian, like the hardware). */
 uint32_t vtd_reg_get32(const struct iommu *mmu, uint32_t off);

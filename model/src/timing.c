@@ -2,16 +2,23 @@
  * Cycle-level timing engine (docs/uarch.md). One call to step() is one
  * clock cycle; inside it the order is fixed:
  *   1. memory responses due this cycle reach their requester; a walk whose
- *      last memory operation completed commits its fills and completes;
+ *      last memory operation completed completes (its fills wait for 9);
+ *      a descriptor fetch that returns makes the descriptor ready;
  *   2. the pipeline advances one stage where the next stage is free; a
  *      request entering the last IOTLB stage is looked up in the caches;
  *   3. the response port sends one response: a completed walk first, else
  *      the hit in the respond stage;
  *   4. a miss in the respond stage enters the miss queue (if it has room);
  *   5. idle walkers take requests from the miss queue, lowest slot first;
- *   6. the memory port grants one request, round-robin over the walkers and
- *      the invalidation queue engine (the last requester);
- *   7. the accept stage takes the next arrived request if it is free.
+ *   6. the invalidation queue engine takes up what software queued (IQH to
+ *      IQT), executes the fetched descriptor functionally (all its effects
+ *      at once, IQH advances) and completes what it finished;
+ *   7. the memory port grants one request, round-robin over the walkers and
+ *      the invalidation queue engine (the last requester); a granted wait
+ *      status write is done then (memory, ICS.IWC);
+ *   8. the accept stage takes the next arrived request if it is free;
+ *   9. walks completed in 1 commit their fills (seen from the next cycle),
+ *      or none if a descriptor executed from their take cycle through this.
  */
 #include "iommu/timing.h"
 
@@ -35,28 +42,38 @@ struct treq {
 struct walker {
 	int req;              /* pool index, NONE when idle */
 	uint64_t free_since;  /* cycle it became idle */
+	uint64_t take;        /* cycle it took its request */
 	uint64_t ready_at;    /* may request the port from this cycle */
 	bool waiting;         /* a memory operation is in flight */
 	unsigned reads_left;  /* entry reads still to issue */
 	unsigned writes_left; /* then A/D writes */
-	uint64_t qi_mark;     /* invalidations executed when the walk started */
+	uint64_t qi_mark;     /* descriptors the engine had executed at the take */
 	bool done;            /* completed, waiting for room in the response queue */
+	bool commit;          /* completed this cycle: fills commit at its end */
 	size_t nfills;
 	struct iommu_fill fills[IOMMU_MAX_FILLS];
 };
 
-/* A queued invalidation descriptor, as the queue engine times it. */
+/* A descriptor between IQH and IQT: the cycle the engine saw the IQT
+ * write that queued it. */
 struct qjob {
 	uint64_t submit;
-	unsigned type; /* descriptor type */
-	bool sw;       /* wait with a status write */
+};
+
+/* The descriptor the engine executed and is completing. */
+struct qcur {
+	uint64_t submit;
+	unsigned type;   /* descriptor type */
+	bool wait_later; /* a wait the engine completes (status write, IWC) */
+	bool sw;         /* ... with a status write */
+	uint64_t qw[4];
 };
 
 /* The invalidation queue engine's phases for the descriptor at its head. */
 enum qphase {
-	Q_FETCH,    /* wants the port to fetch the descriptor */
+	Q_FETCH,    /* wants the port to fetch the descriptor at IQH */
 	Q_FETCHING, /* fetch in flight */
-	Q_EXEC,     /* fetched: executes next */
+	Q_EXEC,     /* fetched: executes in this cycle's step_queue */
 	Q_SCAN,     /* scanning the caches until q_ready */
 	Q_WAIT,     /* a wait: earlier device-TLB invalidations must complete */
 	Q_WRITING,  /* the wait's status write in flight */
@@ -97,8 +114,11 @@ struct iommu_timing {
 	bool issued_any;
 	unsigned rr;
 	/* invalidation queue engine */
-	struct qjob *jobs;
+	struct qjob *jobs; /* IQH .. IQT, in queue order */
 	size_t jobs_cap, jobs_head, jobs_n;
+	struct qcur cur;  /* executed, from Q_SCAN on */
+	uint64_t q_execs; /* descriptors executed */
+	uint64_t fence;   /* a wait with FN: walker slots it waits for */
 	enum qphase qphase;
 	uint64_t q_ready;     /* the scan ends at this cycle */
 	uint64_t devtlb_done; /* last device-TLB invalidation completion */
@@ -148,7 +168,7 @@ int iommu_tparams_check(const struct iommu_tparams *p, const char **why)
 	return w ? -IOMMU_EINVAL : 0;
 }
 
-/* --- Queue observer: descriptors as software submits them ------------------ */
+/* --- The queue's descriptors, as the engine sees IQH and IQT ------------ */
 
 /* Rings keep their order when grown: unroll into the new buffer. */
 static int ring_push_job(struct iommu_timing *t, const struct qjob *j)
@@ -169,20 +189,56 @@ static int ring_push_job(struct iommu_timing *t, const struct qjob *j)
 	return 0;
 }
 
-static void obs_desc(void *ctx, const uint64_t qw[4])
+/* The queue may be fetched from: enabled, no IQE or ITE pending. */
+static bool queue_enabled(const struct iommu_timing *t)
 {
-	struct iommu_timing *t = ctx;
-	struct qjob j = {.submit = t->now, .type = (unsigned)(qw[0] & 0xF)};
-
-	ring_push_job(t, &j);
+	return (iommu_reg_read(t->mmu, VTD_REG_GSTS, 4) & VTD_GSTS_QIES) &&
+	       !(iommu_reg_read(t->mmu, VTD_REG_FSTS, 4) & (VTD_FSTS_IQE | VTD_FSTS_ITE));
 }
 
-static void obs_wait(void *ctx, const uint64_t qw[4])
+/* Does the ring disagree with the registers (an IQT write, an abort)? */
+static bool queue_moved(const struct iommu_timing *t)
+{
+	return queue_enabled(t) && iommu_qi_ready(t->mmu) != t->jobs_n;
+}
+
+/* Brings the ring to the descriptors IQH .. IQT: new ones (software wrote
+ * IQT) were queued in this cycle; fewer means the rest was aborted (ITE) or
+ * the queue was reset. A stopped queue keeps its ring until it resumes. */
+static void queue_sync(struct iommu_timing *t)
+{
+	size_t n;
+
+	if (!queue_enabled(t))
+		return;
+	n = iommu_qi_ready(t->mmu);
+	if (n < t->jobs_n)
+		t->jobs_n = n;
+	while (t->jobs_n < n) {
+		struct qjob j = {.submit = t->now};
+
+		if (ring_push_job(t, &j))
+			break;
+	}
+}
+
+/* Software-side polling (src/vtd/builder.c) without a driver of its own:
+ * the engine runs to its next event. */
+static int engine_spin(void *ctx)
 {
 	struct iommu_timing *t = ctx;
-	struct qjob j = {.submit = t->now, .type = 0x5, .sw = (qw[0] >> 5) & 1};
+	uint64_t e = iommu_timing_next_event(t);
 
-	ring_push_job(t, &j);
+	if (e == UINT64_MAX)
+		return 1;
+	iommu_timing_advance(t, e + 1);
+	return 0;
+}
+
+void iommu_set_spin(struct iommu *mmu, int (*spin)(void *ctx), void *ctx)
+{
+	mmu->spin = spin;
+	mmu->spin_ctx = ctx;
 }
 
 /* --- Lifetime ---------------------------------------------------------------- */
@@ -210,11 +266,12 @@ struct iommu_timing *iommu_timing_create(struct iommu *mmu, const struct iommu_t
 	t->missq = calloc(p->miss_queue, sizeof(*t->missq));
 	t->respq = calloc(p->resp_queue, sizeof(*t->respq));
 	t->mem = calloc(p->mem_outstanding, sizeof(*t->mem));
-	if (!t->missq || !t->respq || !t->mem ||
-	    iommu_add_qi_observer(mmu, (struct iommu_qi_observer){obs_desc, obs_wait}, t)) {
+	if (!t->missq || !t->respq || !t->mem) {
 		iommu_timing_destroy(t);
 		return NULL;
 	}
+	mmu->qi_engine = true;
+	iommu_set_spin(mmu, engine_spin, t);
 	return t;
 }
 
@@ -222,7 +279,8 @@ void iommu_timing_destroy(struct iommu_timing *t)
 {
 	if (!t)
 		return;
-	iommu_remove_qi_observer(t->mmu, t);
+	t->mmu->qi_engine = false;
+	iommu_set_spin(t->mmu, NULL, NULL);
 	free(t->pool);
 	free(t->free_list);
 	free(t->arr);
@@ -243,9 +301,16 @@ uint64_t iommu_timing_in_flight(const struct iommu_timing *t)
 	return t->in_flight;
 }
 
+/* The engine holds an executed descriptor it has not completed. */
+static bool queue_has_cur(const struct iommu_timing *t)
+{
+	return t->qphase == Q_SCAN || t->qphase == Q_WAIT || t->qphase == Q_WRITING ||
+	       t->qphase == Q_WRITTEN;
+}
+
 size_t iommu_timing_queue_pending(const struct iommu_timing *t)
 {
-	return t->jobs_n;
+	return iommu_qi_ready(t->mmu) + (queue_has_cur(t) ? 1 : 0);
 }
 
 const struct iommu_timing_stats *iommu_timing_stats(const struct iommu_timing *t)
@@ -359,9 +424,10 @@ static void walker_start(struct iommu_timing *t, unsigned s, int i)
 	struct treq *r = &t->pool[i];
 
 	w->req = i;
+	w->take = t->now;
 	w->done = false;
 	w->waiting = false;
-	w->qi_mark = iommu_stats(t->mmu)->qi_descriptors;
+	w->qi_mark = t->q_execs;
 	/* The translation, with its table reads, as of this cycle; its cache
 	 * fills are held until the walk completes. */
 	t->mmu->hold_fills = true;
@@ -370,22 +436,35 @@ static void walker_start(struct iommu_timing *t, unsigned s, int i)
 	t->mmu->hold_fills = false;
 	w->reads_left = walk_reads(&r->out.resp);
 	w->writes_left = r->out.resp.refs.ad_writes;
+	if (!w->reads_left && !w->writes_left)
+		w->nfills = 0; /* answered from the cached entries: fills nothing */
 	w->ready_at = t->now + t->p.pwc_lat;
 	t->st.walks++;
 }
 
 static void walker_finish(struct iommu_timing *t, unsigned s)
 {
-	struct walker *w = &t->w[s];
+	t->w[s].done = true;
+	t->w[s].commit = true; /* at the end of this cycle: step_commit */
+}
 
-	/* An invalidation executed while the walk was in flight: its result
-	 * answers the request but does not fill the caches. */
-	if (iommu_stats(t->mmu)->qi_descriptors != w->qi_mark)
-		t->st.walk_fills_dropped++;
-	else
-		iommu_fills_commit(w->fills, w->nfills);
-	w->nfills = 0;
-	w->done = true;
+/* End of the cycle: walks that completed in it commit their fills, visible
+ * to lookups from the next cycle; a walk during which (take cycle through
+ * this one) a descriptor executed answers its request but fills nothing. */
+static void step_commit(struct iommu_timing *t)
+{
+	for (unsigned s = 0; s < t->p.walk_slots; s++) {
+		struct walker *w = &t->w[s];
+
+		if (!w->commit)
+			continue;
+		w->commit = false;
+		if (t->q_execs != w->qi_mark)
+			t->st.walk_fills_dropped++;
+		else
+			iommu_fills_commit(w->fills, w->nfills);
+		w->nfills = 0;
+	}
 }
 
 static void respq_push_done(struct iommu_timing *t)
@@ -443,8 +522,15 @@ static void lookup(struct iommu_timing *t, int i)
 	struct iommu_resp probe;
 
 	r->hit = iommu_lookup_cached(t->mmu, &r->req, &probe) == 0;
-	if (r->hit) /* the real request: no memory needed, nothing to hold */
+	if (r->hit) {
+		/* The real request: no memory needed. An answer from the cached
+		 * entries alone fills nothing (a pass-through answer would fill
+		 * the IOTLB functionally). */
+		t->mmu->hold_fills = true;
 		r->out.rc = iommu_translate(t->mmu, &r->req, &r->out.resp);
+		t->mmu->nfills = 0;
+		t->mmu->hold_fills = false;
+	}
 }
 
 /* Step 2: the pipeline moves where the next stage is free. */
@@ -534,19 +620,29 @@ static uint64_t scan_cycles(const struct iommu_timing *t, unsigned type)
 /* Does the queue engine want the memory port now (fetch or status write)? */
 static bool queue_wants_port(const struct iommu_timing *t)
 {
-	const struct qjob *j;
-
-	if (!t->jobs_n)
-		return false;
-	j = &t->jobs[t->jobs_head];
 	if (t->qphase == Q_FETCH)
-		return j->submit <= t->now;
-	return t->qphase == Q_WAIT && j->sw && t->devtlb_done <= t->now;
+		return t->jobs_n && queue_enabled(t) && t->jobs[t->jobs_head].submit <= t->now;
+	return t->qphase == Q_WAIT && t->cur.sw && t->devtlb_done <= t->now && !t->fence;
+}
+
+/* Walker slots that held a request at the start of this cycle (taken in an
+ * earlier cycle, or answered in this one). */
+static uint64_t slots_busy(const struct iommu_timing *t)
+{
+	uint64_t m = 0;
+
+	for (unsigned s = 0; s < t->p.walk_slots; s++) {
+		const struct walker *w = &t->w[s];
+
+		if (w->req != NONE ? w->take < t->now : w->free_since == t->now && t->now)
+			m |= 1ull << s;
+	}
+	return m;
 }
 
 static void queue_job_done(struct iommu_timing *t)
 {
-	const struct qjob *j = &t->jobs[t->jobs_head];
+	const struct qcur *j = &t->cur;
 
 	if (j->type == 0x5) {
 		uint64_t lat = t->now - j->submit;
@@ -557,42 +653,65 @@ static void queue_job_done(struct iommu_timing *t)
 			t->st.wait_latency_max = lat;
 	}
 	t->st.qi_descriptors++;
+	t->qphase = Q_FETCH;
+}
+
+/* Q_EXEC: the fetched descriptor at IQH executes now, functionally (its
+ * effect on every cache it touches, the device-TLB invalidation, the page
+ * group response, IQE with IQH left on it); IQH advances. */
+static void queue_exec(struct iommu_timing *t)
+{
+	struct iommu_qi_exec x;
+
+	iommu_qi_exec_head(t->mmu, &x);
+	if (!x.executed || !t->jobs_n) {
+		/* IQE (the engine stops until software clears it), or nothing
+		 * to execute (the queue was disabled meanwhile). */
+		t->qphase = Q_FETCH;
+		return;
+	}
+	t->q_execs++;
+	t->cur = (struct qcur){.submit = t->jobs[t->jobs_head].submit,
+			       .type = x.type,
+			       .wait_later = x.wait_later,
+			       .sw = x.wait_later && ((x.qw[0] >> 5) & 1)};
+	memcpy(t->cur.qw, x.qw, sizeof(x.qw));
 	t->jobs_head = (t->jobs_head + 1) % t->jobs_cap;
 	t->jobs_n--;
-	t->qphase = Q_FETCH;
+	if (x.type == 0x5) {
+		/* FN: the walks in flight now must finish first */
+		t->fence = (x.qw[0] >> 6) & 1 ? slots_busy(t) : 0;
+		t->qphase = Q_WAIT;
+		return;
+	}
+	if (x.type == 0x3 || x.type == 0x8) {
+		/* sent to the endpoint; it answers after a round trip */
+		uint64_t back = t->now + 2ull * t->p.ats_link_latency + t->p.devtlb_inv_latency;
+
+		t->devtlb_done = back > t->devtlb_done ? back : t->devtlb_done;
+	}
+	t->q_ready = t->now + scan_cycles(t, x.type);
+	t->qphase = Q_SCAN;
 }
 
 /* The queue engine outside the port: execution and completion. */
 static void step_queue(struct iommu_timing *t)
 {
-	const struct qjob *j;
-
-	if (!t->jobs_n)
-		return;
-	j = &t->jobs[t->jobs_head];
+	queue_sync(t);
 	switch (t->qphase) {
-	case Q_EXEC:
-		if (j->type == 0x5) {
-			t->qphase = Q_WAIT;
-			break;
-		}
-		if (j->type == 0x3 || j->type == 0x8) {
-			/* sent to the endpoint; it answers after a round trip */
-			uint64_t back =
-				t->now + 2ull * t->p.ats_link_latency + t->p.devtlb_inv_latency;
-
-			t->devtlb_done = back > t->devtlb_done ? back : t->devtlb_done;
-		}
-		t->q_ready = t->now + scan_cycles(t, j->type);
-		t->qphase = Q_SCAN;
-		break;
+	case Q_EXEC: queue_exec(t); break;
 	case Q_SCAN:
 		if (t->q_ready <= t->now)
 			queue_job_done(t);
 		break;
 	case Q_WAIT:
-		if (!j->sw && t->devtlb_done <= t->now)
-			queue_job_done(t); /* no status write: completes now */
+		t->fence &= slots_busy(t); /* a slot once free has finished its walk */
+		if (!t->cur.sw && t->devtlb_done <= t->now && !t->fence) {
+			/* no status write: completes now (IWC with IF) */
+			if (t->cur.wait_later)
+				iommu_qi_wait_done(t->mmu, t->cur.qw);
+			queue_job_done(t);
+		}
 		break;
 	case Q_WRITTEN: queue_job_done(t); break;
 	default: break;
@@ -630,8 +749,10 @@ static void step_port(struct iommu_timing *t)
 				t->qphase = Q_FETCHING;
 				t->st.mem_reads++;
 			} else {
+				/* the status write happens, ICS.IWC is set (IF) */
 				t->qphase = Q_WRITING;
 				t->st.mem_writes++;
+				iommu_qi_wait_done(t->mmu, t->cur.qw);
 			}
 		} else if (t->w[who].reads_left) {
 			t->w[who].waiting = true;
@@ -670,7 +791,8 @@ static bool busy(const struct iommu_timing *t)
 	for (unsigned s = 0; s < t->p.walk_slots; s++)
 		if (t->w[s].req != NONE)
 			return true;
-	return t->missq_n || t->respq_n || t->nmem || t->jobs_n;
+	return t->missq_n || t->respq_n || t->nmem || t->qphase != Q_FETCH ||
+	       (t->jobs_n && queue_enabled(t)) || queue_moved(t);
 }
 
 static void step(struct iommu_timing *t)
@@ -682,6 +804,7 @@ static void step(struct iommu_timing *t)
 	step_queue(t);
 	step_port(t);
 	step_accept(t);
+	step_commit(t);
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -744,14 +867,17 @@ uint64_t iommu_timing_next_event(const struct iommu_timing *t)
 	}
 	for (unsigned k = 0; k < t->nmem; k++)
 		next = min_u64(next, t->mem[k].done);
-	if (t->jobs_n) {
-		const struct qjob *j = &t->jobs[t->jobs_head];
-
+	if (queue_moved(t))
+		return now; /* software wrote IQT: the engine sees it now */
+	if (t->qphase != Q_FETCH || (t->jobs_n && queue_enabled(t))) {
 		switch (t->qphase) {
-		case Q_FETCH:
+		case Q_FETCH: {
+			const struct qjob *j = &t->jobs[t->jobs_head];
+
 			next = min_u64(next, j->submit);
 			port_wanted |= j->submit <= now;
 			break;
+		}
 		case Q_SCAN: next = min_u64(next, t->q_ready); break;
 		case Q_WAIT: next = min_u64(next, t->devtlb_done); break;
 		case Q_EXEC:

@@ -15,15 +15,35 @@ foreach(v "fa8_lru;1;8;0" "fa8_plru;1;8;1" "fa8_random;1;8;2" "dm16;16;1;0"
                     ARGS +seed=${sets}${ways}${repl})
 endforeach()
 
-# Gate level: the same testbench on Yosys's netlist of the cache (tools/rtl-gate.sh),
-# tree-PLRU and random replacement with ways not a power of two.
-foreach(v "4x4_plru;4;4;1" "4x6_random;4;6;2")
+# The request path's form (docs/uarch.md section 4.1): combinational
+# lookups on two ordered ports (LkComb=1, LkPorts=2) and the one-cycle
+# invalidation (InvFlash=1); and once the registered response with two ports.
+foreach(v "4x4_lru;4;4;0;1" "4x4_plru;4;4;1;1" "16x8_random;16;8;2;1" "fa8_plru;1;8;1;1"
+          "dm16;16;1;0;1" "4x6_lru;4;6;0;1" "off;4;0;0;1" "reg_4x4_lru;4;4;0;0")
   list(GET v 0 name)
   list(GET v 1 sets)
   list(GET v 2 ways)
   list(GET v 3 repl)
+  list(GET v 4 comb)
+  iommusim_rtl_test(NAME rtl_cache_p2_${name} TOP iommu_cache TB tb_cache.cpp MODEL
+                    PARAMS Sets=${sets} Ways=${ways} Repl=${repl} ${cache_layout}
+                           LkComb=${comb} LkPorts=2 InvFlash=1
+                    ARGS +seed=${sets}${ways}${repl}2)
+endforeach()
+
+# Gate level: the same testbench on Yosys's netlist of the cache (tools/rtl-gate.sh),
+# tree-PLRU and random replacement with ways not a power of two; and tree-PLRU in
+# the combinational two-port form with the one-cycle invalidation.
+foreach(v "4x4_plru;4;4;1;" "4x6_random;4;6;2;"
+          "p2_4x4_plru;4;4;1;LkComb=1 LkPorts=2 InvFlash=1")
+  list(GET v 0 name)
+  list(GET v 1 sets)
+  list(GET v 2 ways)
+  list(GET v 3 repl)
+  list(GET v 4 form)
+  separate_arguments(form)
   set(gate_params "")
-  foreach(p Sets=${sets} Ways=${ways} Repl=${repl} ${cache_layout})
+  foreach(p Sets=${sets} Ways=${ways} Repl=${repl} ${cache_layout} ${form})
     list(APPEND gate_params --param ${p})
   endforeach()
   add_test(NAME rtl_gate_cache_${name}

@@ -12,6 +12,15 @@
 // invalidations see (kept in the model's payload). Geometry and policy come
 // from the parameters the test was verilated with (RTL_PARAM_*).
 //
+// Lookup timing, ports and invalidation from the parameters too: with
+// LkComb = 1 the response is checked in the lookup's cycle, and a lookup
+// and a fill of one cycle are the model's lookup then its fill (the lookup
+// sees the old contents, the fill chooses after the lookup's touch); with
+// LkPorts = 2 most cycles carry two lookups, checked against two successive
+// model lookups (port 0 first); with InvFlash = 1 an invalidation applies to
+// the contents after its cycle's fill, and the Sets busy cycles after it
+// carry random lookups and fills (not blocked).
+//
 // Options: +seed=N (default 1), +ops=N (default 20000), +trace.
 #include <cinttypes>
 #include <cstring>
@@ -40,6 +49,22 @@ static_assert(RTL_PARAM_PageLsb == 0 && RTL_PARAM_PageW == 27 && RTL_PARAM_LvlLs
 		      RTL_PARAM_LvlW == 2,
 	      "the page and level fields this test drives");
 constexpr unsigned kSetW = kSets > 1 ? __builtin_ctz(kSets) : 1;
+#ifdef RTL_PARAM_LkComb
+constexpr bool kComb = RTL_PARAM_LkComb != 0;
+#else
+constexpr bool kComb = false;
+#endif
+#ifdef RTL_PARAM_LkPorts
+constexpr unsigned kPorts = RTL_PARAM_LkPorts;
+#else
+constexpr unsigned kPorts = 1;
+#endif
+#ifdef RTL_PARAM_InvFlash
+constexpr bool kFlash = RTL_PARAM_InvFlash != 0;
+#else
+constexpr bool kFlash = false;
+#endif
+static_assert(kPorts == 1 || kPorts == 2, "LkPorts: 1 or 2");
 
 constexpr uint64_t kPageMask = (1ull << 27) - 1;
 constexpr uint64_t kKeyMask = (1ull << kKeyW) - 1;
@@ -146,6 +171,7 @@ class CacheTb
 		tb.top->lk_valid_i = 0;
 		tb.top->fill_valid_i = 0;
 		tb.top->inv_valid_i = 0;
+		tb.top->lk1_valid_i = 0;
 	}
 	// The way of key in the model's set, or -1.
 	int model_way(uint64_t key)
@@ -159,11 +185,109 @@ class CacheTb
 		return -1;
 	}
 
-	// One cycle: an optional fill, then an optional lookup of the probe
-	// keys; checks the fill now and the lookup response a cycle later.
-	void cycle(bool do_fill, uint64_t ftag, uint32_t fdata, const std::vector<uint64_t> &probes)
+	// One lookup of the model: the first probe that hits (and its touch).
+	struct mrsp {
+		bool hit = false;
+		unsigned probe = 0;
+		int way = -1;
+		uint32_t data = 0;
+	};
+	mrsp model_lookup(const std::vector<uint64_t> &probes)
+	{
+		mrsp r;
+		for (unsigned p = 0; p < probes.size() && !r.hit; p++) {
+			struct cache_key k = {{probes[p], 0, 0}};
+			const void *d = cache_find(&model, key_set(probes[p]), &k);
+			if (d) {
+				payload pl;
+				memcpy(&pl, d, sizeof(pl));
+				r.hit = true;
+				r.probe = p;
+				r.way = model_way(probes[p]);
+				r.data = pl.data;
+			}
+		}
+		return r;
+	}
+	// A lookup response of port 0 or 1 against the model's.
+	bool last_hit = false; // port 0's last response, as the RTL gave it
+	uint32_t last_data = 0;
+	void check_rsp(unsigned port, const std::vector<uint64_t> &probes, const mrsp &m)
 	{
 		auto *t = tb.top.get();
+		bool v = port ? t->lk1_rsp_valid_o : t->lk_rsp_valid_o;
+		bool hit = port ? t->lk1_hit_o : t->lk_hit_o;
+		unsigned probe = port ? t->lk1_probe_o : t->lk_probe_o;
+		unsigned way = port ? t->lk1_way_o : t->lk_way_o;
+		uint32_t data = port ? t->lk1_data_o : t->lk_data_o;
+		lookups++;
+		hits += m.hit;
+		if (port == 0) {
+			last_hit = hit;
+			last_data = data;
+		}
+		TB_CHECK(tb, v, "port %u: no lookup response %s", port,
+			 kComb ? "in the lookup's cycle" : "the cycle after the request");
+		TB_CHECK(tb, hit == m.hit, "port %u lookup %#" PRIx64 ": hit %u, model %u", port,
+			 probes[0], (unsigned)hit, m.hit);
+		if (m.hit) {
+			TB_CHECK(tb, probe == m.probe && (int)way == m.way,
+				 "port %u lookup hit: probe %u way %u, model probe %u way %d", port,
+				 probe, way, m.probe, m.way);
+			TB_CHECK(tb, data == m.data, "port %u lookup data %#x, model %#x", port,
+				 data, m.data);
+		} else {
+			TB_CHECK(tb, data == 0, "port %u lookup miss: data %#x, expected 0", port,
+				 data);
+		}
+	}
+	void check_fill(uint64_t ftag, uint32_t fdata)
+	{
+		auto *t = tb.top.get();
+		uint64_t key = ftag & kKeyMask;
+		struct cache_key k = {{key, 0, 0}};
+		payload pl = {fdata, (uint8_t)(ftag >> 40)};
+		uint64_t ev = model.st.evictions;
+		cache_fill(&model, key_set(key), &k, &pl);
+		bool mevict = model.st.evictions != ev;
+		int mway = model_way(key);
+		fill_way = t->fill_way_o;
+		fill_evict = t->fill_evict_o;
+		if (kWays) {
+			TB_CHECK(tb, (int)t->fill_way_o == mway,
+				 "fill %#" PRIx64 ": way %u, model way %d", ftag,
+				 (unsigned)t->fill_way_o, mway);
+			TB_CHECK(tb, t->fill_evict_o == mevict,
+				 "fill %#" PRIx64 ": evict %u, model %u", ftag,
+				 (unsigned)t->fill_evict_o, mevict);
+		}
+		fills++;
+		evictions += mevict;
+	}
+	void put_sel(const inv_sel &s)
+	{
+		auto *t = tb.top.get();
+		t->inv_valid_i = 1;
+		t->inv_en_i = (s.en[0] ? 1 : 0) | (s.en[1] ? 2 : 0);
+		for (int i = 0; i < 2; i++) {
+			put(t->inv_tag_i, i * kTagW, kTagW, s.tag[i]);
+			put(t->inv_mask_i, i * kTagW, kTagW, s.mask[i]);
+		}
+	}
+
+	// One cycle: an optional fill, optional lookups of the probe keys on
+	// port 0 and port 1, and (InvFlash = 1) an optional invalidation.
+	// LkComb = 0: the fill first, the lookups checked a cycle later;
+	// LkComb = 1: the lookups (port 0, then 1) checked now, then the fill;
+	// then the invalidation. busy: the cycle's index among the busy cycles
+	// of a flash invalidation, checked with its count n (-1: not busy).
+	unsigned pending = 0; // the lines the flash invalidation in flight dropped
+	void cycle(bool do_fill, uint64_t ftag, uint32_t fdata, const std::vector<uint64_t> &probes,
+		   const std::vector<uint64_t> &probes1 = {}, const inv_sel *inv = nullptr,
+		   int busy = -1)
+	{
+		auto *t = tb.top.get();
+		const std::vector<uint64_t> *pr[2] = {&probes, &probes1};
 		idle();
 		if (do_fill) {
 			t->fill_valid_i = 1;
@@ -171,71 +295,77 @@ class CacheTb
 			t->fill_tag_i = ftag;
 			t->fill_data_i = fdata;
 		}
-		if (!probes.empty()) {
-			t->lk_valid_i = 1;
+		for (unsigned q = 0; q < kPorts; q++) {
+			if (pr[q]->empty())
+				continue;
+			if (q)
+				t->lk1_valid_i = 1;
+			else
+				t->lk_valid_i = 1;
 			for (unsigned p = 0; p < kProbes; p++) {
-				put(t->lk_set_i, p * kSetW, kSetW, key_set(probes[p]));
-				put(t->lk_key_i, p * kKeyW, kKeyW, probes[p]);
+				if (q) {
+					put(t->lk1_set_i, p * kSetW, kSetW, key_set((*pr[q])[p]));
+					put(t->lk1_key_i, p * kKeyW, kKeyW, (*pr[q])[p]);
+				} else {
+					put(t->lk_set_i, p * kSetW, kSetW, key_set((*pr[q])[p]));
+					put(t->lk_key_i, p * kKeyW, kKeyW, (*pr[q])[p]);
+				}
 			}
 		}
+		if (inv)
+			put_sel(*inv);
 		tb.settle();
-		TB_CHECK(tb, t->lk_ready_o && t->fill_ready_o, "cache busy with no invalidation");
-		// Model: fill first, then the probes in order.
-		int mway = -1;
-		bool mevict = false;
-		if (do_fill) {
-			uint64_t key = ftag & kKeyMask;
-			struct cache_key k = {{key, 0, 0}};
-			payload pl = {fdata, (uint8_t)(ftag >> 40)};
-			uint64_t ev = model.st.evictions;
-			cache_fill(&model, key_set(key), &k, &pl);
-			mevict = model.st.evictions != ev;
-			mway = model_way(key);
-			fill_way = t->fill_way_o;
-			fill_evict = t->fill_evict_o;
-			if (kWays) {
-				TB_CHECK(tb, (int)t->fill_way_o == mway,
-					 "fill %#" PRIx64 ": way %u, model way %d", ftag,
-					 (unsigned)t->fill_way_o, mway);
-				TB_CHECK(tb, t->fill_evict_o == mevict,
-					 "fill %#" PRIx64 ": evict %u, model %u", ftag,
-					 (unsigned)t->fill_evict_o, mevict);
-			}
-			fills++;
-			evictions += mevict;
+		TB_CHECK(tb, t->lk_ready_o && t->fill_ready_o && (kPorts == 1 || t->lk1_ready_o),
+			 "lookup or fill not ready%s",
+			 busy >= 0 ? " during a flash invalidation" : "");
+		TB_CHECK(tb, (bool)t->busy_o == (busy >= 0), "busy %u, expected %u",
+			 (unsigned)t->busy_o, busy >= 0);
+		if (busy >= 0) {
+			TB_CHECK(tb, !t->inv_ready_o, "invalidation ready while busy");
+			TB_CHECK(tb, t->inv_done_o == (busy == (int)kSets - 1),
+				 "busy cycle %d of %u: done %u", busy, kSets,
+				 (unsigned)t->inv_done_o);
+			if (t->inv_done_o)
+				TB_CHECK(tb, t->inv_count_o == pending,
+					 "flash invalidation dropped %u, model %u",
+					 (unsigned)t->inv_count_o, pending);
 		}
-		bool mhit = false;
-		unsigned mprobe = 0;
-		int mhway = -1;
-		payload mdata = {0, 0};
-		for (unsigned p = 0; p < probes.size() && !mhit; p++) {
-			struct cache_key k = {{probes[p], 0, 0}};
-			const void *d = cache_find(&model, key_set(probes[p]), &k);
-			if (d) {
-				mhit = true;
-				mprobe = p;
-				mhway = model_way(probes[p]);
-				memcpy(&mdata, d, sizeof(mdata));
+		if (inv)
+			TB_CHECK(tb, t->inv_ready_o, "invalidation not accepted while idle");
+		mrsp m[2];
+		if (kComb) {
+			for (unsigned q = 0; q < kPorts; q++) {
+				if (pr[q]->empty()) {
+					bool v = q ? t->lk1_rsp_valid_o : t->lk_rsp_valid_o;
+					TB_CHECK(tb, !v, "port %u: response with no lookup", q);
+					continue;
+				}
+				m[q] = model_lookup(*pr[q]);
+				check_rsp(q, *pr[q], m[q]);
 			}
+			if (do_fill)
+				check_fill(ftag, fdata);
+		} else {
+			if (do_fill)
+				check_fill(ftag, fdata);
+			for (unsigned q = 0; q < kPorts; q++) {
+				if (!pr[q]->empty())
+					m[q] = model_lookup(*pr[q]);
+			}
+		}
+		if (inv) {
+			pending = cache_invalidate(&model, model_match, inv);
+			invals++;
+			dropped += pending;
 		}
 		tb.tick();
-		if (probes.empty())
+		if (kComb)
 			return;
-		tb.settle();
-		lookups++;
-		hits += mhit;
-		TB_CHECK(tb, t->lk_rsp_valid_o, "no lookup response the cycle after the request");
-		TB_CHECK(tb, t->lk_hit_o == mhit, "lookup %#" PRIx64 ": hit %u, model %u", probes[0],
-			 (unsigned)t->lk_hit_o, mhit);
-		if (mhit) {
-			TB_CHECK(tb, t->lk_probe_o == mprobe && (int)t->lk_way_o == mhway,
-				 "lookup hit: probe %u way %u, model probe %u way %d",
-				 (unsigned)t->lk_probe_o, (unsigned)t->lk_way_o, mprobe, mhway);
-			TB_CHECK(tb, t->lk_data_o == mdata.data, "lookup data %#x, model %#x",
-				 (unsigned)t->lk_data_o, mdata.data);
-		} else {
-			TB_CHECK(tb, t->lk_data_o == 0, "lookup miss: data %#x, expected 0",
-				 (unsigned)t->lk_data_o);
+		for (unsigned q = 0; q < kPorts; q++) {
+			if (pr[q]->empty())
+				continue;
+			tb.settle();
+			check_rsp(q, *pr[q], m[q]);
 		}
 	}
 
@@ -245,12 +375,7 @@ class CacheTb
 	{
 		auto *t = tb.top.get();
 		idle();
-		t->inv_valid_i = 1;
-		t->inv_en_i = (s.en[0] ? 1 : 0) | (s.en[1] ? 2 : 0);
-		for (int i = 0; i < 2; i++) {
-			put(t->inv_tag_i, i * kTagW, kTagW, s.tag[i]);
-			put(t->inv_mask_i, i * kTagW, kTagW, s.mask[i]);
-		}
+		put_sel(s);
 		tb.settle();
 		TB_CHECK(tb, t->inv_ready_o, "invalidation not accepted while idle");
 		unsigned n = cache_invalidate(&model, model_match, &s);
@@ -258,12 +383,14 @@ class CacheTb
 		idle();
 		for (unsigned c = 0; c < kSets; c++) {
 			tb.settle();
-			TB_CHECK(tb, t->busy_o && !t->lk_ready_o && !t->fill_ready_o && !t->inv_ready_o,
+			TB_CHECK(tb,
+				 t->busy_o && !t->lk_ready_o && !t->fill_ready_o && !t->inv_ready_o,
 				 "scan cycle %u of %u: busy %u", c, kSets, (unsigned)t->busy_o);
 			TB_CHECK(tb, t->inv_done_o == (c == kSets - 1), "scan cycle %u: done %u", c,
 				 (unsigned)t->inv_done_o);
 			if (c == kSets - 1)
-				TB_CHECK(tb, t->inv_count_o == n, "invalidation dropped %u, model %u",
+				TB_CHECK(tb, t->inv_count_o == n,
+					 "invalidation dropped %u, model %u",
 					 (unsigned)t->inv_count_o, n);
 			tb.tick();
 		}
@@ -299,10 +426,11 @@ inv_sel random_sel(const std::vector<uint64_t> &pool)
 		s.en[i] = true;
 		s.tag[i] = k;
 		switch (rnd_below(6)) {
-		case 0: s.mask[i] = 0; break;                      // everything
-		case 1: s.mask[i] = 0x7FFull << 29; break;         // by id
-		case 2: s.mask[i] = 0x3ull << 40; break;           // by attribute
-		case 3: s.mask[i] = 0x7FFull << 29 | 0x3ull << 40; // id and attribute
+		case 0: s.mask[i] = 0; break;              // everything
+		case 1: s.mask[i] = 0x7FFull << 29; break; // by id
+		case 2: s.mask[i] = 0x3ull << 40; break;   // by attribute
+		case 3:
+			s.mask[i] = 0x7FFull << 29 | 0x3ull << 40; // id and attribute
 			break;
 		case 4: { // id and an aligned page range of 2^am pages
 			unsigned am = rnd_below(22);
@@ -383,9 +511,42 @@ void directed_replacement(CacheTb &c)
 		 c.fill_way, c.fill_evict);
 	std::vector<uint64_t> q(kProbes, key_in_set0(kWays));
 	c.cycle(false, 0, 0, q);
-	TB_CHECK(c.tb, c.tb.top->lk_hit_o && c.tb.top->lk_data_o == 100,
-		 "refilled line: hit %u data %u, expected 100", (unsigned)c.tb.top->lk_hit_o,
-		 (unsigned)c.tb.top->lk_data_o);
+	TB_CHECK(c.tb, c.last_hit && c.last_data == 100,
+		 "refilled line: hit %u data %u, expected 100", c.last_hit, c.last_data);
+}
+
+// Directed, LkComb = 1: a lookup in the cycle of the fill of its key misses
+// (the fill is written at the edge), the next cycle's hits; with two ports,
+// two hits in one set leave port 1's line the most recent (LRU: the next
+// victim is neither).
+void directed_comb(CacheTb &c)
+{
+	if (!kComb || kWays < 3)
+		return;
+	c.idle();
+	c.tb.reset();
+	cache_fini(&c.model);
+	struct iommu_cache_geom g = {kSets, kWays, (enum iommu_repl)kRepl};
+	cache_init(&c.model, &g, sizeof(payload), kSeed);
+	auto key_in_set0 = [](unsigned i) { return make_key(2, 1, (uint64_t)i * kSets); };
+	std::vector<uint64_t> p(kProbes, key_in_set0(0));
+	c.cycle(true, key_in_set0(0), 7, p);
+	TB_CHECK(c.tb, !c.last_hit, "lookup in the cycle of its fill hit (no bypass expected)");
+	c.cycle(false, 0, 0, p);
+	TB_CHECK(c.tb, c.last_hit && c.last_data == 7, "lookup after the fill: hit %u data %u",
+		 c.last_hit, c.last_data);
+	for (unsigned i = 1; i < kWays; i++)
+		c.cycle(true, key_in_set0(i), i, {});
+	if (kPorts < 2 || kRepl != IOMMU_REPL_LRU)
+		return;
+	// Ways 0..W-1 filled in order: way 0 is the LRU line, then way 1.
+	// Port 0 hits way 1, port 1 way 0, and a fill of a new key in the same
+	// cycle chooses after both touches: way 2.
+	std::vector<uint64_t> p0(kProbes, key_in_set0(1)), p1(kProbes, key_in_set0(0));
+	c.cycle(true, key_in_set0(kWays), 50, p0, p1);
+	TB_CHECK(c.tb, c.fill_way == 2 && c.fill_evict,
+		 "fill after two touches in its cycle: way %u evict %u, expected way 2", c.fill_way,
+		 c.fill_evict);
 }
 
 } // namespace
@@ -405,25 +566,52 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < 3 * kSets * (kWays ? kWays : 1) + 4; i++)
 		pool.push_back(make_key(rnd_below(4), 1 + rnd_below(3), rnd()));
 
-	for (unsigned op = 0; op < ops; op++) {
+	// One random cycle: a fill, lookups on the ports, or both.
+	auto random_cycle = [&](const inv_sel *inv, int busy) {
 		unsigned kind = rnd_below(100);
-		std::vector<uint64_t> probes;
-		if (kind < 2) {
-			c.invalidate(random_sel(pool));
-			continue;
-		}
+		std::vector<uint64_t> probes, probes1;
 		bool fill = kind < 50 || kind >= 85;
 		if (kind >= 50) {
 			for (unsigned p = 0; p < kProbes; p++)
 				probes.push_back(random_key(pool));
 		}
+		if (kPorts > 1 && rnd_below(4)) {
+			// Port 1: often a key of port 0's set, or port 0's own key.
+			for (unsigned p = 0; p < kProbes; p++) {
+				uint64_t k = random_key(pool);
+				if (!probes.empty() && rnd_below(3) == 0)
+					k = probes[p];
+				probes1.push_back(k);
+			}
+		}
 		uint64_t ftag = random_key(pool) | (uint64_t)rnd_below(4) << 40;
-		c.cycle(fill, ftag, (uint32_t)rnd(), probes);
+		// Sometimes the fill's key is a key looked up in the same cycle.
+		if (!probes.empty() && rnd_below(8) == 0)
+			ftag = probes[0] | (uint64_t)rnd_below(4) << 40;
+		c.cycle(fill, ftag, (uint32_t)rnd(), probes, probes1, inv, busy);
+	};
+	for (unsigned op = 0; op < ops; op++) {
+		unsigned kind = rnd_below(100);
+		if (kind < 2) {
+			inv_sel s = random_sel(pool);
+			if (!kFlash) {
+				c.invalidate(s);
+				continue;
+			}
+			// The transfer cycle, then Sets busy cycles, all with
+			// random lookups and fills.
+			random_cycle(&s, -1);
+			for (unsigned b = 0; b < kSets; b++)
+				random_cycle(nullptr, (int)b);
+			continue;
+		}
+		random_cycle(nullptr, -1);
 		if (rnd_below(16) == 0)
 			c.cycle(false, 0, 0, {}); // an idle cycle
 	}
 	c.sweep(pool);
 	directed_replacement(c);
+	directed_comb(c);
 	printf("%s: %u lookups (%u hits), %u fills (%u evictions), %u invalidations (%u lines): "
 	       "RTL == model\n",
 	       TB_NAME, c.lookups, c.hits, c.fills, c.evictions, c.invals, c.dropped);

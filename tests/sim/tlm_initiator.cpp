@@ -533,6 +533,12 @@ struct vp_a : sc_core::sc_module {
 		memory.poke64(slot + 16, 0);
 		memory.poke64(slot + 24, 0);
 		init.reg_write(VTD_REG_IQT, 8, (iqt + 32) & 0x7FFF0);
+		/* The queue engine fetches the descriptor and executes it when
+		 * the fetch returns (docs/uarch.md section 8): software polls IQH. */
+		ck.eq("IQH at the IQT write", init.reg_read(VTD_REG_IQH, 8), iqt & 0x7FFF0);
+		for (unsigned i = 0;
+		     i < 1000 && init.reg_read(VTD_REG_IQH, 8) != ((iqt + 32) & 0x7FFF0); i++)
+			sc_core::wait(period());
 		ck.eq("IQH after the descriptor", init.reg_read(VTD_REG_IQH, 8),
 		      (iqt + 32) & 0x7FFF0);
 		ck.eq("descriptor fetched over TLM", memory.reads > reads, 1);

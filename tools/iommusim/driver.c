@@ -260,6 +260,7 @@ static void tap_advanced(struct driver *d)
 }
 
 static void on_timed(void *ctx, const struct iommu_timed *t);
+static int driver_spin(void *ctx);
 static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid,
 			    uint16_t prgi, unsigned code);
 static const struct iommu_pri_ops driver_pri_ops = {on_prg_response};
@@ -314,7 +315,10 @@ static int unit_create(struct driver *d, unsigned k, const struct iommu_config *
 		return -1;
 	}
 	u->tm = iommu_timing_create(u->mmu, &d->tp, on_timed, d);
-	return u->tm ? 0 : -1;
+	if (!u->tm)
+		return -1;
+	iommu_set_spin(u->mmu, driver_spin, d);
+	return 0;
 }
 
 struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
@@ -377,7 +381,7 @@ void driver_destroy(struct driver *d)
 	for (unsigned k = 0; k < TRACE_MAX_IOMMUS; k++) {
 		struct unit *u = &d->u[k];
 
-		iommu_timing_destroy(u->tm); /* first: it observes the IOMMU's queue */
+		iommu_timing_destroy(u->tm); /* first: it drives the IOMMU's queue */
 		if (u->b)
 			vtd_builder_destroy(u->b);
 		if (u->oracle)
@@ -1301,6 +1305,27 @@ static int issue_page(struct driver *d, uint64_t seq, const struct iommu_req *re
 	return tm_submit(d, tm, cycle, &q, (uint64_t)c);
 }
 
+/* Software polls an IOMMU (an invalidation wait's status): every engine
+ * runs, in lock-step, to the next event of any; the agenda waits until the
+ * software operation returns. Non-zero when no engine has anything to do. */
+static int driver_spin(void *ctx)
+{
+	struct driver *d = ctx;
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned k = 0; k < d->nu; k++) {
+		uint64_t e = d->u[k].tm ? iommu_timing_next_event(d->u[k].tm) : UINT64_MAX;
+
+		next = e < next ? e : next;
+	}
+	if (next == UINT64_MAX)
+		return 1;
+	for (unsigned k = 0; k < d->nu; k++)
+		if (d->u[k].tm)
+			iommu_timing_advance(d->u[k].tm, next + 1);
+	return 0;
+}
+
 /* Runs the engine one cycle at a time until done(d) holds. */
 static void run_until(struct driver *d, bool (*done)(struct driver *, const void *),
 		      const void *arg)
@@ -1502,7 +1527,9 @@ static int apply_bind(struct driver *d, const struct trace_bind *t)
 }
 
 /* Times the invalidations a software operation queued. */
-static void sw_cost_start(struct driver *d, enum trace_op op)
+/* A software operation that started at cycle start (it may have polled
+ * its waits since) costs until the invalidation queues are idle. */
+static void sw_cost_start(struct driver *d, enum trace_op op, uint64_t start)
 {
 	int kind = op == TRACE_OP_ATTACH   ? DRIVER_SW_ATTACH
 		   : op == TRACE_OP_DETACH ? DRIVER_SW_DETACH
@@ -1514,7 +1541,7 @@ static void sw_cost_start(struct driver *d, enum trace_op op)
 					   : -1;
 
 	if (kind >= 0)
-		agenda_push(d, now_of(d), AG_SW_COST, kind, now_of(d));
+		agenda_push(d, now_of(d), AG_SW_COST, kind, start);
 }
 
 /* A bind, unbind, free or gflush the builder refused: a result. */
@@ -1721,13 +1748,14 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 {
 	const struct trace_map *m = &ev->u.map;
 	struct vtd_builder *b0 = d->u[0].b;
-	uint64_t qerr0[TRACE_MAX_IOMMUS], iqe0[TRACE_MAX_IOMMUS];
+	uint64_t qerr0[TRACE_MAX_IOMMUS], iqe0[TRACE_MAX_IOMMUS], start;
 	int rc = 0;
 
 	d->cur_r = r;
 	reach_event(d, ev);
 	if (d->async_rc)
 		return d->async_rc;
+	start = now_of(d);
 	for (unsigned k = 0; k < d->nu; k++) {
 		qerr0[k] = vtd_builder_queue_errors(d->u[k].b);
 		iqe0[k] = iommu_stats(d->u[k].mmu)->qi_errors;
@@ -1838,7 +1866,7 @@ int driver_apply(struct driver *d, const struct trace_reader *r, const struct tr
 		note_bind_error(d, ev, rc); /* a result, as the issue's records show */
 		rc = 0;
 	}
-	sw_cost_start(d, ev->op);
+	sw_cost_start(d, ev->op, start);
 	/* IQE and ITE are results: the builder recovered, the replay goes on. */
 	for (unsigned k = 0; rc == -IOMMU_EIO && k < d->nu; k++) {
 		if (vtd_builder_queue_errors(d->u[k].b) == qerr0[k])

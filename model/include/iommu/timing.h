@@ -10,8 +10,11 @@
  * more); equal arrival cycles keep submission order. Functional effects happen at
  * defined cycles: the cache-only lookup when a request is in the last IOTLB
  * stage, the translation (its table reads) when a walker takes the request,
- * the cache fills when the walk completes (dropped if an invalidation ran
- * while it was in flight).
+ * the cache fills at the end of the cycle the walk completes (dropped if a
+ * descriptor executed from its take cycle through that one), each queued
+ * invalidation descriptor when the engine has fetched it (an IQT write only
+ * moves the tail), a wait's status write and ICS.IWC when its status write
+ * is granted the memory port.
  */
 #ifndef IOMMU_TIMING_H
 #define IOMMU_TIMING_H
@@ -63,10 +66,18 @@ struct iommu_timing_stats {
 
 struct iommu_timing;
 
-/* The engine drives mmu (and registers a queue observer on it). */
+/* The engine drives mmu: its invalidation queue runs in the engine (the
+ * IQT write only moves the tail), and software-side polling of the queue
+ * (src/vtd/builder.c) runs the engine (iommu_set_spin). */
 struct iommu_timing *iommu_timing_create(struct iommu *mmu, const struct iommu_tparams *p,
 					 iommu_timed_fn done, void *ctx);
 void iommu_timing_destroy(struct iommu_timing *t);
+
+/* What software polling the hardware (a wait's status, IQE) calls to let
+ * time pass: returns 0 when something may have changed, non-zero when
+ * nothing more can happen. The engine installs one that runs itself to its
+ * next event; a driver of several engines in lock-step installs its own. */
+void iommu_set_spin(struct iommu *mmu, int (*spin)(void *ctx), void *ctx);
 
 /* A request arriving at cycle (>= now). */
 int iommu_timing_submit(struct iommu_timing *t, uint64_t cycle, const struct iommu_req *req,
@@ -83,8 +94,10 @@ uint64_t iommu_timing_drain(struct iommu_timing *t);
 uint64_t iommu_timing_now(const struct iommu_timing *t);
 /* Requests submitted and not yet completed. */
 uint64_t iommu_timing_in_flight(const struct iommu_timing *t);
-/* Invalidation descriptors submitted and not yet completed by the queue
- * engine (a wait completes when its status is written). */
+/* Invalidation descriptors not completed by the queue engine: those from
+ * IQH to IQT (none while the queue is disabled or stopped by IQE or ITE)
+ * and the one executing (a wait completes when its status write's
+ * response returns). */
 size_t iommu_timing_queue_pending(const struct iommu_timing *t);
 const struct iommu_timing_stats *iommu_timing_stats(const struct iommu_timing *t);
 

@@ -654,18 +654,11 @@ uint64_t vtd_builder_queue_errors(const struct vtd_builder *b)
 	return b->iq_errors;
 }
 
-int vtd_builder_submit(struct vtd_builder *b, const uint64_t qw[4])
+/* The queue stopped (IQE, ITE): software's recovery, -EIO; else 0. */
+static int b_queue_check(struct vtd_builder *b)
 {
-	uint32_t fsts;
-	int rc = 0;
+	uint32_t fsts = (uint32_t)iommu_reg_read(b->mmu, VTD_REG_FSTS, 4);
 
-	for (unsigned i = 0; i < 4 && !rc; i++)
-		rc = b_wr(b, b->iq + b->iq_tail + 8 * i, qw[i]);
-	if (rc)
-		return rc;
-	b->iq_tail = (b->iq_tail + 32) % IOMMU_PAGE_SIZE;
-	iommu_reg_write(b->mmu, VTD_REG_IQT, 8, b->iq_tail);
-	fsts = (uint32_t)iommu_reg_read(b->mmu, VTD_REG_FSTS, 4);
 	if (fsts & VTD_FSTS_IQE) {
 		/* Linux's recovery: overwrite the bad descriptor with a wait,
 		 * clear IQE; the queue resumes from IQH. */
@@ -695,6 +688,38 @@ int vtd_builder_submit(struct vtd_builder *b, const uint64_t qw[4])
 	return 0;
 }
 
+/* Lets the hardware run while software polls (a timing engine drives the
+ * queue); non-zero when nothing more can happen (or no engine: the queue
+ * ran at the IQT write). */
+static int b_spin(struct vtd_builder *b)
+{
+	return b->mmu->spin ? b->mmu->spin(b->mmu->spin_ctx) : 1;
+}
+
+/* Writes one descriptor at the tail and moves IQT. */
+static int b_post(struct vtd_builder *b, const uint64_t qw[4])
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < 4 && !rc; i++)
+		rc = b_wr(b, b->iq + b->iq_tail + 8 * i, qw[i]);
+	if (rc)
+		return rc;
+	b->iq_tail = (b->iq_tail + 32) % IOMMU_PAGE_SIZE;
+	iommu_reg_write(b->mmu, VTD_REG_IQT, 8, b->iq_tail);
+	return b_queue_check(b);
+}
+
+int vtd_builder_submit(struct vtd_builder *b, const uint64_t qw[4])
+{
+	int rc = b_post(b, qw);
+
+	/* Until the hardware has taken it up (IQH reached IQT) or stopped. */
+	while (!rc && iommu_qi_ready(b->mmu) && !b_spin(b))
+		;
+	return rc ? rc : b_queue_check(b);
+}
+
 int vtd_builder_wait_flags(struct vtd_builder *b, unsigned flags)
 {
 	uint64_t qw[4], status;
@@ -702,14 +727,20 @@ int vtd_builder_wait_flags(struct vtd_builder *b, unsigned flags)
 	int rc;
 
 	vtd_desc_wait(qw, flags | VTD_WAIT_SW, b->iq_status, seq);
-	rc = vtd_builder_submit(b, qw);
-	if (rc)
-		return rc;
-	rc = b_rd(b, b->iq_status, &status);
-	if (rc)
-		return rc;
-	if ((uint32_t)status == seq)
-		return 0;
+	rc = b_post(b, qw);
+	/* Software spins on the status word (and on IQE/ITE). */
+	for (;;) {
+		if (rc)
+			return rc;
+		rc = b_rd(b, b->iq_status, &status);
+		if (rc)
+			return rc;
+		if ((uint32_t)status == seq)
+			return 0;
+		if (b_spin(b))
+			break;
+		rc = b_queue_check(b);
+	}
 	if (iommu_prq_drains_pending(b->mmu))
 		return b_fail(b, IOMMU_EBUSY,
 			      "invalidation wait deferred: a page-request drain waits for "
@@ -749,7 +780,7 @@ static int batch_send(struct vtd_builder *b, const struct b_batch *bt)
 	int rc = 0;
 
 	for (unsigned i = 0; i < bt->n && !rc; i++)
-		rc = vtd_builder_submit(b, bt->qw[i]);
+		rc = b_post(b, bt->qw[i]);
 	return rc ? rc : vtd_builder_wait(b);
 }
 
@@ -894,7 +925,7 @@ static int b_context_changed(struct vtd_builder *b, uint16_t sid)
 	if (!b->cfg.flush_on_attach)
 		return 0;
 	vtd_desc_cc(qw, VTD_CC_DEVICE, 0, sid, 0);
-	rc = vtd_builder_submit(b, qw);
+	rc = b_post(b, qw);
 	return rc ? rc : vtd_builder_wait(b);
 }
 
@@ -1294,7 +1325,7 @@ int vtd_builder_page_response(struct vtd_builder *b, uint16_t sid, bool pasid_va
 			      pasid_valid ? "" : " without PASID", pasid);
 	}
 	vtd_desc_pgrp_resp(qw, sid, pasid_valid, pasid, prgi, code);
-	return vtd_builder_submit(b, qw);
+	return b_post(b, qw);
 }
 
 int vtd_builder_prq_service(struct vtd_builder *b, vtd_prq_handler handler, void *ctx)
@@ -1385,7 +1416,7 @@ static int b_drain(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t
 		batch_add(&bt, qw);
 		batch_devtlb(&bt, &a, 0, 0);
 		for (unsigned i = 0; i < bt.n && !rc; i++)
-			rc = vtd_builder_submit(b, bt.qw[i]);
+			rc = b_post(b, bt.qw[i]);
 		if (!rc)
 			rc = vtd_builder_wait_flags(b, VTD_WAIT_FN | VTD_WAIT_PD);
 		if (rc == -IOMMU_EBUSY) {

@@ -7,7 +7,9 @@
  * FSTS.ITE with IQER.ITESID; the waits behind it are aborted (IQH moves to
  * IQT without executing them) and fetching stops until ITE is cleared.
  * Page group responses (0x9) and the page-request drain of waits (PD) are
- * handed to src/vtd/prq.c.
+ * handed to src/vtd/prq.c. With a timing engine attached (mmu->qi_engine)
+ * the IQT write only moves the tail: the engine executes one descriptor at a
+ * time (iommu_qi_exec_head) and completes waits itself (iommu_qi_wait_done).
  */
 #include "iommu/vtd_qi.h"
 #include "vtd.h"
@@ -108,10 +110,16 @@ void vtd_qi_wait_complete(struct iommu *mmu, const uint64_t qw[4])
 /* Invalidation wait. FN (fence) orders work in time; this functional queue
  * executes in order. PD (page-request drain) may defer the completion until
  * software has answered the page requests received before the wait
- * (src/vtd/prq.c); the queue goes on meanwhile. */
-static void qi_wait(struct iommu *mmu, const uint64_t *qw)
+ * (src/vtd/prq.c); the queue goes on meanwhile. With a timing engine
+ * (*complete_later non-NULL) a wait that may complete now is left to the
+ * engine, which completes it when its status write is granted. */
+static void qi_wait(struct iommu *mmu, const uint64_t *qw, bool *complete_later)
 {
-	if (vtd_prq_wait(mmu, qw))
+	bool now = vtd_prq_wait(mmu, qw);
+
+	if (complete_later)
+		*complete_later = now;
+	else if (now)
 		vtd_qi_wait_complete(mmu, qw);
 }
 
@@ -121,10 +129,15 @@ enum qi_result {
 			 /* > 0: IQE with that IQEI */
 };
 
-static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *ite_sid)
+static unsigned qi_type(uint64_t qw0)
 {
-	unsigned type =
-		(unsigned)(FIELD_GET64(QI_TYPE_LO, qw[0]) | FIELD_GET64(QI_TYPE_HI, qw[0]) << 4);
+	return (unsigned)(FIELD_GET64(QI_TYPE_LO, qw0) | FIELD_GET64(QI_TYPE_HI, qw0) << 4);
+}
+
+static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *ite_sid,
+		   bool *wait_later)
+{
+	unsigned type = qi_type(qw[0]);
 	unsigned g = (unsigned)FIELD_GET64(QI_G, qw[0]);
 	uint16_t did = (uint16_t)FIELD_GET64(QI_DID, qw[0]);
 	uint32_t pasid = (uint32_t)FIELD_GET64(QI_PASID, qw[0]);
@@ -183,7 +196,7 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 			       qw[1] & QI1_PDEV_S))
 			return QI_TIMEOUT;
 		break;
-	case VTD_DESC_WAIT: qi_wait(mmu, qw); break;
+	case VTD_DESC_WAIT: qi_wait(mmu, qw, wait_later); break;
 	case VTD_DESC_PGRP_RESP: vtd_prq_response(mmu, qw); break;
 	case VTD_DESC_IEC: break;
 	}
@@ -204,62 +217,135 @@ static void qi_stop_iqe(struct iommu *mmu, unsigned iqei)
 	mmu->stats.qi_errors++;
 }
 
-void vtd_qi_run(struct iommu *mmu)
+enum { QI_STOP_IQE = 1, QI_STOP_ITE = 2 };
+
+/* The queue's geometry: base, descriptor size, size in bytes. */
+struct qi_geom {
+	uint64_t base, dsz, qbytes;
+	bool wide;
+};
+
+static struct qi_geom qi_geom(const struct iommu *mmu)
 {
 	uint64_t iqa = vtd_reg_get64(mmu, VTD_REG_IQA);
-	bool wide = iqa & VTD_IQA_DW;
-	uint64_t dsz = wide ? 32 : 16;
-	uint64_t qbytes = IOMMU_PAGE_SIZE << FIELD_GET64(VTD_IQA_QS, iqa);
+	struct qi_geom g = {.base = iqa & VTD_IQA_IQA, .wide = iqa & VTD_IQA_DW};
+
+	g.dsz = g.wide ? 32 : 16;
+	g.qbytes = IOMMU_PAGE_SIZE << FIELD_GET64(VTD_IQA_QS, iqa);
+	return g;
+}
+
+/* SPEC(VT-d IQH): with 256-bit descriptors the head index is IQH [18:5];
+ * bit 4, left over when IQA.DW was set while the queue was enabled, is not
+ * part of it (else head would step past tail forever). */
+static uint64_t qi_head(const struct iommu *mmu, const struct qi_geom *g)
+{
 	uint64_t head = vtd_reg_get64(mmu, VTD_REG_IQH) & VTD_IQ_QH;
+
+	return g->wide ? head & ~0x10ull : head;
+}
+
+/* Fetches and executes the descriptor at *head and moves *head past it;
+ * stops the queue (IQE, IQH left on the descriptor; or ITE, the rest
+ * aborted: *head = tail). Returns 0, QI_STOP_IQE or QI_STOP_ITE. */
+static int qi_one(struct iommu *mmu, const struct qi_geom *g, uint64_t *head, uint64_t tail,
+		  uint64_t qw[4], bool *wait_later)
+{
+	uint16_t sid = 0;
+	int rc;
+
+	if (iommu_mem_read_qw(&mmu->mem, g->base + *head, qw, g->wide ? 4 : 2))
+		rc = VTD_IQEI_FETCH;
+	else
+		rc = qi_exec(mmu, qw, g->wide, &sid, wait_later);
+	if (rc > 0) {
+		qi_stop_iqe(mmu, (unsigned)rc); /* IQH stays on the bad descriptor */
+		return QI_STOP_IQE;
+	}
+	*head = (*head + g->dsz) % g->qbytes;
+	if (rc == QI_TIMEOUT) {
+		uint64_t iqer = vtd_reg_get64(mmu, VTD_REG_IQER) & ~VTD_IQER_ITESID;
+
+		vtd_reg_set64(mmu, VTD_REG_IQER, iqer | FIELD_PREP64(VTD_IQER_ITESID, sid));
+		vtd_reg_set32(mmu, VTD_REG_FSTS,
+			      vtd_reg_get32(mmu, VTD_REG_FSTS) | (uint32_t)VTD_FSTS_ITE);
+		mmu->stats.devtlb_timeouts++;
+		/* Abort what is queued behind it, waits included. */
+		for (; *head != tail; *head = (*head + g->dsz) % g->qbytes)
+			mmu->stats.qi_aborted++;
+		return QI_STOP_ITE;
+	}
+	return 0;
+}
+
+/* Whether the hardware may fetch: queue enabled, no IQE/ITE pending. */
+static bool qi_may_fetch(const struct iommu *mmu)
+{
+	return (vtd_reg_get32(mmu, VTD_REG_GSTS) & VTD_GSTS_QIES) &&
+	       !(vtd_reg_get32(mmu, VTD_REG_FSTS) & (VTD_FSTS_IQE | VTD_FSTS_ITE));
+}
+
+unsigned iommu_qi_ready(const struct iommu *mmu)
+{
+	struct qi_geom g = qi_geom(mmu);
+	uint64_t tail = vtd_reg_get64(mmu, VTD_REG_IQT) & VTD_IQ_QH;
+	uint64_t head = qi_head(mmu, &g);
+
+	if (!qi_may_fetch(mmu) || tail >= g.qbytes || (g.wide && (tail & 0x10)) || head >= g.qbytes)
+		return 0;
+	return (unsigned)(((tail + g.qbytes - head) % g.qbytes) / g.dsz);
+}
+
+void iommu_qi_exec_head(struct iommu *mmu, struct iommu_qi_exec *x)
+{
+	struct qi_geom g = qi_geom(mmu);
+	uint64_t tail = vtd_reg_get64(mmu, VTD_REG_IQT) & VTD_IQ_QH;
+	uint64_t head = qi_head(mmu, &g);
+	int rc;
+
+	*x = (struct iommu_qi_exec){0};
+	if (!iommu_qi_ready(mmu))
+		return;
+	rc = qi_one(mmu, &g, &head, tail, x->qw, &x->wait_later);
+	x->type = qi_type(x->qw[0]);
+	x->executed = rc != QI_STOP_IQE;
+	x->stopped = rc != 0;
+	x->wait_later = x->wait_later && !rc && x->type == VTD_DESC_WAIT;
+	vtd_reg_set64(mmu, VTD_REG_IQH, head);
+}
+
+void iommu_qi_wait_done(struct iommu *mmu, const uint64_t qw[4])
+{
+	vtd_qi_wait_complete(mmu, qw);
+}
+
+void vtd_qi_run(struct iommu *mmu)
+{
+	struct qi_geom g = qi_geom(mmu);
+	uint64_t head = qi_head(mmu, &g);
 	uint64_t tail = vtd_reg_get64(mmu, VTD_REG_IQT) & VTD_IQ_QH;
 
-	if (!(vtd_reg_get32(mmu, VTD_REG_GSTS) & VTD_GSTS_QIES))
-		return;
-	/* SPEC(VT-d QI): no fetching while IQE or ITE is set. */
-	if (vtd_reg_get32(mmu, VTD_REG_FSTS) & (VTD_FSTS_IQE | VTD_FSTS_ITE))
+	if (!qi_may_fetch(mmu))
 		return;
 	/* SPEC(VT-d IQT): 256-bit mode needs IQT[4] = 0 → IQEI 6; a tail past
 	 * the queue → IQEI 1 */
-	if (wide && (tail & 0x10)) {
+	if (g.wide && (tail & 0x10)) {
 		qi_stop_iqe(mmu, VTD_IQEI_TAIL_MISALIGN);
 		return;
 	}
-	if (tail >= qbytes) {
+	if (tail >= g.qbytes) {
 		qi_stop_iqe(mmu, VTD_IQEI_TAIL_BEYOND);
 		return;
 	}
-	/* SPEC(VT-d IQH): with 256-bit descriptors the head index is IQH [18:5];
-	 * bit 4, left over when IQA.DW was set while the queue was enabled, is
-	 * not part of it (else head would step past tail forever). */
-	if (wide)
-		head &= ~0x10ull;
+	/* With a timing engine the tail only moves: the engine fetches and
+	 * executes one descriptor at a time (iommu_qi_exec_head). */
+	if (mmu->qi_engine)
+		return;
 	while (head != tail) {
 		uint64_t qw[4] = {0, 0, 0, 0};
-		uint16_t sid = 0;
-		int rc;
 
-		if (iommu_mem_read_qw(&mmu->mem, (iqa & VTD_IQA_IQA) + head, qw, wide ? 4 : 2)) {
-			rc = VTD_IQEI_FETCH;
-		} else {
-			rc = qi_exec(mmu, qw, wide, &sid);
-		}
-		if (rc > 0) {
-			qi_stop_iqe(mmu, (unsigned)rc); /* IQH stays on the bad descriptor */
+		if (qi_one(mmu, &g, &head, tail, qw, NULL))
 			break;
-		}
-		head = (head + dsz) % qbytes;
-		if (rc == QI_TIMEOUT) {
-			uint64_t iqer = vtd_reg_get64(mmu, VTD_REG_IQER) & ~VTD_IQER_ITESID;
-
-			vtd_reg_set64(mmu, VTD_REG_IQER, iqer | FIELD_PREP64(VTD_IQER_ITESID, sid));
-			vtd_reg_set32(mmu, VTD_REG_FSTS,
-				      vtd_reg_get32(mmu, VTD_REG_FSTS) | (uint32_t)VTD_FSTS_ITE);
-			mmu->stats.devtlb_timeouts++;
-			/* Abort what is queued behind it, waits included. */
-			for (; head != tail; head = (head + dsz) % qbytes)
-				mmu->stats.qi_aborted++;
-			break;
-		}
 	}
 	vtd_reg_set64(mmu, VTD_REG_IQH, head);
 }

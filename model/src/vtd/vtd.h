@@ -129,8 +129,9 @@ void vtd_inv_iotlb(struct iommu *mmu, unsigned gran, uint16_t did, uint64_t addr
 void vtd_inv_piotlb(struct iommu *mmu, unsigned gran, uint16_t did, uint32_t pasid, uint64_t addr,
 		    unsigned am, bool ih);
 
-/* qi.c: the invalidation queue. Runs the queue from IQH to IQT; called
- * when software writes IQT, enables QIE or clears IQE/ITE. */
+/* qi.c: the invalidation queue. Runs the queue from IQH to IQT (with a
+ * timing engine: only checks the tail); called when software writes IQT,
+ * enables QIE or clears IQE/ITE. */
 void vtd_qi_run(struct iommu *mmu);
 
 /* Completes an invalidation wait: status write (SW), ICS.IWC (IF), the

@@ -251,6 +251,10 @@ struct wm *wm_create(unsigned variant)
 		return NULL;
 	iommu_config_default(&cfg);
 	cfg.lookup_after_fetch = false; /* as the RTL walker: no lookup mid-walk */
+	/* The RTL has no paging-structure caches or nested TLB. */
+	cfg.fl_pwc.ways = 0;
+	cfg.sl_pwc.ways = 0;
+	cfg.nested_tlb.ways = 0;
 	vtd_builder_config_default(&bcfg);
 	if (variant == 1) {
 		bcfg.preset_ad = false;
