@@ -1320,9 +1320,14 @@ static int driver_spin(void *ctx)
 	}
 	if (next == UINT64_MAX)
 		return 1;
+	/* The tap sees each wait's completion cycle: one cycle at a time. */
+	if (d->tap && d->u[0].tm && next > iommu_timing_now(d->u[0].tm))
+		next = iommu_timing_now(d->u[0].tm);
 	for (unsigned k = 0; k < d->nu; k++)
 		if (d->u[k].tm)
 			iommu_timing_advance(d->u[k].tm, next + 1);
+	if (d->tap && d->u[0].tm)
+		tap_advanced(d);
 	return 0;
 }
 
