@@ -36,8 +36,10 @@
 // software wrote IQT, GCMD, or FSTS with IQE or ITE set in the written value
 // (when the write's effect is visible): the writes after which the model runs
 // its queue. The engine reports through the *_set_i inputs and moves IQH
-// through iqh_we_i; a hardware set and a software clear in the same cycle: the
-// set wins.
+// through iqh_we_i. A register write transferred in cycle t is applied after
+// the block's own updates of t (as the timing engine applies software's
+// actions between cycles): a hardware set of IQE, ITE or IWC and a software
+// clear of it in the same cycle leave it clear.
 module iommu_regs #(
   parameter int unsigned Nfr         = iommu_params_pkg::FaultRecords,
   parameter int unsigned Mgaw        = iommu_params_pkg::Mgaw,
@@ -381,8 +383,6 @@ module iommu_regs #(
       if (w_gcmd && v_gcmd[26] && !qies_q) iqh_q <= '0;
 
       // SPEC(VT-d FSTS): IQE, ITE (and PFO, ICE) are RW1C; the engine sets them.
-      if (w_fsts && v_fsts[4]) iqe_q <= 1'b0;
-      if (w_fsts && v_fsts[6]) ite_q <= 1'b0;
       if (iqe_set_i) begin
         iqe_q  <= 1'b1;
         iqei_q <= iqei_i;
@@ -391,14 +391,16 @@ module iommu_regs #(
         ite_q    <= 1'b1;
         itesid_q <= itesid_i;
       end
+      if (w_fsts && v_fsts[4]) iqe_q <= 1'b0;
+      if (w_fsts && v_fsts[6]) ite_q <= 1'b0;
       // SPEC(VT-d ICS): IWC is RW1C; clearing it clears IECTL.IP.
-      if (w_ics && v_ics[0]) begin
-        iwc_q      <= 1'b0;
-        iectl_ip_q <= 1'b0;
-      end
       if (iwc_set_i) begin
         iwc_q      <= 1'b1;
         iectl_ip_q <= 1'b1;
+      end
+      if (w_ics && v_ics[0]) begin
+        iwc_q      <= 1'b0;
+        iectl_ip_q <= 1'b0;
       end
 
       // SPEC(VT-d QI): IQT, GCMD, and clearing IQE/ITE run the queue.

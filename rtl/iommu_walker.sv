@@ -573,8 +573,7 @@ module iommu_walker #(
           end
         end
       end
-      default: begin  // ST_RESP
-        if (rsp_ready_i) state_d = ST_IDLE;
+      default: begin  // ST_RESP: left below, when rsp_ready_i
       end
     endcase
 
@@ -1063,8 +1062,10 @@ module iommu_walker #(
     end
 
     // ---- 10. A walk answers in the cycle of its last memory response ------
+    // (rsp_ready_i only here, after the decision: the response valid does
+    // not depend on the ready, not even through the state mux.)
     early = state_q == ST_WAIT && state_d == ST_RESP;
-    if (early && rsp_ready_i) state_d = ST_IDLE;
+    if ((early || state_q == ST_RESP) && rsp_ready_i) state_d = ST_IDLE;
   end
 
   // One paging entry (the word just read) in the format of the walk.
