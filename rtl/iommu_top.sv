@@ -32,9 +32,9 @@
 //   answer in stage R.
 // - The response port is registered: a response decided in cycle c is on
 //   rsp_*_o in cycle c + 1.
-// Responses with a fault status are recorded through the register file's
-// fault input, unless an FPD bit suppresses them or the request was an ATS
-// translation request.
+// Responses with a fault status, and ATS translation requests answered
+// Unsupported Request, are recorded through the register file's fault input
+// (as the model records them), unless an FPD bit suppresses them.
 //
 // Memory: one master port shared round-robin by the walker slots (ids
 // 0..WalkSlots-1) and the queue engine (id WalkSlots), with at most
@@ -155,7 +155,7 @@ module iommu_top #(
   logic [3:0]  iqei;
   logic [15:0] itesid;
 
-  logic        flt_valid, flt_pasid_valid, flt_read, flt_priv, flt_exec, flt_fpd;
+  logic        flt_valid, flt_pasid_valid, flt_read, flt_priv, flt_exec, flt_fpd, flt_page_req;
   logic [15:0] flt_sid;
   logic [19:0] flt_pasid;
   logic [63:0] flt_addr;
@@ -179,7 +179,7 @@ module iommu_top #(
     .flt_addr_i        (flt_addr),
     .flt_reason_i      (flt_reason),
     .flt_read_i        (flt_read),
-    .flt_page_req_i    (1'b0),
+    .flt_page_req_i    (flt_page_req),
     .flt_priv_i        (flt_priv),
     .flt_exec_i        (flt_exec),
     .flt_fpd_i         (flt_fpd),
@@ -1042,7 +1042,10 @@ module iommu_top #(
     end
   end
 
-  // Fault recording: a fault status of a non-ATS translation request.
+  // Fault recording: a fault status, or an ATS translation request answered
+  // Unsupported Request (T2: page request / translation request); a paging
+  // fault of a translation request completes with R = W = 0 and is not
+  // recorded.
   logic [7:0]  r_tag;
   logic [15:0] r_sid;
   logic        r_pv, r_priv, r_nw;
@@ -1050,7 +1053,8 @@ module iommu_top #(
   logic [63:0] r_addr;
   logic [1:0]  r_access, r_at;
   assign {r_tag, r_sid, r_pv, r_pasid, r_priv, r_addr, r_access, r_at, r_nw} = o_req;
-  assign flt_valid       = o_valid && o_status == 2'd1 && r_at != 2'd1;
+  assign flt_valid       = o_valid && (o_status == 2'd1 || o_status == 2'd2);
+  assign flt_page_req    = r_at == 2'd1;
   assign flt_sid         = r_sid;
   assign flt_pasid_valid = r_pv;
   assign flt_pasid       = r_pasid;
