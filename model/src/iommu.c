@@ -231,6 +231,19 @@ void iommu_fills_end(struct iommu *mmu, bool commit)
 	mmu->nfills = 0;
 }
 
+struct iommu_held_fault iommu_fault_take(struct iommu *mmu)
+{
+	struct iommu_held_fault f = mmu->held_fault;
+
+	mmu->held_fault.valid = false;
+	return f;
+}
+
+bool iommu_fault_commit(struct iommu *mmu, const struct iommu_held_fault *f)
+{
+	return f->valid && vtd_fault_record(mmu, &f->fi, f->fpd);
+}
+
 size_t iommu_fills_take(struct iommu *mmu, struct iommu_fill *out, size_t max)
 {
 	size_t n = mmu->nfills < max ? mmu->nfills : max;

@@ -19,6 +19,25 @@ struct iommu_fill {
 };
 #define IOMMU_MAX_FILLS 64
 
+/* A fault to record (src/vtd/fault.c), as a translation found it. */
+struct vtd_fault_info {
+	uint16_t sid;
+	bool pasid_present;
+	uint32_t pasid;
+	uint64_t addr;
+	bool is_read;
+	bool priv, exec; /* privileged-mode / execute requested */
+	bool page_req;   /* ATS translation request (type "page") */
+	unsigned reason;
+};
+
+/* A timed translation's fault record, held until its response. */
+struct iommu_held_fault {
+	bool valid;
+	bool fpd;
+	struct vtd_fault_info fi;
+};
+
 /* A page request group queued and not yet answered (iommu/vtd_prq.h). */
 struct vtd_prg {
 	uint16_t sid;
@@ -72,6 +91,8 @@ struct iommu {
 	bool probe;      /* reference walk: no caches, no writes, no records */
 	bool quiet;      /* cache-only lookup: no memory, writes, records, fills */
 	bool hold_fills; /* a timed walk: fills are handed to the timing engine */
+	bool hold_fault; /* a timed translation: its fault record waits (held_fault) */
+	struct iommu_held_fault held_fault;
 	/* A timing engine drives the invalidation queue: an IQT write only
 	 * moves the tail; the engine executes one descriptor at a time. */
 	bool qi_engine;
@@ -98,6 +119,12 @@ void iommu_fill_defer(struct iommu *mmu, struct cache *c, uint64_t idx, const st
 		      const void *payload);
 /* At the end of a request: commit (translation) or drop (fault) the fills. */
 void iommu_fills_end(struct iommu *mmu, bool commit);
+/* With hold_fault: takes the fault record the last translation held (valid
+ * false when none); iommu_fault_commit() records it (true: a record was
+ * written), as the translation would have. */
+struct iommu_held_fault iommu_fault_take(struct iommu *mmu);
+bool iommu_fault_commit(struct iommu *mmu, const struct iommu_held_fault *f);
+
 /* With hold_fills: moves the request's fills to out (at most max); returns
  * how many. iommu_fills_commit() applies such a list later. */
 size_t iommu_fills_take(struct iommu *mmu, struct iommu_fill *out, size_t max);

@@ -35,7 +35,8 @@ enum { NONE = -1 };
 struct treq {
 	struct iommu_req req;
 	uint64_t tag, arrive, accept;
-	bool hit; /* set by the stage-T lookup */
+	bool hit;                    /* set by the stage-T lookup */
+	struct iommu_held_fault flt; /* recorded at the response */
 	struct iommu_timed out;
 };
 
@@ -396,6 +397,9 @@ static void complete(struct iommu_timing *t, int i, bool walked)
 	r->out.accept = r->accept;
 	r->out.done = t->now;
 	r->out.walked = walked;
+	/* The fault record, in the response cycle (docs/uarch.md section 7). */
+	if (r->flt.valid)
+		r->out.resp.fault_recorded = iommu_fault_commit(t->mmu, &r->flt);
 	t->st.completed++;
 	t->st.last_cycle = t->now;
 	t->in_flight--;
@@ -431,9 +435,12 @@ static void walker_start(struct iommu_timing *t, unsigned s, int i)
 	/* The translation, with its table reads, as of this cycle; its cache
 	 * fills are held until the walk completes. */
 	t->mmu->hold_fills = true;
+	t->mmu->hold_fault = true;
 	r->out.rc = iommu_translate(t->mmu, &r->req, &r->out.resp);
+	r->flt = iommu_fault_take(t->mmu);
 	w->nfills = iommu_fills_take(t->mmu, w->fills, IOMMU_MAX_FILLS);
 	t->mmu->hold_fills = false;
+	t->mmu->hold_fault = false;
 	w->reads_left = walk_reads(&r->out.resp);
 	w->writes_left = r->out.resp.refs.ad_writes;
 	if (!w->reads_left && !w->writes_left)
@@ -527,9 +534,12 @@ static void lookup(struct iommu_timing *t, int i)
 		 * entries alone fills nothing (a pass-through answer would fill
 		 * the IOTLB functionally). */
 		t->mmu->hold_fills = true;
+		t->mmu->hold_fault = true;
 		r->out.rc = iommu_translate(t->mmu, &r->req, &r->out.resp);
+		r->flt = iommu_fault_take(t->mmu);
 		t->mmu->nfills = 0;
 		t->mmu->hold_fills = false;
+		t->mmu->hold_fault = false;
 	}
 }
 

@@ -382,6 +382,9 @@ int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_r
 		.page_req = req->at == IOMMU_AT_TRANSLATION_REQ,
 		.reason = fault,
 	};
-	resp->fault_recorded = vtd_fault_record(mmu, &fi, st.fpd);
+	if (mmu->hold_fault) /* recorded at the response (the timing engine) */
+		mmu->held_fault = (struct iommu_held_fault){.valid = true, .fpd = st.fpd, .fi = fi};
+	else
+		resp->fault_recorded = vtd_fault_record(mmu, &fi, st.fpd);
 	return 1;
 }

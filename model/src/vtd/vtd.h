@@ -157,16 +157,7 @@ bool vtd_prq_wait(struct iommu *mmu, const uint64_t qw[4]);
 int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
 
 /* fault.c: primary fault logging. */
-struct vtd_fault_info {
-	uint16_t sid;
-	bool pasid_present;
-	uint32_t pasid;
-	uint64_t addr;
-	bool is_read;
-	bool priv, exec; /* privileged-mode / execute requested */
-	bool page_req;   /* ATS translation request (type "page") */
-	unsigned reason;
-};
+/* struct vtd_fault_info: iommu_internal.h (the timing engine holds one). */
 /* Records the fault unless fpd; returns true when a record was written. */
 bool vtd_fault_record(struct iommu *mmu, const struct vtd_fault_info *f, bool fpd);
 /* Software wrote 1 to F of record i. */
