@@ -642,9 +642,9 @@ module iommu_top #(
   assign r_leave = r_go || mq_push;
 
   always_comb begin
-    for (int unsigned s = 0; s < Nst; s++) begin
-      st_v_d[s] = st_v_q[s] && !mv[s];
-      if (s > 0 && mv[s-1]) st_v_d[s] = 1'b1;
+    st_v_d = st_v_q & ~mv;
+    for (int unsigned s = 1; s < Nst; s++) begin
+      if (mv[s-1]) st_v_d[s] = 1'b1;
     end
     if (accept) st_v_d[0] = 1'b1;
     if (r_leave) st_v_d[StR] = 1'b0;
