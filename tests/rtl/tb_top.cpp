@@ -65,22 +65,13 @@ struct RtlResult {
 
 unsigned log2_size(uint64_t s)
 {
-	unsigned n = 0;
-	while (s > 1) {
-		s >>= 1;
-		n++;
-	}
-	return n;
+	return wm_log2(s);
 }
 
 std::string req_str(const struct iommu_req &r)
 {
 	char b[200];
-	std::snprintf(b, sizeof(b),
-		      "sid %04x pasid %s%05x priv %d addr 0x%016" PRIx64 " access %u at %u nw %d",
-		      r.sid, r.pasid_valid ? "" : "(none) ", r.pasid, r.priv, r.addr, r.access,
-		      r.at, r.no_write);
-	return b;
+	return wm_req_str(&r, b, sizeof(b));
 }
 
 struct Bench {

@@ -1,6 +1,7 @@
 /* The reference side of the walker testbench: model, builder, logged memory. */
 #include "walker_model.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,4 +577,24 @@ void wm_heal(struct wm *w)
 {
 	w->n_bad_read = 0;
 	w->n_bad_write = 0;
+}
+
+unsigned wm_log2(uint64_t size)
+{
+	unsigned n = 0;
+
+	while (size > 1) {
+		size >>= 1;
+		n++;
+	}
+	return n;
+}
+
+const char *wm_req_str(const struct iommu_req *r, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "sid %04x pasid %s%05x priv %d addr 0x%016" PRIx64 " access %u at %u nw %d",
+		 r->sid, r->pasid_valid ? "" : "(none) ", r->pasid, r->priv, r->addr, r->access,
+		 r->at, r->no_write);
+	return buf;
 }

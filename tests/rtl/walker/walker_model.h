@@ -135,6 +135,12 @@ void wm_fail_read(struct wm *w, uint64_t pa);
 void wm_fail_write(struct wm *w, uint64_t pa);
 void wm_heal(struct wm *w);
 
+/* For the testbenches' reports: log2 of a page size (0 for 0), and a
+ * request in one line ("sid 0100 pasid 00005 priv 0 addr 0x... access 1 at 0
+ * nw 0") into buf. */
+unsigned wm_log2(uint64_t size);
+const char *wm_req_str(const struct iommu_req *r, char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
