@@ -78,6 +78,7 @@ static const struct key keys[] = {
 	{"replay", "software", K_SOFTWARE, RPL(software), 0, 0},
 	{"replay", "outstanding", K_UINT, RPL(outstanding), 0, 65536},
 	{"replay", "pri_service", K_UINT, RPL(pri_service), 0, 100000000},
+	{"replay", "fault_service", K_UINT, RPL(fault_service), 1, 100000000},
 	{"replay", "iommus", K_UINT, RPL(iommus), 1, 8},
 };
 

@@ -49,6 +49,7 @@ enum agenda_kind {
 	AG_RETRY,       /* the response reached the device: retry or fail (arg: chunk) */
 	AG_SW_COST,     /* a software operation waits for its invalidations (arg: kind) */
 	AG_PRI_TIMEOUT, /* a page request still unanswered: the device gives up (arg: chunk) */
+	AG_FAULTS,      /* software services the fault records (arg: unit) */
 };
 
 struct agenda_item {
@@ -88,6 +89,7 @@ struct pend {
  * first one's builder owns the domains' tables; another wraps a first-level
  * table in a domain of its own when a device behind it attaches it. */
 struct unit {
+	bool faults_scheduled; /* AG_FAULTS pending */
 	struct iommu *mmu;
 	struct vtd_builder *b;
 	struct vtd_oracle *oracle;
@@ -175,6 +177,11 @@ struct driver {
 	void *tap_ctx;
 	struct iommu_mem sw_mem, hw_mem; /* the builder's and the IOMMU's views of mem */
 	uint64_t tap_waits;              /* invalidation waits reported so far */
+	/* software's register port: one write per cycle (driver_reg) */
+	bool reg_port;      /* every unit has its engine */
+	unsigned in_engine; /* inside an engine callback */
+	bool reg_taken;     /* a write was taken at cycle reg_cycle */
+	uint64_t reg_cycle;
 	char err[640];
 };
 
@@ -222,11 +229,29 @@ static int tap_hw_write(void *ctx, uint64_t pa, const void *buf, size_t len)
 static const struct iommu_mem_ops tap_sw_ops = {tap_read, tap_sw_write, tap_generation};
 static const struct iommu_mem_ops tap_hw_ops = {tap_read, tap_hw_write, tap_generation};
 
-static void tap_reg(void *ctx, uint32_t off, unsigned size, uint64_t val)
+static void tap_advanced(struct driver *d);
+
+/* Software's register port takes one write per cycle (docs/config.md [replay]):
+ * a second write in the cycle of the previous one waits for the next cycle,
+ * the engines running the cycle with the previous write applied. Called
+ * before each write is applied (iommu_set_reg_observer). */
+static void driver_reg(void *ctx, uint32_t off, unsigned size, uint64_t val)
 {
 	struct driver *d = ctx;
 
-	if (d->tap->reg_write)
+	if (d->reg_port) {
+		uint64_t now = iommu_timing_now(d->u[0].tm);
+
+		if (d->reg_taken && d->reg_cycle == now && !d->in_engine) {
+			for (unsigned k = 0; k < d->nu; k++)
+				iommu_timing_advance(d->u[k].tm, now + 1);
+			if (d->tap)
+				tap_advanced(d);
+		}
+		d->reg_taken = true;
+		d->reg_cycle = iommu_timing_now(d->u[0].tm);
+	}
+	if (d->tap && d->tap->reg_write)
 		d->tap->reg_write(d->tap_ctx, tap_now(d), off, size, val);
 }
 
@@ -307,8 +332,7 @@ static int unit_create(struct driver *d, unsigned k, const struct iommu_config *
 		return -1;
 	ats_bus_connect(u->bus, u->mmu);
 	iommu_set_pri(u->mmu, &driver_pri_ops, d); /* the driver times the responses */
-	if (d->tap)
-		iommu_set_reg_observer(u->mmu, tap_reg, d);
+	iommu_set_reg_observer(u->mmu, driver_reg, d);
 	u->b = vtd_builder_create(u->mmu, d->tap ? d->sw_mem : d->mem, &bc);
 	if (!u->b) {
 		*why = "the table builder could not be created";
@@ -367,6 +391,7 @@ struct driver *driver_create_timed(const struct iommu_config *mmu_cfg,
 		if (unit_create(d, k, mmu_cfg, builder_cfg, why))
 			goto fail;
 	d->eb = d->u[0].b;
+	d->reg_port = true;
 	*why = NULL;
 	return d;
 fail:
@@ -814,6 +839,9 @@ static void release_due(struct driver *d)
 	}
 }
 
+static void agenda_push(struct driver *d, uint64_t cycle, enum agenda_kind kind, int arg,
+			uint64_t start);
+
 /* A page's final answer: into its DMA's record. */
 static void chunk_answer(struct driver *d, int c, struct iommu_resp *resp, uint64_t done)
 {
@@ -825,9 +853,13 @@ static void chunk_answer(struct driver *d, int c, struct iommu_resp *resp, uint6
 	enum vtd_oracle_verdict v;
 
 	/* The driver's fault handler: read and clear the fault records, as
-	 * Linux does on the fault event, so that later faults are recorded. */
-	if (resp->fault_recorded)
-		vtd_builder_service_faults(u->b);
+	 * Linux does on the fault event, so that later faults are recorded. It
+	 * runs replay.fault_service cycles after the fault's response (the
+	 * interrupt), outside the IOMMU's cycle. */
+	if (resp->fault_recorded && !u->faults_scheduled) {
+		u->faults_scheduled = true;
+		agenda_push(d, done + d->rp.fault_service, AG_FAULTS, ch->unit, 0);
+	}
 	v = vtd_oracle_check(u->oracle, &ch->req, resp);
 	rec->mem_reads += walk_reads(&resp->refs);
 	if (ch->pri_start && resp->ok)
@@ -1086,6 +1118,10 @@ static void agenda_item_run(struct driver *d, const struct agenda_item *it)
 			break;
 		}
 		break;
+	case AG_FAULTS:
+		d->u[it->arg].faults_scheduled = false;
+		vtd_builder_service_faults(d->u[it->arg].b);
+		break;
 	case AG_SW_COST:
 		if (queues_pending(d))
 			agenda_push(d, now + 1, AG_SW_COST, it->arg, it->start);
@@ -1198,9 +1234,8 @@ static int prq_handler(void *ctx, const struct iommu_page_req *pr)
 }
 
 /* The engine answered a request. */
-static void on_timed(void *ctx, const struct iommu_timed *t)
+static void timed_answer(struct driver *d, const struct iommu_timed *t)
 {
-	struct driver *d = ctx;
 	int c = (int)t->tag;
 	struct chunk *ch = &d->chunks[c];
 	struct unit *u = &d->u[ch->unit];
@@ -1251,6 +1286,17 @@ static void on_timed(void *ctx, const struct iommu_timed *t)
 	}
 	/* An ATS device learns the outcome when the response crosses back. */
 	chunk_answer(d, c, &resp, t->done + (ch->ep ? d->tp.ats_link_latency : 0));
+}
+
+/* The engine's completion callback: inside the engine's cycle, where
+ * software must not take the register port (driver_reg). */
+static void on_timed(void *ctx, const struct iommu_timed *t)
+{
+	struct driver *d = ctx;
+
+	d->in_engine++;
+	timed_answer(d, t);
+	d->in_engine--;
 }
 
 /* One page of a DMA (or of an ats event: prefetch), issued by the device

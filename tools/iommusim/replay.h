@@ -19,6 +19,9 @@ struct driver_replay_params {
 	/* Cycles from a page request reaching the queue to the driver's page
 	 * request handler running (interrupt and thread wake-up). */
 	unsigned pri_service;
+	/* Cycles from a response whose fault was recorded to the driver's
+	 * fault handler running (interrupt): it reads and clears the records. */
+	unsigned fault_service;
 	/* IOMMU instances, 1..8 (devices choose theirs: device iommu=). */
 	unsigned iommus;
 	/* Observer of the IOMMU boundary (driver.h), from the driver's
@@ -32,6 +35,7 @@ static inline void driver_replay_params_default(struct driver_replay_params *p)
 	*p = (struct driver_replay_params){.software = DRIVER_SW_ORDERED,
 					   .outstanding = 0,
 					   .pri_service = 2000,
+					   .fault_service = 1000,
 					   .iommus = 1,
 					   .tap = NULL,
 					   .tap_ctx = NULL};
