@@ -12,9 +12,10 @@
 
 int main(int argc, char **argv)
 {
-	static unsigned bug = COSIM_PLANT_BUG;
+	static struct cosim_clocked_backend direct = {COSIM_PLANT_BUG, nullptr, nullptr};
 	struct cosim_backend be;
 
-	cosim_rtl_backend(&be, &bug, "rtl/iommu_top.sv (PlantBug=" COSIM_STR(COSIM_PLANT_BUG) ")");
+	cosim_rtl_backend(&be, &direct,
+			  "rtl/iommu_top.sv (PlantBug=" COSIM_STR(COSIM_PLANT_BUG) ")");
 	return cosim_main(argc, argv, &be);
 }
