@@ -90,9 +90,8 @@ class CosimClock
 // Makes the clock of a run, or NULL (message on stderr).
 typedef CosimClock *(*cosim_clock_maker)(void *ctx, const struct cosim_run &run, CosimIn &in);
 
-// How a run's block is made and clocked: make(ctx, ...) makes the clock, or
-// with make NULL, the Verilated C++ class clocked directly; bug is the
-// block's PlantBug.
+// How a run's block is made and clocked: make(ctx, ...) makes the clock;
+// bug is the block's PlantBug.
 struct cosim_clocked_backend {
 	unsigned bug;
 	cosim_clock_maker make;
