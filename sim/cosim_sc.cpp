@@ -24,6 +24,7 @@
 // Between runs the block is held in reset; a run begins after four rising
 // edges in reset.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -431,6 +432,14 @@ SC_MODULE(CosimModelSide)
 };
 
 } // namespace
+
+// The program's entry: the SystemC library's own, without its banner (the
+// output is the direct program's), then sc_main.
+int main(int argc, char **argv)
+{
+	setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+	return sc_core::sc_elab_and_sim(argc, argv);
+}
 
 int sc_main(int argc, char **argv)
 {
