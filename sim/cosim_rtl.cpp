@@ -1,6 +1,8 @@
 // Co-simulation back end: the Verilated IOMMU block (rtl/iommu_top.sv)
 // driven with the model's boundary stimulus, cycle for cycle, and compared
-// with the model's results (docs/cosim.md).
+// with the model's results (docs/cosim.md). What clocks the block is a
+// CosimClock (cosim_rtl.h): cosim_main.cpp's C++ class, cosim_sc.cpp's
+// SystemC kernel.
 //
 // Cycle mapping (RTL cycle n = model cycle n; reset is released PREROLL
 // cycles before cycle 0, so the setup's register writes fit in before it):
