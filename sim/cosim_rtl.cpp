@@ -1,6 +1,8 @@
 // Co-simulation back end: the Verilated IOMMU block (rtl/iommu_top.sv)
 // driven with the model's boundary stimulus, cycle for cycle, and compared
-// with the model's results (docs/cosim.md).
+// with the model's results (docs/cosim.md). What clocks the block is a
+// CosimClock (cosim_rtl.h): cosim_main.cpp's C++ class, cosim_sc.cpp's
+// SystemC kernel.
 //
 // Cycle mapping (RTL cycle n = model cycle n; reset is released PREROLL
 // cycles before cycle 0, so the setup's register writes fit in before it):
@@ -32,11 +34,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <verilated.h>
-#include <verilated_fst_c.h>
-
-#include VTOP_HEADER
 
 #include "cosim_rtl.h"
 
@@ -156,41 +153,20 @@ struct Write {
 	uint64_t val;
 };
 
-class Run
+class Run final : public CosimCycle
 {
       public:
-	Run(const struct cosim_run &run, unsigned bug) : cfg_(*run.cfg), cycles_(run.cycles)
+	Run(const struct cosim_run &run, unsigned bug, CosimClock *clock, const CosimIn &in)
+	    : cfg_(*run.cfg), cycles_(run.cycles), clock_(clock), in_(in)
 	{
 		haw_ = cfg_.mmu.haw;
 		mem_latency_ = cfg_.timing.mem_latency;
 		dtlb_latency_ =
 			2ull * cfg_.timing.ats_link_latency + cfg_.timing.devtlb_inv_latency;
 		bug_ = bug;
-		ctx_.reset(new VerilatedContext);
-		top_.reset(new VTOP(ctx_.get(), "iommu_top"));
-		if (run.waves) {
-			ctx_->traceEverOn(true);
-			fst_.reset(new VerilatedFstC);
-			top_->trace(fst_.get(), 99);
-			fst_->open(run.waves);
-			wave_from_ = run.waves_from;
-			wave_to_ = run.waves_to;
-		}
 		for (unsigned t = 0; t < 256; t++)
 			free_tags_.push_back(t);
-		idle();
-		top_->rst_ni = 0;
-		for (int i = 0; i < 4; i++)
-			edge();
-		top_->rst_ni = 1;
 		cyc_ = -static_cast<int64_t>(kPreroll);
-	}
-
-	~Run()
-	{
-		top_->final();
-		if (fst_)
-			fst_->close();
 	}
 
 	void event(const struct cosim_ev &ev)
@@ -353,10 +329,8 @@ class Run
 	bool cycles_;
 	unsigned haw_ = 46, mem_latency_ = 50, bug_ = 0;
 	uint64_t dtlb_latency_ = 0;
-	std::unique_ptr<VerilatedContext> ctx_;
-	std::unique_ptr<VTOP> top_;
-	std::unique_ptr<VerilatedFstC> fst_;
-	uint64_t wave_from_ = 0, wave_to_ = 0;
+	std::unique_ptr<CosimClock> clock_;
+	CosimIn in_;
 	int64_t cyc_ = 0;           // the RTL cycle about to run
 	int64_t last_progress_ = 0; // the last cycle with nothing waiting or a response
 	uint64_t rtl_cycles_ = 0;
@@ -364,6 +338,7 @@ class Run
 	std::vector<Req> reqs_;
 	std::unordered_map<uint64_t, uint64_t> live_; // engine tag -> request
 	std::deque<uint64_t> arrivals_;               // requests not yet transferred
+	uint64_t present_ = UINT64_MAX;               // the request on the port this cycle
 	std::deque<unsigned> free_tags_;
 	std::unordered_map<unsigned, uint64_t> inflight_; // RTL tag -> request
 
@@ -461,40 +436,6 @@ class Run
 			n_regs_++;
 		}
 		batch_.clear();
-	}
-
-	void idle()
-	{
-		VTOP *t = top_.get();
-		t->req_valid_i = 0;
-		t->mem_req_ready_i = 1;
-		t->mem_rsp_valid_i = 0;
-		t->mem_rsp_err_i = 0;
-		t->reg_req_i = 0;
-		t->reg_we_i = 0;
-		t->dtlb_req_ready_i = 1;
-		t->dtlb_cpl_valid_i = 0;
-	}
-
-	// The rising edge; settled: the inputs have not changed since the
-	// clock-low evaluation of this cycle.
-	void edge(bool settled = false)
-	{
-		VTOP *t = top_.get();
-		bool dump = fst_ && cyc_ >= 0 && static_cast<uint64_t>(cyc_) >= wave_from_ &&
-			    static_cast<uint64_t>(cyc_) <= wave_to_;
-		if (!settled) {
-			t->clk_i = 0;
-			t->eval();
-		}
-		// Waveform time: cycle n's clock-low half at 2n, its edge at 2n + 1.
-		uint64_t vt = 2 * static_cast<uint64_t>(cyc_ < 0 ? 0 : cyc_);
-		if (dump)
-			fst_->dump(vt);
-		t->clk_i = 1;
-		t->eval();
-		if (dump)
-			fst_->dump(vt + 1);
 	}
 
 	uint8_t *page(uint64_t pa)
@@ -643,26 +584,25 @@ class Run
 
 	uint64_t reg_read(uint32_t off, unsigned size)
 	{
-		VTOP *t = top_.get();
-		idle();
-		t->reg_req_i = 1;
-		t->reg_we_i = 0;
-		t->reg_addr_i = off;
-		t->reg_size_i = size;
-		t->clk_i = 0;
-		t->eval();
-		uint64_t v = t->reg_rdata_o;
-		edge(true);
+		uint64_t v = clock_->reg_read(cyc_, in_, off, size);
 		cyc_++;
-		t->reg_req_i = 0;
 		return v;
 	}
 
 	// One RTL cycle.
 	void step()
 	{
-		VTOP *t = top_.get();
 		int64_t c = cyc_;
+		clock_->cycle(*this, c, in_);
+		cyc_++;
+		if (c >= 0)
+			rtl_cycles_++;
+	}
+
+      public:
+	// Software memory writes, the register port and the request port.
+	void drive_stimulus(int64_t c, CosimIn &t) override
+	{
 		if (arrivals_.empty() && inflight_.empty())
 			last_progress_ = c;
 		else if (c - last_progress_ > static_cast<int64_t>(kStallLimit))
@@ -671,7 +611,7 @@ class Run
 				" cycles with %zu requests waiting "
 				"and %zu in flight",
 				kStallLimit, arrivals_.size(), inflight_.size());
-		idle();
+		cosim_idle_stimulus(t);
 		// Software memory writes of this cycle.
 		while (!sw_.empty() && static_cast<int64_t>(sw_.front().cycle) <= (c < 0 ? 0 : c) &&
 		       c >= 0) {
@@ -682,79 +622,99 @@ class Run
 		// Register port.
 		auto ri = regs_.begin();
 		if (ri != regs_.end() && ri->first <= c) {
-			t->reg_req_i = 1;
-			t->reg_we_i = 1;
-			t->reg_addr_i = ri->second.off;
-			t->reg_size_i = ri->second.size;
-			t->reg_wdata_i = ri->second.val;
+			t.reg_req = 1;
+			t.reg_we = 1;
+			t.reg_addr = static_cast<uint16_t>(ri->second.off);
+			t.reg_size = static_cast<uint8_t>(ri->second.size);
+			t.reg_wdata = ri->second.val;
 			note(fmt("rtl %" PRId64 ": register write 0x%03x = 0x%" PRIx64, c,
 				 ri->second.off, ri->second.val));
 			regs_.erase(ri);
 		}
 		// Request port: the oldest arrived request.
-		uint64_t present = UINT64_MAX;
+		present_ = UINT64_MAX;
 		if (!arrivals_.empty() && c >= 0 &&
 		    reqs_[arrivals_.front()].arrive <= static_cast<uint64_t>(c) &&
 		    !free_tags_.empty()) {
-			present = arrivals_.front();
-			const struct iommu_req &q = reqs_[present].req;
-			t->req_valid_i = 1;
-			t->req_tag_i = free_tags_.front();
-			t->req_sid_i = q.sid;
-			t->req_pasid_valid_i = q.pasid_valid;
-			t->req_pasid_i = q.pasid;
-			t->req_priv_i = q.priv;
-			t->req_addr_i = q.addr;
-			t->req_access_i = q.access;
-			t->req_at_i = q.at;
-			t->req_no_write_i = q.no_write;
+			present_ = arrivals_.front();
+			const struct iommu_req &q = reqs_[present_].req;
+			t.req_valid = 1;
+			t.req_tag = static_cast<uint8_t>(free_tags_.front());
+			t.req_sid = q.sid;
+			t.req_pasid_valid = q.pasid_valid;
+			t.req_pasid = q.pasid;
+			t.req_priv = q.priv;
+			t.req_addr = q.addr;
+			t.req_access = static_cast<uint8_t>(q.access);
+			t.req_at = static_cast<uint8_t>(q.at);
+			t.req_no_write = q.no_write;
 		}
-		// Memory responses due now.
+	}
+
+	// Memory responses due now.
+	void drive_memory(int64_t c, CosimIn &t) override
+	{
+		cosim_idle_memory(t);
 		if (!mem_pend_.empty() && static_cast<int64_t>(mem_pend_.front().due) == c) {
 			const MemReply &p = mem_pend_.front();
-			t->mem_rsp_valid_i = 1;
-			t->mem_rsp_id_i = p.id;
-			t->mem_rsp_err_i = p.err;
+			t.mem_rsp_valid = 1;
+			t.mem_rsp_id = static_cast<uint8_t>(p.id);
+			t.mem_rsp_err = p.err;
 			uint8_t line[64] = {0};
 			if (!p.write && !p.err)
 				mem_line(p.addr, line);
 			for (int i = 0; i < 16; i++) {
 				uint32_t v;
 				std::memcpy(&v, line + 4 * i, 4);
-				t->mem_rsp_rdata_i[i] = v;
+				t.mem_rsp_rdata[i] = v;
 			}
 			mem_pend_.pop_front();
 		}
-		// Device-TLB invalidation completions due now.
+	}
+
+	// Device-TLB invalidation completions due now.
+	void drive_dtlb(int64_t c, CosimIn &t) override
+	{
+		cosim_idle_dtlb(t);
 		if (!dtlb_pend_.empty() && static_cast<int64_t>(dtlb_pend_.front().due) <= c) {
-			t->dtlb_cpl_valid_i = 1;
-			t->dtlb_cpl_itag_i = dtlb_pend_.front().itag;
+			t.dtlb_cpl_valid = 1;
+			t.dtlb_cpl_itag = static_cast<uint8_t>(dtlb_pend_.front().itag);
 			dtlb_pend_.pop_front();
 		}
-		t->clk_i = 0;
-		t->eval();
-		// What happens in this cycle.
-		if (present != UINT64_MAX && t->req_ready_o) {
+	}
+
+	// What happens in this cycle.
+	void sample_request(int64_t c, const CosimOut &t) override
+	{
+		if (present_ != UINT64_MAX && t.req_ready) {
 			unsigned tag = free_tags_.front();
 			free_tags_.pop_front();
-			inflight_[tag] = present;
+			inflight_[tag] = present_;
 			arrivals_.pop_front();
 			note(fmt("rtl %" PRId64 ": request %" PRIu64 " taken (%s) as tag %u", c,
-				 present, req_str(reqs_[present].req).c_str(), tag));
+				 present_, req_str(reqs_[present_].req).c_str(), tag));
 		}
-		if (t->rsp_valid_o)
-			response(c);
-		if (t->mem_req_valid_o) {
+	}
+
+	void sample_response(int64_t c, const CosimOut &t) override
+	{
+		if (t.rsp_valid)
+			response(c, t);
+	}
+
+	void sample_memory(int64_t c, const CosimOut &t) override
+	{
+		if (t.mem_req_valid) {
 			MemReply p{};
-			p.id = t->mem_req_id_o;
+			p.id = t.mem_req_id;
 			p.due = static_cast<uint64_t>(c) + mem_latency_;
-			p.write = t->mem_req_we_o;
-			p.addr = t->mem_req_addr_o & ~63ull;
-			p.err = (t->mem_req_addr_o >> haw_) != 0;
+			p.write = t.mem_req_we;
+			p.addr = t.mem_req_addr & ~63ull;
+			p.err = (t.mem_req_addr >> haw_) != 0;
 			if (p.write) {
-				unsigned len = t->mem_req_w4_o ? 4 : 8;
-				uint64_t a = t->mem_req_addr_o + t->mem_req_wofs_o;
-				uint64_t v = t->mem_req_wdata_o;
+				unsigned len = t.mem_req_w4 ? 4 : 8;
+				uint64_t a = t.mem_req_addr + t.mem_req_wofs;
+				uint64_t v = t.mem_req_wdata;
 				n_writes_rtl_++;
 				if (!p.err) {
 					uint8_t b[8];
@@ -773,31 +733,35 @@ class Run
 				diverge(c, "two memory transfers in one cycle");
 			mem_pend_.push_back(p);
 		}
-		if (t->dtlb_req_valid_o)
+	}
+
+	void sample_dtlb(int64_t c, const CosimOut &t) override
+	{
+		if (t.dtlb_req_valid)
 			dtlb_pend_.push_back({static_cast<uint64_t>(c) + dtlb_latency_,
-					      static_cast<unsigned>(t->dtlb_req_itag_o)});
-		if (t->walk_start_o)
+					      static_cast<unsigned>(t.dtlb_req_itag)});
+	}
+
+	void sample_monitors(int64_t c, const CosimOut &t) override
+	{
+		if (t.walk_start)
 			n_walks_++;
-		if (t->qi_desc_done_o)
+		if (t.qi_desc_done)
 			n_desc_++;
-		if (t->flt_recorded_o)
+		if (t.flt_recorded)
 			n_flt_++;
-		if (t->qi_wait_done_o) {
+		if (t.qi_wait_done) {
 			n_waits_++;
 			rtl_waits_.push_back(static_cast<uint64_t>(c));
 			note(fmt("rtl %" PRId64 ": invalidation wait done", c));
 			match_waits();
 		}
-		edge(true);
-		cyc_++;
-		if (c >= 0)
-			rtl_cycles_++;
 	}
 
-	void response(int64_t c)
+      private:
+	void response(int64_t c, const CosimOut &t)
 	{
-		VTOP *t = top_.get();
-		unsigned tag = t->rsp_tag_o;
+		unsigned tag = t.rsp_tag;
 		auto it = inflight_.find(tag);
 		if (it == inflight_.end()) {
 			diverge(static_cast<uint64_t>(c),
@@ -809,12 +773,12 @@ class Run
 		inflight_.erase(it);
 		free_tags_.push_back(tag);
 		Req &r = reqs_[uid];
-		r.rtl.status = t->rsp_status_o;
-		r.rtl.fault = t->rsp_fault_o;
-		r.rtl.hpa = t->rsp_hpa_o;
-		r.rtl.psize = t->rsp_page_size_o;
-		r.rtl.perm = t->rsp_perm_o;
-		r.rtl.walked = t->rsp_walked_o;
+		r.rtl.status = t.rsp_status;
+		r.rtl.fault = t.rsp_fault;
+		r.rtl.hpa = t.rsp_hpa;
+		r.rtl.psize = t.rsp_page_size;
+		r.rtl.perm = t.rsp_perm;
+		r.rtl.walked = t.rsp_walked;
 		r.rtl.cycle = static_cast<uint64_t>(c);
 		r.have_rtl = true;
 		note(fmt("rtl %" PRId64 ": request %" PRIu64 " answered: %s", c, uid,
@@ -825,8 +789,16 @@ class Run
 
 void *be_begin(void *be, const struct cosim_run *run)
 {
-	const unsigned *bug = static_cast<const unsigned *>(be);
-	return new Run(*run, *bug);
+	const struct cosim_clocked_backend *b =
+		static_cast<const struct cosim_clocked_backend *>(be);
+	CosimIn in{};
+	cosim_idle_stimulus(in);
+	cosim_idle_memory(in);
+	cosim_idle_dtlb(in);
+	CosimClock *clock = b->make(b->ctx, *run, in);
+	if (!clock)
+		return nullptr;
+	return new Run(*run, b->bug, clock, in);
 }
 
 void be_event(void *run, const struct cosim_ev *ev)
@@ -871,7 +843,28 @@ void be_end(void *run)
 
 } // namespace
 
-void cosim_rtl_backend(struct cosim_backend *be, unsigned *bug, const char *what)
+void cosim_idle_stimulus(CosimIn &in)
+{
+	in.req_valid = 0;
+	in.reg_req = 0;
+	in.reg_we = 0;
+}
+
+void cosim_idle_memory(CosimIn &in)
+{
+	in.mem_req_ready = 1;
+	in.mem_rsp_valid = 0;
+	in.mem_rsp_err = 0;
+}
+
+void cosim_idle_dtlb(CosimIn &in)
+{
+	in.dtlb_req_ready = 1;
+	in.dtlb_cpl_valid = 0;
+}
+
+void cosim_rtl_backend(struct cosim_backend *be, struct cosim_clocked_backend *be_ctx,
+		       const char *what)
 {
 	*be = {};
 	be->what = what;
@@ -884,5 +877,5 @@ void cosim_rtl_backend(struct cosim_backend *be, unsigned *bug, const char *what
 	be->summary = be_summary;
 	be->rtl_cycles = be_rtl_cycles;
 	be->end = be_end;
-	be->ctx = bug;
+	be->ctx = be_ctx;
 }

@@ -382,9 +382,39 @@ out:
 }
 
 /* The RTL co-simulation is its own program (sim/, with the Verilated
- * block), installed next to this one: run it when it is there. */
+ * block), installed next to this one: run it when it is there. --kernel
+ * chooses it: direct (iommusim-cosim, the block clocked from C++) or
+ * systemc (iommusim-cosim-sc, the SystemC program). */
 static int cmd_cosim(int argc, char **argv)
 {
+	const char *prog = "iommusim-cosim";
+	bool systemc = false;
+	int n_args = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && !strcmp(argv[i], "--kernel")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "iommusim cosim: --kernel: expected a value after "
+						"it (direct or systemc)\n");
+				return EXIT_INPUT;
+			}
+			if (!strcmp(argv[i + 1], "systemc")) {
+				systemc = true;
+				prog = "iommusim-cosim-sc";
+			} else if (strcmp(argv[i + 1], "direct")) {
+				fprintf(stderr,
+					"iommusim cosim: --kernel: '%s', expected direct or "
+					"systemc\n",
+					argv[i + 1]);
+				return EXIT_INPUT;
+			}
+			i++;
+			continue;
+		}
+		argv[n_args++] = argv[i];
+	}
+	argv[n_args] = NULL;
+	argc = n_args;
 #ifdef IOMMUSIM_HAVE_COSIM
 	char self[4096], path[4200];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -396,7 +426,7 @@ static int cmd_cosim(int argc, char **argv)
 		slash = strrchr(self, '/');
 		if (slash) {
 			*slash = 0;
-			snprintf(path, sizeof(path), "%s/iommusim-cosim", self);
+			snprintf(path, sizeof(path), "%s/%s", self, prog);
 			if (access(path, X_OK) == 0) {
 				argv[0] = path;
 				execv(path, argv);
@@ -407,6 +437,13 @@ static int cmd_cosim(int argc, char **argv)
 		}
 	}
 #endif
+	if (systemc) {
+		fprintf(stderr,
+			"iommusim cosim: --kernel systemc: no program %s here (built "
+			"with -DIOMMUSIM_BUILD_RTL=ON -DIOMMUSIM_BUILD_SIM=ON)\n",
+			prog);
+		return EXIT_INPUT;
+	}
 	return cosim_main(argc, argv, NULL);
 }
 
