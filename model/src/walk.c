@@ -24,6 +24,8 @@ static struct cache_key pwc_key(const struct walk_fmt *fmt, uint64_t va, unsigne
 /* The deepest cached non-leaf entry for va: level of that entry, or 0. */
 static unsigned pwc_start(const struct walk_fmt *fmt, uint64_t va, struct walk_pwc_entry *hit)
 {
+	if (fmt->pwc_fill_only)
+		return 0;
 	for (unsigned level = 2; level <= fmt->levels; level++) {
 		struct cache *c = fmt->pwc[level];
 		struct cache_key k = pwc_key(fmt, va, level);

@@ -63,9 +63,10 @@ unsigned vtd_sl_walk(struct iommu *mmu, const struct vtd_sl *sl, uint64_t gpa, u
 		.decode = sl_decode,
 		.params = &sl->p,
 		.pwc_tag = sl->did,
+		.pwc_fill_only = sl->pwc_fill_only,
 	};
 
-	for (unsigned l = 2; l <= sl->levels; l++)
+	for (unsigned l = 2; l <= sl->levels && !sl->no_pwc; l++)
 		fmt.pwc[l] = iommu_cache(mmu, (enum iommu_cache_id)(IOMMU_CACHE_SL_PWC2 + l - 2));
 
 	/* SPEC(VT-d second-level): input at or above 2^min(MGAW, AW) → caller's reason */
