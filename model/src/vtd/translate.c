@@ -26,7 +26,9 @@ static unsigned vtd_nested_table(void *ctx, uint64_t table, bool top, uint64_t *
 	struct vtd_nested *n = ctx;
 	struct cache *c = iommu_cache(n->mmu, IOMMU_CACHE_NESTED_TLB);
 	struct cache_key key = {{n->sl.did, table >> 12, 1}};
-	const struct walk_pwc_entry *hit = n->no_ntlb ? NULL : cache_lookup(c, key.w[1], &key);
+	/* (not in a lookup of the cached entries alone: see pwc_start) */
+	const struct walk_pwc_entry *hit =
+		n->no_ntlb || n->mmu->quiet ? NULL : cache_lookup(c, key.w[1], &key);
 	struct walk_pwc_entry fill;
 	struct walk_result w;
 	unsigned fault;
