@@ -48,6 +48,8 @@ void vtd_sl_init(struct vtd_sl *sl, const struct iommu *mmu, const struct vtd_pa
 	sl->root = pe->qw[0] & VTD_PE0_SLPTPTR;
 	sl->ad = mmu->cfg.sl_ad && (pe->qw[0] & VTD_PE0_SSADE);
 	sl->did = (uint16_t)FIELD_GET64(VTD_PE1_DID, pe->qw[1]);
+	sl->pwc_fill_only = false;
+	sl->no_pwc = false;
 }
 
 unsigned vtd_sl_walk(struct iommu *mmu, const struct vtd_sl *sl, uint64_t gpa, unsigned fr_width,
