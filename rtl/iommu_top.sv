@@ -57,6 +57,10 @@ module iommu_top #(
   parameter int unsigned PcWays     = iommu_params_pkg::PasidCacheWays,
   parameter int unsigned TlbSets    = iommu_params_pkg::IotlbSets,
   parameter int unsigned TlbWays    = iommu_params_pkg::IotlbWays,
+  parameter int unsigned FlPwcSets  = iommu_params_pkg::FlPwcSets,
+  parameter int unsigned FlPwcWays  = iommu_params_pkg::FlPwcWays,
+  parameter int unsigned SlPwcSets  = iommu_params_pkg::SlPwcSets,
+  parameter int unsigned SlPwcWays  = iommu_params_pkg::SlPwcWays,
   parameter int unsigned CtxLat     = iommu_params_pkg::PipeCtxLat,
   parameter int unsigned PasidLat   = iommu_params_pkg::PipePasidLat,
   parameter int unsigned IotlbLat   = iommu_params_pkg::PipeIotlbLat,
@@ -291,11 +295,11 @@ module iommu_top #(
   );
   assign qi_desc_done_o = qi_desc_done;
 
-  // The nested TLB and paging-structure caches are not modelled in this block:
-  // their invalidations complete at once.
-  assign inv_ready[5:3] = 3'b111;
-  assign inv_busy[5:3]  = 3'b000;
-  assign inv_done[5:3]  = 3'b000;
+  // The nested TLB is not built in this block (its walks use none): its
+  // invalidations complete at once.
+  assign inv_ready[3] = 1'b1;
+  assign inv_busy[3]  = 1'b0;
+  assign inv_done[3]  = 1'b0;
 
   // Context cache selector: device-selective under the function mask, else all.
   logic [1:0] ctx_inv_gran, ctx_inv_fm;
@@ -508,6 +512,9 @@ module iommu_top #(
   logic [AnsW-1:0]  lq_ans [2];
   logic [1:0]       lq_retry_hit;
   logic [AnsW-1:0]  lq_retry_rsp [2];
+  logic [1:0]       lq_tlb_probe;
+  logic [15:0]      lq_key_did [2];
+  logic [19:0]      lq_key_pasid [2];
 
   for (genvar p = 0; p < 2; p++) begin : g_lk
     logic [7:0]  tag;
@@ -595,6 +602,9 @@ module iommu_top #(
     assign lq_ctx_hit[p] = ctx_hit;
     assign lq_pc_hit[p]  = pc_hit;
     assign lq_pc_fpd[p]  = pc_lk_fpd[p];
+    assign lq_tlb_probe[p] = tlb_probe;
+    assign lq_key_did[p]   = key_did;
+    assign lq_key_pasid[p] = key_pasid;
 
     logic unused_lk;
     assign unused_lk = ^{tag};
@@ -735,6 +745,11 @@ module iommu_top #(
   logic [3:0]                w_fill_perm [WalkSlots];
   logic [3:0]                w_fill_sl_perm [WalkSlots];
   logic [MemIdW-1:0]         w_mem_id [WalkSlots];
+  logic [3:0]                w_fill_flpwc [WalkSlots];
+  logic [3:0]                w_fill_slpwc [WalkSlots];
+  logic [255:0]              w_fill_pwc_next [WalkSlots];
+  logic [15:0]               w_fill_pwc_perm [WalkSlots];
+  logic [15:0]               w_fill_pwc_tperm [WalkSlots];
 
   // The lowest idle slot takes the head (a slot freed in this cycle is still
   // busy: it takes work from the next cycle).
@@ -750,6 +765,102 @@ module iommu_top #(
   assign lq_req[1]   = mh_req;
   assign lq_valid[1] = take;
   assign w_take      = lq_hit[1] ? '0 : s_take;
+
+  // ---- Paging-structure caches (docs/uarch.md §5.1) ---------------------------------
+  // Looked up in the take cycle of a walk whose context and PASID entries
+  // came from the caches and whose IOTLB lookup did not answer (the keys are
+  // known then): the first-level family for first-level and nested walks
+  // (tag DID, PASID), the second-level family for second-level walks (tag
+  // DID) when the input is within the second-level width. Filled at a walk's
+  // completion, as the other caches.
+  localparam int unsigned FlTagW = 16 + PasidBits;
+  logic [2:0]  tk_pgtt, tk_sl_levels, tk_fl_levels;
+  logic        tk_walk, tk_sl_beyond;
+  logic        fpwc_lk, spwc_lk, fpwc_hit, spwc_hit;
+  logic [2:0]  fpwc_level, spwc_level;
+  logic [63:0] fpwc_next, spwc_next;
+  logic [3:0]  fpwc_perm, spwc_perm, fpwc_tperm, spwc_tperm;
+  logic [3:0]  fpwc_fill, spwc_fill;
+  localparam int unsigned SlW3 = Mgaw < 39 ? Mgaw : 39;
+  localparam int unsigned SlW4 = Mgaw < 48 ? Mgaw : 48;
+  localparam int unsigned SlW5 = Mgaw < 57 ? Mgaw : 57;
+  assign tk_pgtt      = pc_lk_entry[1][8:6];
+  assign tk_sl_levels = pc_lk_entry[1][4:2] + 3'd2;
+  assign tk_fl_levels = pc_lk_entry[1][130] ? 3'd5 : 3'd4;
+  always_comb begin
+    unique case (pc_lk_entry[1][4:2])
+      3'd1:    tk_sl_beyond = (mh_addr >> SlW3) != 64'd0;
+      3'd2:    tk_sl_beyond = (mh_addr >> SlW4) != 64'd0;
+      default: tk_sl_beyond = (mh_addr >> SlW5) != 64'd0;
+    endcase
+  end
+  assign tk_walk = w_take != '0 && lq_tlb_probe[1];
+  assign fpwc_lk = tk_walk && (tk_pgtt == 3'd1 || tk_pgtt == 3'd3);
+  assign spwc_lk = tk_walk && tk_pgtt == 3'd2 && !tk_sl_beyond;
+
+  iommu_pwc #(
+    .Sets(FlPwcSets), .Ways(FlPwcWays), .Repl(iommu_params_pkg::FlPwcRepl),
+    .Seed(iommu_params_pkg::FlPwcSeed), .TagBits(FlTagW), .VaW(57), .Haw(Haw)
+  ) u_flpwc (
+    .clk_i, .rst_ni,
+    .lk_valid_i     (fpwc_lk),
+    .lk_tag_i       ({lq_key_pasid[1][PasidBits-1:0], lq_key_did[1]}),
+    .lk_va_i        (mh_addr[56:0]),
+    .lk_levels_i    (tk_fl_levels),
+    .lk_hit_o       (fpwc_hit),
+    .lk_level_o     (fpwc_level),
+    .lk_next_o      (fpwc_next),
+    .lk_perm_o      (fpwc_perm),
+    .lk_tperm_o     (fpwc_tperm),
+    .fill_valid_i   (fpwc_fill),
+    .fill_tag_i     ({w_fill_pasid[fs][PasidBits-1:0], w_fill_did[fs]}),
+    .fill_va_i      (f_addr[56:0]),
+    .fill_next_i    (w_fill_pwc_next[fs]),
+    .fill_perm_i    (w_fill_pwc_perm[fs]),
+    .fill_tperm_i   (w_fill_pwc_tperm[fs]),
+    .inv_valid_i    (inv_valid && inv_target[4]),
+    .inv_ready_o    (inv_ready[4]),
+    .inv_by_did_i   (inv_by_did[4]),
+    .inv_by_pasid_i (inv_by_pasid[4]),
+    .inv_by_range_i (inv_by_range[4]),
+    .inv_tag_i      ({inv_pasid[PasidBits-1:0], inv_did}),
+    .inv_addr_i     (inv_addr[56:0]),
+    .inv_am_i       (inv_am),
+    .busy_o         (inv_busy[4]),
+    .inv_done_o     (inv_done[4])
+  );
+
+  iommu_pwc #(
+    .Sets(SlPwcSets), .Ways(SlPwcWays), .Repl(iommu_params_pkg::SlPwcRepl),
+    .Seed(iommu_params_pkg::SlPwcSeed), .TagBits(16), .VaW(Mgaw), .Haw(Haw)
+  ) u_slpwc (
+    .clk_i, .rst_ni,
+    .lk_valid_i     (spwc_lk),
+    .lk_tag_i       (lq_key_did[1]),
+    .lk_va_i        (mh_addr[Mgaw-1:0]),
+    .lk_levels_i    (tk_sl_levels),
+    .lk_hit_o       (spwc_hit),
+    .lk_level_o     (spwc_level),
+    .lk_next_o      (spwc_next),
+    .lk_perm_o      (spwc_perm),
+    .lk_tperm_o     (spwc_tperm),
+    .fill_valid_i   (spwc_fill),
+    .fill_tag_i     (w_fill_did[fs]),
+    .fill_va_i      (f_addr[Mgaw-1:0]),
+    .fill_next_i    (w_fill_pwc_next[fs]),
+    .fill_perm_i    (w_fill_pwc_perm[fs]),
+    .fill_tperm_i   (w_fill_pwc_tperm[fs]),
+    .inv_valid_i    (inv_valid && inv_target[5]),
+    .inv_ready_o    (inv_ready[5]),
+    .inv_by_did_i   (inv_by_did[5]),
+    .inv_by_pasid_i (1'b0),
+    .inv_by_range_i (inv_by_range[5]),
+    .inv_tag_i      (inv_did),
+    .inv_addr_i     (inv_addr[Mgaw-1:0]),
+    .inv_am_i       (inv_am),
+    .busy_o         (inv_busy[5]),
+    .inv_done_o     (inv_done[5])
+  );
 
   for (genvar g = 0; g < WalkSlots; g++) begin : g_slot
     iommu_walker #(
@@ -792,6 +903,11 @@ module iommu_top #(
       .req_pde_fpd_i        (lq_pc_fpd[1]),
       .req_retry_hit_i      (lq_retry_hit[1]),
       .req_retry_rsp_i      (lq_retry_rsp[1]),
+      .req_pwc_hit_i        (fpwc_hit || spwc_hit),
+      .req_pwc_level_i      (spwc_hit ? spwc_level : fpwc_level),
+      .req_pwc_next_i       (spwc_hit ? spwc_next : fpwc_next),
+      .req_pwc_perm_i       (spwc_hit ? spwc_perm : fpwc_perm),
+      .req_pwc_tperm_i      (spwc_hit ? spwc_tperm : fpwc_tperm),
       .mem_req_valid_o      (m_valid[g]),
       .mem_req_ready_i      (m_ready[g]),
       .mem_req_id_o         (w_mem_id[g]),
@@ -826,7 +942,12 @@ module iommu_top #(
       .fill_iotlb_sl_perm_o (w_fill_sl_perm[g]),
       .fill_iotlb_global_o  (w_fill_tlb_global[g]),
       .fill_iotlb_dirty_o   (w_fill_tlb_dirty[g]),
-      .fill_iotlb_fl_o      (w_fill_tlb_fl[g])
+      .fill_iotlb_fl_o      (w_fill_tlb_fl[g]),
+      .fill_flpwc_valid_o   (w_fill_flpwc[g]),
+      .fill_slpwc_valid_o   (w_fill_slpwc[g]),
+      .fill_pwc_next_o      (w_fill_pwc_next[g]),
+      .fill_pwc_perm_o      (w_fill_pwc_perm[g]),
+      .fill_pwc_tperm_o     (w_fill_pwc_tperm[g])
     );
     assign m_w4[g] = 1'b0;
   end
@@ -973,7 +1094,10 @@ module iommu_top #(
   logic f_drop, f_keep;
   assign f_drop = slot_drop_q[fs] || qi_exec;
   assign f_keep = f_any && !f_drop;
-  assign walk_fill_dropped_o = f_any && f_drop && (w_fill_ctx[fs] || w_fill_pc[fs] || w_fill_tlb[fs]);
+  assign walk_fill_dropped_o = f_any && f_drop && (w_fill_ctx[fs] || w_fill_pc[fs] || w_fill_tlb[fs] ||
+                                                   w_fill_flpwc[fs] != '0 || w_fill_slpwc[fs] != '0);
+  assign fpwc_fill = f_keep ? w_fill_flpwc[fs] : 4'd0;
+  assign spwc_fill = f_keep ? w_fill_slpwc[fs] : 4'd0;
 
   assign ctx_fill_valid   = f_keep && w_fill_ctx[fs];
   assign ctx_fill_sid     = f_sid;
@@ -1114,8 +1238,10 @@ module iommu_top #(
   end
 
   logic unused;
-  assign unused = ^{qi_mem_id, w_mem_id[0], inv_by_range, r_tag, r_nw, inv_target[5:3],
-                    inv_by_did[5:2], inv_by_did[0], inv_by_pasid[5:2], inv_by_pasid[0],
+  assign unused = ^{qi_mem_id, w_mem_id[0], inv_by_range[3:0], r_tag, r_nw, inv_target[3],
+                    inv_by_did[3:2], inv_by_did[0], inv_by_pasid[5], inv_by_pasid[3:2],
+                    inv_by_pasid[0], lq_tlb_probe[0], lq_key_did[0], lq_key_pasid[0],
+                    lq_key_pasid[1], w_fill_pasid[fs],
                     inv_addr[63:Mgaw], f_tag, f_priv, f_nw, f_addr[63:Mgaw], f_access,
                     w_req_ready, lq_ctx_hit[0], lq_pc_hit[0], lq_pc_fpd[0], w_rsp_tag[0],
                     lq_retry_hit[0], lq_retry_rsp[0]};

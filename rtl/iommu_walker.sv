@@ -93,6 +93,16 @@ module iommu_walker #(
   // walk for write/execute meets a paging fault answers with it.
   input  logic              req_retry_hit_i,
   input  logic [84:0]       req_retry_rsp_i,
+  // With both entries cached, the paging-structure cache of the walk's first
+  // table (first level for first-level and nested walks, second level for a
+  // second-level walk) looked up at the take (iommu_pwc): the deepest cached
+  // entry's level, the host-physical table it points to, the permissions
+  // accumulated down to it and those that table was reached with.
+  input  logic              req_pwc_hit_i,
+  input  logic [2:0]        req_pwc_level_i,
+  input  logic [63:0]       req_pwc_next_i,
+  input  logic [3:0]        req_pwc_perm_i,
+  input  logic [3:0]        req_pwc_tperm_i,
   // Memory master.
   output logic              mem_req_valid_o,
   input  logic              mem_req_ready_i,
@@ -130,7 +140,15 @@ module iommu_walker #(
   output logic [3:0]        fill_iotlb_sl_perm_o,
   output logic              fill_iotlb_global_o,
   output logic              fill_iotlb_dirty_o,
-  output logic              fill_iotlb_fl_o      // first-level or nested class
+  output logic              fill_iotlb_fl_o,     // first-level or nested class
+  // Paging-structure cache fills, valid with the response: the non-leaf
+  // entries the walk read (levels 2..5 at bits 0..3; first level for
+  // first-level and nested walks, second level for second-level walks).
+  output logic [3:0]        fill_flpwc_valid_o,
+  output logic [3:0]        fill_slpwc_valid_o,
+  output logic [255:0]      fill_pwc_next_o,     // per level: next table
+  output logic [15:0]       fill_pwc_perm_o,     // per level: accumulated permissions
+  output logic [15:0]       fill_pwc_tperm_o     // per level: the next table's
 );
 
   // ---- Encodings -----------------------------------------------------------
@@ -277,6 +295,13 @@ module iommu_walker #(
   logic [4:0] fl_tw_q, fl_tw_d;
   logic [2:0] fl_leaf_q, fl_leaf_d;
   logic [63:0] fl_out_q, fl_out_d;
+  // Paging-structure cache view of the walk: the first level read (below the
+  // top after a cache hit), per level (index level-1) the permissions
+  // accumulated down to it and those its table was reached with, and whether
+  // the walk reached its leaf (its non-leaf entries are then filled).
+  logic [2:0] fl_start_q, fl_start_d, sl_start_q, sl_start_d;
+  logic [19:0] fl_ap_q, fl_ap_d, fl_tp_q, fl_tp_d, sl_ap_q, sl_ap_d;
+  logic fl_reached_q, fl_reached_d, sl_reached_q, sl_reached_d;
 
   // Second-level walk (one at a time: a nested table, or the output).
   sl_pur_e sl_pur_q, sl_pur_d;
@@ -332,6 +357,12 @@ module iommu_walker #(
   logic [2:0] fl_read_level;
   logic [63:12] fl_read_table;
   logic fl_read_tw;
+  logic [3:0] fl_read_tp;
+  // The paging-structure cache's answer: at the take, else as sampled then.
+  logic pwc_hit;
+  logic [2:0] pwc_level;
+  logic [63:0] pwc_next;
+  logic [3:0] pwc_perm, pwc_tperm;
   logic issue;            // the next memory operation
   op_e issue_op;
   logic [2:0] issue_level;
@@ -436,6 +467,13 @@ module iommu_walker #(
     fl_tw_d = fl_tw_q;
     fl_leaf_d = fl_leaf_q;
     fl_out_d = fl_out_q;
+    fl_start_d = fl_start_q;
+    sl_start_d = sl_start_q;
+    fl_ap_d = fl_ap_q;
+    fl_tp_d = fl_tp_q;
+    sl_ap_d = sl_ap_q;
+    fl_reached_d = fl_reached_q;
+    sl_reached_d = sl_reached_q;
     sl_pur_d = sl_pur_q;
     sl_gpa_d = sl_gpa_q;
     sl_perm_d = sl_perm_q;
@@ -476,6 +514,7 @@ module iommu_walker #(
     fl_read_level = 3'd0;
     fl_read_table = 52'd0;
     fl_read_tw = 1'b1;
+    fl_read_tp = PermAll;
     issue = 1'b0;
     issue_op = OP_ROOT;
     issue_level = 3'd0;
@@ -501,6 +540,11 @@ module iommu_walker #(
     pe_arrive = 1'b0;
     pe_cached = 1'b0;
     early = 1'b0;
+    pwc_hit = ck_idle ? req_pwc_hit_i : pwc_hit_q;
+    pwc_level = ck_idle ? req_pwc_level_i : pwc_level_q;
+    pwc_next = ck_idle ? req_pwc_next_i : pwc_next_q;
+    pwc_perm = ck_idle ? req_pwc_perm_i : pwc_perm_q;
+    pwc_tperm = ck_idle ? req_pwc_tperm_i : pwc_tperm_q;
 
     // The PASID entry of this request (registered), decoded.
     pe_pgtt = pe0_q[8:6];
@@ -534,6 +578,8 @@ module iommu_walker #(
           fctx_d = 1'b0;
           fpasid_d = 1'b0;
           fiotlb_d = 1'b0;
+          fl_reached_d = 1'b0;
+          sl_reached_d = 1'b0;
           ctx_hit_d = req_ctx_hit_i;
           pasid_hit_d = req_ctx_hit_i && req_pasid_hit_i;
           // SPEC(VT-d RTADDR): TTM other than scalable mode -> 0x30
@@ -671,8 +717,11 @@ module iommu_walker #(
               end
             end
             fl_perm_d = fl_perm_q & ent_perm;
+            for (int l = 1; l <= 5; l++)
+              if (3'(l) == op_level_q) fl_ap_d[(l-1)*4 +: 4] = fl_perm_d;
             if (ent_leaf) begin
               fl_leaf_d = op_level_q;
+              fl_reached_d = 1'b1;
               fl_out_d = ent_addr | (addr_d & level_mask(op_level_q));
               // SPEC(VT-d first-level): user request, U/S = 0 at some level -> 0x81
               if (!priv_d && (fl_perm_d & PermU) == 4'd0) fault = FrUsClear;
@@ -711,8 +760,11 @@ module iommu_walker #(
               end
             end
             sl_perm_d = sl_perm_q & ent_perm;
+            for (int l = 1; l <= 5; l++)
+              if (3'(l) == op_level_q) sl_ap_d[(l-1)*4 +: 4] = sl_perm_d;
             if (ent_leaf) begin
               sl_leaf_d = op_level_q;
+              if (sl_pur_q == SL_ONLY) sl_reached_d = 1'b1;
               sl_out_d = ent_addr | (sl_gpa_q & level_mask(op_level_q));
               sl_done = 1'b1;
             end else begin
@@ -791,7 +843,18 @@ module iommu_walker #(
       end else begin
         fl_perm_d = PermAll;
         fl_level_d = fl_levels;
-        if (nested) begin
+        fl_start_d = fl_levels;
+        if (pe_cached && pwc_hit) begin
+          // A cached entry: the walk starts at the host-physical table below
+          // it (nested: already translated).
+          fl_perm_d = pwc_perm;
+          fl_start_d = pwc_level - 3'd1;
+          fl_read = 1'b1;
+          fl_read_level = pwc_level - 3'd1;
+          fl_read_table = pwc_next[63:12];
+          fl_read_tw = (pwc_tperm & PermW) != 4'd0;
+          fl_read_tp = pwc_tperm;
+        end else if (nested) begin
           go_sl = 1'b1;
           go_sl_gpa = {pe2_d[63:12], 12'd0};
           go_sl_pur = SL_TABLE;
@@ -813,10 +876,18 @@ module iommu_walker #(
         sl_gpa_d = go_sl_gpa;
         sl_pur_d = go_sl_pur;
         sl_perm_d = PermAll;
+        sl_start_d = sl_levels;
         issue = 1'b1;
         issue_op = OP_SL;
         issue_level = sl_levels;
         issue_addr = {pe0_d[63:12], va_index(go_sl_gpa[56:12], sl_levels), 3'd0};
+        if (go_sl_pur == SL_ONLY && pe_cached && pwc_hit) begin
+          // A cached entry: the walk starts at the table below it.
+          sl_perm_d = pwc_perm;
+          sl_start_d = pwc_level - 3'd1;
+          issue_level = pwc_level - 3'd1;
+          issue_addr = {pwc_next[63:12], va_index(go_sl_gpa[56:12], pwc_level - 3'd1), 3'd0};
+        end
       end
     end
 
@@ -856,7 +927,7 @@ module iommu_walker #(
       for (int l = 5; l >= 1; l--) begin
         ad_pte = fl_pte_d[(l-1)*64 +: 64];
         ad_val = ad_pte | 64'h20 | ((3'(l) == fl_leaf_d && acc_d == AccWrite) ? 64'h40 : 64'd0);
-        if (3'(l) >= fl_leaf_d && 3'(l) <= fl_levels && ad_val != ad_pte) begin
+        if (3'(l) >= fl_leaf_d && 3'(l) <= fl_start_d && ad_val != ad_pte) begin
           // SPEC(VT-d nested): A/D write needs second-level write permission -> 0x77
           if (fl_ad_first && nested && !fl_tw_d[l-1]) fault = FrFlNestedWrite;
           if (!ad_found && 3'(l) <= fl_ad_from) begin
@@ -890,7 +961,8 @@ module iommu_walker #(
       for (int l = 5; l >= 1; l--) begin
         ad_pte = sl_pte_d[(l-1)*64 +: 64];
         ad_val = ad_pte | 64'h100 | ((3'(l) == sl_leaf_d && ad_write) ? 64'h200 : 64'd0);
-        if (sl_ad_en && 3'(l) >= sl_leaf_d && 3'(l) <= sl_ad_from && ad_val != ad_pte &&
+        if (sl_ad_en && 3'(l) >= sl_leaf_d && 3'(l) <= sl_ad_from && 3'(l) <= sl_start_d &&
+            ad_val != ad_pte &&
             !ad_found) begin
           ad_found = 1'b1;
           ad_level = 3'(l);
@@ -910,6 +982,7 @@ module iommu_walker #(
         fl_read_level = fl_level_d;
         fl_read_table = sl_out_d[63:12];
         fl_read_tw = (sl_perm_d & PermW) != 4'd0;
+        fl_read_tp = sl_perm_d;
       end else begin
         finish_ok = 1'b1;
       end
@@ -917,8 +990,12 @@ module iommu_walker #(
 
     // ---- 8. Read a first-level entry --------------------------------------
     if (fl_read && fault == 8'h00) begin
-      for (int l = 1; l <= 5; l++)
-        if (3'(l) == fl_read_level) fl_tw_d[l-1] = fl_read_tw;
+      for (int l = 1; l <= 5; l++) begin
+        if (3'(l) == fl_read_level) begin
+          fl_tw_d[l-1] = fl_read_tw;
+          fl_tp_d[(l-1)*4 +: 4] = fl_read_tp;
+        end
+      end
       fl_level_d = fl_read_level;
       issue = 1'b1;
       issue_op = OP_FL;
@@ -957,20 +1034,46 @@ module iommu_walker #(
           // write/execute and pass for read; the walk starts again.
           fl_perm_d = PermAll;
           fl_level_d = fl_levels;
+          fl_start_d = fl_levels;
           sl_perm_d = PermAll;
+          sl_start_d = sl_levels;
           op_d = OP_SL;
           op_level_d = sl_levels;
           if (pe_pgtt == PgttSl) begin
             sl_gpa_d = addr_q;
             sl_pur_d = SL_ONLY;
             op_addr_d = {pe0_q[63:12], va_index(addr_q[56:12], sl_levels), 3'd0};
+            if (pwc_hit_q) begin
+              // From the paging-structure cache's entry, as the first pass.
+              sl_perm_d = pwc_perm_q;
+              sl_start_d = pwc_level_q - 3'd1;
+              op_level_d = pwc_level_q - 3'd1;
+              op_addr_d = {pwc_next_q[63:12], va_index(addr_q[56:12], pwc_level_q - 3'd1), 3'd0};
+            end
+          end else if (pwc_hit_q) begin
+            fl_perm_d = pwc_perm_q;
+            fl_start_d = pwc_level_q - 3'd1;
+            for (int l = 1; l <= 5; l++) begin
+              if (3'(l) == pwc_level_q - 3'd1) begin
+                fl_tw_d[l-1] = (pwc_tperm_q & PermW) != 4'd0;
+                fl_tp_d[(l-1)*4 +: 4] = pwc_tperm_q;
+              end
+            end
+            fl_level_d = pwc_level_q - 3'd1;
+            op_d = OP_FL;
+            op_level_d = pwc_level_q - 3'd1;
+            op_addr_d = {pwc_next_q[63:12], va_index(addr_q[56:12], pwc_level_q - 3'd1), 3'd0};
           end else if (nested) begin
             sl_gpa_d = {pe2_q[63:12], 12'd0};
             sl_pur_d = SL_TABLE;
             op_addr_d = {pe0_q[63:12], va_index(pe2_q[56:12], sl_levels), 3'd0};
           end else begin
-            for (int l = 1; l <= 5; l++)
-              if (3'(l) == fl_levels) fl_tw_d[l-1] = 1'b1;
+            for (int l = 1; l <= 5; l++) begin
+              if (3'(l) == fl_levels) begin
+                fl_tw_d[l-1] = 1'b1;
+                fl_tp_d[(l-1)*4 +: 4] = PermAll;
+              end
+            end
             op_d = OP_FL;
             op_level_d = fl_levels;
             op_addr_d = {pe2_q[63:12], va_index(addr_q[56:12], fl_levels), 3'd0};
@@ -1105,13 +1208,28 @@ module iommu_walker #(
   // The read pass's answer sampled with the request.
   logic        retry_hit_q;
   logic [84:0] retry_rsp_q;
+  // The paging-structure cache's answer sampled with the request.
+  logic        pwc_hit_q;
+  logic [2:0]  pwc_level_q;
+  logic [63:0] pwc_next_q;
+  logic [3:0]  pwc_perm_q, pwc_tperm_q;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       retry_hit_q <= 1'b0;
       retry_rsp_q <= '0;
+      pwc_hit_q <= 1'b0;
+      pwc_level_q <= 3'd0;
+      pwc_next_q <= 64'd0;
+      pwc_perm_q <= 4'd0;
+      pwc_tperm_q <= 4'd0;
     end else if (req_valid_i && req_ready_o) begin
       retry_hit_q <= req_retry_hit_i;
       retry_rsp_q <= req_retry_rsp_i;
+      pwc_hit_q <= req_ctx_hit_i && req_pasid_hit_i && req_pwc_hit_i;
+      pwc_level_q <= req_pwc_level_i;
+      pwc_next_q <= req_pwc_next_i;
+      pwc_perm_q <= req_pwc_perm_i;
+      pwc_tperm_q <= req_pwc_tperm_i;
     end
   end
 
@@ -1148,6 +1266,13 @@ module iommu_walker #(
       fl_tw_q <= 5'd0;
       fl_leaf_q <= 3'd1;
       fl_out_q <= 64'd0;
+      fl_start_q <= 3'd0;
+      sl_start_q <= 3'd0;
+      fl_ap_q <= 20'd0;
+      fl_tp_q <= 20'd0;
+      sl_ap_q <= 20'd0;
+      fl_reached_q <= 1'b0;
+      sl_reached_q <= 1'b0;
       sl_pur_q <= SL_ONLY;
       sl_gpa_q <= 64'd0;
       sl_perm_q <= 4'd0;
@@ -1204,6 +1329,13 @@ module iommu_walker #(
       fl_tw_q <= fl_tw_d;
       fl_leaf_q <= fl_leaf_d;
       fl_out_q <= fl_out_d;
+      fl_start_q <= fl_start_d;
+      sl_start_q <= sl_start_d;
+      fl_ap_q <= fl_ap_d;
+      fl_tp_q <= fl_tp_d;
+      sl_ap_q <= sl_ap_d;
+      fl_reached_q <= fl_reached_d;
+      sl_reached_q <= sl_reached_d;
       sl_pur_q <= sl_pur_d;
       sl_gpa_q <= sl_gpa_d;
       sl_perm_q <= sl_perm_d;
@@ -1239,6 +1371,9 @@ module iommu_walker #(
   // Cached entries hold zeros in their reserved words (checked when read).
   logic unused_cached;
   assign unused_cached = ^{req_ctx_i[255:128], req_pasid_entry_i[511:192]};
+  // Cached tables are 4 KiB aligned.
+  logic unused_pwc;
+  assign unused_pwc = ^pwc_next[11:0];
   // verilator lint_on UNUSEDSIGNAL
 
   assign req_ready_o = state_q == ST_IDLE;
@@ -1276,6 +1411,45 @@ module iommu_walker #(
   assign fill_iotlb_global_o = early ? fi_global_d : fi_global_q;
   assign fill_iotlb_dirty_o = early ? fi_dirty_d : fi_dirty_q;
   assign fill_iotlb_fl_o = early ? fi_fl_d : fi_fl_q;
+
+  // Paging-structure cache fills: every non-leaf entry from the first level
+  // read down to the leaf, when the walk reached its leaf and the request
+  // completes without a fault status (a translation request's paging fault
+  // completes).
+  always_comb begin
+    logic fl, sl;
+    logic [2:0] leaf, start;
+    logic [319:0] pa;
+    logic [19:0] ap, tp;
+    if (early) begin
+      fl = fl_reached_d && rsp_status_d == StatusOk;
+      sl = sl_reached_d && rsp_status_d == StatusOk;
+    end else begin
+      fl = fl_reached_q && rsp_status_q == StatusOk;
+      sl = sl_reached_q && rsp_status_q == StatusOk;
+    end
+    leaf = early ? (sl ? sl_leaf_d : fl_leaf_d) : (sl ? sl_leaf_q : fl_leaf_q);
+    start = early ? (sl ? sl_start_d : fl_start_d) : (sl ? sl_start_q : fl_start_q);
+    pa = early ? (sl ? sl_pa_d : fl_pa_d) : (sl ? sl_pa_q : fl_pa_q);
+    ap = early ? (sl ? sl_ap_d : fl_ap_d) : (sl ? sl_ap_q : fl_ap_q);
+    tp = sl ? 20'hFFFFF : (early ? fl_tp_d : fl_tp_q);
+    fill_flpwc_valid_o = '0;
+    fill_slpwc_valid_o = '0;
+    fill_pwc_next_o = '0;
+    fill_pwc_perm_o = '0;
+    fill_pwc_tperm_o = '0;
+    for (int l = 2; l <= 5; l++) begin
+      if (3'(l) > leaf && 3'(l) <= start) begin
+        fill_flpwc_valid_o[l-2] = fl && !sl;
+        fill_slpwc_valid_o[l-2] = sl;
+      end
+      // The table read at level l - 1, the entry at l's accumulated
+      // permissions, the table's own.
+      fill_pwc_next_o[(l-2)*64 +: 64] = {pa[(l-2)*64 + 12 +: 52], 12'd0};
+      fill_pwc_perm_o[(l-2)*4 +: 4] = ap[(l-1)*4 +: 4];
+      fill_pwc_tperm_o[(l-2)*4 +: 4] = tp[(l-2)*4 +: 4];
+    end
+  end
 
 `ifndef SYNTHESIS
   // ---- Assertions ------------------------------------------------------------

@@ -21,9 +21,15 @@ static struct cache_key pwc_key(const struct walk_fmt *fmt, uint64_t va, unsigne
 	return k;
 }
 
-/* The deepest cached non-leaf entry for va: level of that entry, or 0. */
-static unsigned pwc_start(const struct walk_fmt *fmt, uint64_t va, struct walk_pwc_entry *hit)
+/* The deepest cached non-leaf entry for va: level of that entry, or 0. A
+ * lookup of the cached entries alone (iommu_lookup_cached, mmu->quiet) does
+ * not look here: a walk from a cached entry still needs memory, and the
+ * probe must leave the replacement state as it was. */
+static unsigned pwc_start(const struct iommu *mmu, const struct walk_fmt *fmt, uint64_t va,
+			  struct walk_pwc_entry *hit)
 {
+	if (fmt->pwc_fill_only || mmu->quiet)
+		return 0;
 	for (unsigned level = 2; level <= fmt->levels; level++) {
 		struct cache *c = fmt->pwc[level];
 		struct cache_key k = pwc_key(fmt, va, level);
@@ -67,7 +73,7 @@ unsigned walk_radix(struct iommu *mmu, const struct walk_fmt *fmt, uint64_t root
 	unsigned fault = 0;
 	bool reached = false; /* table already host-physical (from the PWC) */
 	struct walk_pwc_entry hit = {0};
-	unsigned hit_level = pwc_start(fmt, va, &hit);
+	unsigned hit_level = pwc_start(mmu, fmt, va, &hit);
 
 	memset(res, 0, sizeof(*res));
 	res->levels = fmt->levels;

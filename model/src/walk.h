@@ -49,6 +49,7 @@ struct walk_fmt {
 	 * where none), tagged with pwc_tag (domain, and PASID for first level). */
 	struct cache *pwc[IOMMU_MAX_LEVELS + 1];
 	uint64_t pwc_tag;
+	bool pwc_fill_only; /* the walk fills the caches but looks none up */
 };
 
 /* A paging-structure cache line: a non-leaf entry at some level, as the

@@ -34,7 +34,7 @@
 #include <string>
 #include <vector>
 
-#include "Viommu_top.h"
+#include VTOP_HEADER
 #include "tb_common.h"
 #include "verilated.h"
 
@@ -49,6 +49,22 @@ namespace
 enum { ST_OK = 0, ST_FAULT = 1, ST_UR = 2 };
 
 const unsigned kMemLatency = 50; // mem.latency (iommu_params_pkg::MemLatency)
+
+// A test world whose model has the verilated block's paging-structure
+// caches: the package's (the model's defaults), or the ways the build gave
+// the block (RTL_PARAM_*).
+struct wm *world(unsigned variant)
+{
+	struct iommu_config d;
+	iommu_config_default(&d);
+#ifdef RTL_PARAM_FlPwcWays
+	d.fl_pwc.ways = RTL_PARAM_FlPwcWays;
+#endif
+#ifdef RTL_PARAM_SlPwcWays
+	d.sl_pwc.ways = RTL_PARAM_SlPwcWays;
+#endif
+	return wm_create_pwc(variant, d.fl_pwc.ways, d.sl_pwc.ways);
+}
 
 struct Pending {
 	uint64_t due;
@@ -75,7 +91,7 @@ std::string req_str(const struct iommu_req &r)
 }
 
 struct Bench {
-	Tb<Viommu_top> tb;
+	Tb<VTOP> tb;
 	std::deque<Pending> pend;
 	uint8_t tag = 0;
 
@@ -87,7 +103,7 @@ struct Bench {
 
 	void idle()
 	{
-		Viommu_top *t = tb.top.get();
+		VTOP *t = tb.top.get();
 		t->req_valid_i = 0;
 		t->mem_req_ready_i = 1;
 		t->mem_rsp_valid_i = 0;
@@ -101,7 +117,7 @@ struct Bench {
 	// One cycle: memory responses due now in, transfers out, then the edge.
 	void cycle(struct wm *w)
 	{
-		Viommu_top *t = tb.top.get();
+		VTOP *t = tb.top.get();
 		t->mem_rsp_valid_i = 0;
 		t->mem_rsp_err_i = 0;
 		if (!pend.empty() && pend.front().due == tb.cycle) {
@@ -136,7 +152,7 @@ struct Bench {
 
 	void reg_write(struct wm *w, unsigned addr, uint64_t v)
 	{
-		Viommu_top *t = tb.top.get();
+		VTOP *t = tb.top.get();
 		t->reg_req_i = 1;
 		t->reg_we_i = 1;
 		t->reg_addr_i = addr;
@@ -162,7 +178,7 @@ struct Bench {
 
 	bool run(struct wm *w, const struct iommu_req &rq, RtlResult &out)
 	{
-		Viommu_top *t = tb.top.get();
+		VTOP *t = tb.top.get();
 		bool sent = false;
 		uint64_t t_req = 0;
 		uint8_t my = tag++;
@@ -398,7 +414,7 @@ bool burst_model(struct wm *w, std::vector<Expect> &v)
 // The stream on the RTL, from cycle base on; every response checked.
 bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked)
 {
-	Viommu_top *t = b.tb.top.get();
+	VTOP *t = b.tb.top.get();
 	const uint64_t base = b.tb.cycle + 1;
 	const bool verbose = std::getenv("TB_TOP_VERBOSE") != nullptr;
 	if (verbose)
@@ -519,7 +535,7 @@ int main(int argc, char **argv)
 {
 	int rc = 0;
 	for (unsigned variant = 0; variant < 2 && rc == 0; variant++) {
-		struct wm *w = wm_create(variant);
+		struct wm *w = world(variant);
 		if (!w) {
 			std::fprintf(stderr, "tb_top: cannot build test world %u\n", variant);
 			return 1;
@@ -547,7 +563,7 @@ int main(int argc, char **argv)
 	// Bursts, cycle for cycle, in world 0 (A/D bits preset: the tables stay
 	// as they are, so the model and the RTL read the same memory).
 	for (uint64_t seed = 1; seed <= 4 && rc == 0; seed++) {
-		struct wm *w = wm_create(0);
+		struct wm *w = world(0);
 		if (!w)
 			return 1;
 		std::vector<Expect> v = burst_stream(w, seed, 3000);

@@ -5,3 +5,8 @@
 # (tests/rtl/tb_top.cpp). CTest rtl_top.
 iommusim_rtl_test(NAME rtl_top TOP iommu_top TB tb_top.cpp TIMEOUT 600)
 target_link_libraries(rtl_top PRIVATE rtl_walker_model)
+# The same block without paging-structure caches (ways 0: absent), against
+# the model configured alike.
+iommusim_rtl_test(NAME rtl_top_nopwc TOP iommu_top TB tb_top.cpp TIMEOUT 600
+                  PARAMS FlPwcWays=0 SlPwcWays=0)
+target_link_libraries(rtl_top_nopwc PRIVATE rtl_walker_model)

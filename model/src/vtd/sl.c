@@ -48,6 +48,8 @@ void vtd_sl_init(struct vtd_sl *sl, const struct iommu *mmu, const struct vtd_pa
 	sl->root = pe->qw[0] & VTD_PE0_SLPTPTR;
 	sl->ad = mmu->cfg.sl_ad && (pe->qw[0] & VTD_PE0_SSADE);
 	sl->did = (uint16_t)FIELD_GET64(VTD_PE1_DID, pe->qw[1]);
+	sl->pwc_fill_only = false;
+	sl->no_pwc = false;
 }
 
 unsigned vtd_sl_walk(struct iommu *mmu, const struct vtd_sl *sl, uint64_t gpa, unsigned fr_width,
@@ -63,9 +65,10 @@ unsigned vtd_sl_walk(struct iommu *mmu, const struct vtd_sl *sl, uint64_t gpa, u
 		.decode = sl_decode,
 		.params = &sl->p,
 		.pwc_tag = sl->did,
+		.pwc_fill_only = sl->pwc_fill_only,
 	};
 
-	for (unsigned l = 2; l <= sl->levels; l++)
+	for (unsigned l = 2; l <= sl->levels && !sl->no_pwc; l++)
 		fmt.pwc[l] = iommu_cache(mmu, (enum iommu_cache_id)(IOMMU_CACHE_SL_PWC2 + l - 2));
 
 	/* SPEC(VT-d second-level): input at or above 2^min(MGAW, AW) → caller's reason */

@@ -15,6 +15,7 @@
 struct vtd_nested {
 	struct iommu *mmu;
 	struct vtd_sl sl;
+	bool no_ntlb; /* lookup_after_fetch = 0: the nested TLB is not used */
 };
 
 /* Each first-level table address (guest-physical) through the second level,
@@ -25,7 +26,9 @@ static unsigned vtd_nested_table(void *ctx, uint64_t table, bool top, uint64_t *
 	struct vtd_nested *n = ctx;
 	struct cache *c = iommu_cache(n->mmu, IOMMU_CACHE_NESTED_TLB);
 	struct cache_key key = {{n->sl.did, table >> 12, 1}};
-	const struct walk_pwc_entry *hit = cache_lookup(c, key.w[1], &key);
+	/* (not in a lookup of the cached entries alone: see pwc_start) */
+	const struct walk_pwc_entry *hit =
+		n->no_ntlb || n->mmu->quiet ? NULL : cache_lookup(c, key.w[1], &key);
 	struct walk_pwc_entry fill;
 	struct walk_result w;
 	unsigned fault;
@@ -47,7 +50,8 @@ static unsigned vtd_nested_table(void *ctx, uint64_t table, bool top, uint64_t *
 		fault = vtd_sl_update_ad(n->mmu, &n->sl, &w, false, refs);
 		if (fault)
 			return fault;
-		iommu_fill_defer(n->mmu, c, key.w[1], &key, &fill);
+		if (!n->no_ntlb)
+			iommu_fill_defer(n->mmu, c, key.w[1], &key, &fill);
 	}
 	*pa = fill.next | (table & 0xFFF);
 	*perm = fill.perm;
@@ -67,14 +71,15 @@ static unsigned vtd_xlate_pt(struct iommu *mmu, const struct iommu_req *req,
 }
 
 static unsigned vtd_xlate_sl(struct iommu *mmu, const struct iommu_req *req,
-			     const struct vtd_pasid_entry *pe, struct iommu_resp *resp,
-			     struct vtd_iotlb_entry *te)
+			     const struct vtd_pasid_entry *pe, bool fetched,
+			     struct iommu_resp *resp, struct vtd_iotlb_entry *te)
 {
 	struct vtd_sl sl;
 	struct walk_result w;
 	unsigned fault;
 
 	vtd_sl_init(&sl, mmu, pe);
+	sl.pwc_fill_only = fetched && !mmu->cfg.lookup_after_fetch;
 	fault = vtd_sl_walk(mmu, &sl, req->addr, VTD_FR_ADDR_BEYOND_MAX, &resp->refs, &w);
 	if (!fault)
 		fault = vtd_sl_check(w.perm, req->access);
@@ -91,8 +96,8 @@ static unsigned vtd_xlate_sl(struct iommu *mmu, const struct iommu_req *req,
 }
 
 static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
-			     const struct vtd_pasid_entry *pe, bool nested, struct iommu_resp *resp,
-			     struct vtd_iotlb_entry *te)
+			     const struct vtd_pasid_entry *pe, bool nested, bool fetched,
+			     struct iommu_resp *resp, struct vtd_iotlb_entry *te)
 {
 	unsigned levels = 4 + (unsigned)FIELD_GET64(VTD_PE2_FLPM, pe->qw[2]);
 	bool write = req->access == IOMMU_ACC_WRITE;
@@ -108,12 +113,17 @@ static unsigned vtd_xlate_fl(struct iommu *mmu, const struct iommu_req *req,
 
 	if (nested) {
 		vtd_sl_init(&n.sl, mmu, pe);
+		/* Without lookup_after_fetch (the RTL walker), the second-level
+		 * walks of a nested translation use no cache. */
+		n.sl.no_pwc = !mmu->cfg.lookup_after_fetch;
+		n.no_ntlb = !mmu->cfg.lookup_after_fetch;
 		/* First-level entries hold guest-physical addresses: their width is
 		 * checked when they reach the second level (0x74), not as reserved. */
 		p.out_bits = 52;
 	}
 	vtd_fl_format(&fmt, &p, levels);
 	vtd_fl_use_pwc(mmu, &fmt, resp->did, resp->pasid);
+	fmt.pwc_fill_only = fetched && !mmu->cfg.lookup_after_fetch;
 	if (nested) {
 		fmt.table_xlate = vtd_nested_table;
 		fmt.xlate_ctx = &n;
@@ -271,10 +281,11 @@ static unsigned vtd_process(struct iommu *mmu, const struct iommu_req *req, stru
 		break;
 	case VTD_PGTT_SL:
 		te.cls = VTD_IOTLB_SL;
-		fault = vtd_xlate_sl(mmu, req, &pe, resp, &te);
+		fault = vtd_xlate_sl(mmu, req, &pe, st->fetched, resp, &te);
 		break;
 	default: /* first-level or nested: pe_invalid() admitted no other value */
-		fault = vtd_xlate_fl(mmu, req, &pe, pgtt == VTD_PGTT_NESTED, resp, &te);
+		fault = vtd_xlate_fl(mmu, req, &pe, pgtt == VTD_PGTT_NESTED, st->fetched, resp,
+				     &te);
 		break;
 	}
 	if (fault)

@@ -97,6 +97,9 @@ struct vtd_sl {
 	uint64_t root;
 	bool ad;      /* SSADE with ECAP.SLADS */
 	uint16_t did; /* tags the second-level paging-structure caches */
+	/* With lookup_after_fetch = 0: the walk looks up no paging-structure
+	 * cache (pwc_fill_only), or uses none at all (no_pwc). */
+	bool pwc_fill_only, no_pwc;
 };
 void vtd_sl_init(struct vtd_sl *sl, const struct iommu *mmu, const struct vtd_pasid_entry *pe);
 /* Walks gpa through the second level, width check included (fault

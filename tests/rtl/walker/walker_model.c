@@ -243,6 +243,11 @@ static int wm_build(struct wm *w, unsigned variant)
 
 struct wm *wm_create(unsigned variant)
 {
+	return wm_create_pwc(variant, 0, 0);
+}
+
+struct wm *wm_create_pwc(unsigned variant, unsigned fl_pwc_ways, unsigned sl_pwc_ways)
+{
 	struct wm *w = calloc(1, sizeof(*w));
 	struct iommu_config cfg;
 	struct vtd_builder_config bcfg;
@@ -252,9 +257,11 @@ struct wm *wm_create(unsigned variant)
 		return NULL;
 	iommu_config_default(&cfg);
 	cfg.lookup_after_fetch = false; /* as the RTL walker: no lookup mid-walk */
-	/* The RTL has no paging-structure caches or nested TLB. */
-	cfg.fl_pwc.ways = 0;
-	cfg.sl_pwc.ways = 0;
+	/* The walker alone has no paging-structure caches (the block has them:
+	 * wm_create_pwc with its geometry); a walk without lookup_after_fetch
+	 * uses no nested TLB. */
+	cfg.fl_pwc.ways = fl_pwc_ways;
+	cfg.sl_pwc.ways = sl_pwc_ways;
 	cfg.nested_tlb.ways = 0;
 	vtd_builder_config_default(&bcfg);
 	if (variant == 1) {

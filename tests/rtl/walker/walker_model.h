@@ -71,6 +71,9 @@ struct wm;
  * second-level A/D off, full PASID directory) or 1 (A/D bits clear, SSADE
  * set, a 256-entry PASID directory). NULL on failure, with a message. */
 struct wm *wm_create(unsigned variant);
+/* The same world with first- and second-level paging-structure caches of
+ * the model's default geometry but these ways (0: none). */
+struct wm *wm_create_pwc(unsigned variant, unsigned fl_pwc_ways, unsigned sl_pwc_ways);
 void wm_destroy(struct wm *w);
 struct iommu *wm_iommu(struct wm *w);
 size_t wm_targets(const struct wm *w, const struct wm_target **list);
