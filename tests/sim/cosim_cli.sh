@@ -32,7 +32,7 @@ grep -q 'bad.trace:2' "$tmp/e" || no "bad trace: the message does not name bad.t
 out=$("$bin" cosim --trace "$traces/nested-cold.trace" --no-cycles) ||
   no "nested-cold: exit status $?: $out"
 echo "$out" | grep -q '^PASS ' || no "nested-cold: $out"
-echo "$out" | grep -q 'fl_pwc.ways=0 sl_pwc.ways=0 nested_tlb.ways=0' ||
+echo "$out" | grep -q 'nested_tlb.ways=0 iommu.lookup_after_fetch=0' ||
   no "the header does not state the forced geometry"
 
 # JUnit: one testcase per seed of the shard, the divergence as the message.

@@ -39,8 +39,8 @@ static const char cosim_usage[] =
 	"every response (status, fault reason, address, page size, permissions,\n"
 	"completion cycle), the memory writes of each side, the invalidation waits and\n"
 	"the end-of-run counters and fault records are compared (docs/cosim.md).\n"
-	"The model runs with the RTL's geometry: fl_pwc.ways=0 sl_pwc.ways=0\n"
-	"nested_tlb.ways=0 iommu.lookup_after_fetch=0.\n"
+	"The model runs with the RTL's geometry, nested_tlb.ways=0 and\n"
+	"iommu.lookup_after_fetch=0.\n"
 	"\n"
 	"  --trace FILE      trace to replay (text or binary)\n"
 	"  --seeds A-B       regression: seeds A..B of 'iommusim gen cosim', one run each\n"
@@ -200,6 +200,10 @@ static const char *rtl_fixed_differs(const struct sim_config *want, const struct
 		return "pasid_cache (sets, ways, replacement)";
 	if (!geom_eq(&a->iotlb, &b->iotlb))
 		return "iotlb (sets, ways, replacement)";
+	if (!geom_eq(&a->fl_pwc, &b->fl_pwc))
+		return "fl_pwc (sets, ways, replacement)";
+	if (!geom_eq(&a->sl_pwc, &b->sl_pwc))
+		return "sl_pwc (sets, ways, replacement)";
 	if (a->seed != b->seed)
 		return "iommu.seed";
 	if (a->haw != b->haw || a->mgaw != b->mgaw || a->sagaw != b->sagaw || a->nfr != b->nfr ||
@@ -255,9 +259,8 @@ static int cosim_config(const struct cosim_opts *o, struct sim_config *cfg)
 			what);
 		return -1;
 	}
-	/* What the RTL does not have. */
-	cfg->mmu.fl_pwc.ways = 0;
-	cfg->mmu.sl_pwc.ways = 0;
+	/* What the RTL does not have: the nested TLB (and, after a context or
+	 * PASID entry fetch, lookups below it). */
 	cfg->mmu.nested_tlb.ways = 0;
 	cfg->mmu.lookup_after_fetch = false;
 	return 0;
@@ -654,8 +657,8 @@ int cosim_main(int argc, char **argv, const struct cosim_backend *be)
 		remove(o.waves);
 	}
 	if (!o.model_only)
-		printf("cosim: %s against the model with the RTL's geometry (fl_pwc.ways=0 "
-		       "sl_pwc.ways=0 nested_tlb.ways=0 iommu.lookup_after_fetch=0)%s\n",
+		printf("cosim: %s against the model with the RTL's geometry (nested_tlb.ways=0 "
+		       "iommu.lookup_after_fetch=0)%s\n",
 		       be->what, o.no_cycles ? ", functional comparison only" : "");
 	if (o.seeds)
 		return run_seeds(&o, &cfg, be);
