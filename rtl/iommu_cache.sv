@@ -354,11 +354,11 @@ module iommu_cache #(
   end
 
   // ---- Fill: same key, else lowest free way, else the victim -------------
-  // The model's xorshift64 step and its scrambled draw modulo the ways, in
-  // plain continuous assignments: Yosys 0.23 synthesized the same
+  // The model's xorshift64 step and its scrambled draw modulo the ways, on
+  // module-level signals, not in functions: Yosys 0.23 synthesized the same
   // computation written as functions (rng_way(rng_step(rng_q)), and
-  // rng_way(rng_next) in the always_comb below) into a netlist drawing
-  // other ways than the RTL (rtl_gate_cache_4x6_random).
+  // rng_way(rng_next) called in the always_comb below) into a netlist
+  // drawing other ways than the RTL (rtl_gate_cache_4x6_random).
   logic [63:0] rng_x1, rng_x2, rng_next, rng_prod;
   logic [WayW-1:0] rng_vict;
   assign rng_x1   = rng_q ^ (rng_q >> 12);
@@ -366,21 +366,19 @@ module iommu_cache #(
   assign rng_next = rng_x2 ^ (rng_x2 >> 27);
   assign rng_prod = rng_next * 64'h2545F4914F6CDD1D;
   // The upper half of the product modulo the ways, by restoring division by
-  // the constant, one quotient bit per stage (ways <= 64: the partial
-  // remainder stays below 128), far smaller than a general divider.
-  logic [33*7-1:0] rng_rem;
-  assign rng_rem[6:0] = '0;
-  for (genvar gb = 0; gb < 32; gb++) begin : g_rng_div
-    logic [7:0] sh, nx;
-    assign sh = {rng_rem[gb * 7 +: 7], rng_prod[63 - gb]};
-    assign nx = (sh >= 8'(WaysN)) ? sh - 8'(WaysN) : sh;
-    assign rng_rem[(gb + 1) * 7 +: 7] = nx[6:0];
-    logic unused_nx;
-    assign unused_nx = nx[7];
+  // the constant (ways <= 64: the partial remainder stays below 128), far
+  // smaller than a general divider.
+  always_comb begin
+    logic [7:0] rem;
+    rem = '0;
+    for (int b = 63; b >= 32; b--) begin
+      rem = {rem[6:0], rng_prod[b]};
+      if (rem >= 8'(WaysN)) rem = rem - 8'(WaysN);
+    end
+    rng_vict = rem[WayW-1:0];
   end
-  assign rng_vict = rng_rem[32 * 7 +: WayW];
   logic unused_rng;
-  assign unused_rng = ^{rng_prod[31:0], rng_rem[32 * 7 + WayW +: 7 - WayW]};
+  assign unused_rng = ^rng_prod[31:0];
 
   // Row port A: the fill's set, or the set being scanned (never both).
   logic [SetW-1:0]       scan_set_q;
