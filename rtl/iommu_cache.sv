@@ -438,20 +438,25 @@ module iommu_cache #(
   end
 
   if (Flash) begin : g_flash
-    // Every line at once, on the contents after this cycle's fill.
+    // Every line at once, on the contents after this cycle's fill. The
+    // per-line matching sits under inv_fire (the same logic: without a
+    // transfer nothing is dropped), so a simulator skips it in the cycles
+    // without an invalidation.
     always_comb begin
       logic [CountW-1:0] n;
+      logic [TagW-1:0]   t;
       drop = '0;
       n    = '0;
-      for (int unsigned s = 0; s < Sets; s++) begin
-        for (int unsigned w = 0; w < WaysN; w++) begin
-          logic [TagW-1:0] t;
-          t = tag_q[s][w * TagW +: TagW];
-          if (fill_fire && SetW'(s) == fset && WayW'(w) == fway) t = fill_tag_i;
-          if (inv_fire && valid_f[s * WaysN + w] && sel_match(t, inv_en_i, inv_tag_i, inv_mask_i))
-          begin
-            drop[s * WaysN + w] = 1'b1;
-            n = n + 1'b1;
+      t    = '0;
+      if (inv_fire) begin
+        for (int unsigned s = 0; s < Sets; s++) begin
+          for (int unsigned w = 0; w < WaysN; w++) begin
+            t = tag_q[s][w * TagW +: TagW];
+            if (fill_fire && SetW'(s) == fset && WayW'(w) == fway) t = fill_tag_i;
+            if (valid_f[s * WaysN + w] && sel_match(t, inv_en_i, inv_tag_i, inv_mask_i)) begin
+              drop[s * WaysN + w] = 1'b1;
+              n = n + 1'b1;
+            end
           end
         end
       end
