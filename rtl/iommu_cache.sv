@@ -359,26 +359,32 @@ module iommu_cache #(
   // computation written as functions (rng_way(rng_step(rng_q)), and
   // rng_way(rng_next) called in the always_comb below) into a netlist
   // drawing other ways than the RTL (rtl_gate_cache_4x6_random).
-  logic [63:0] rng_x1, rng_x2, rng_next, rng_prod;
+  logic [63:0] rng_x1, rng_x2, rng_next;
   logic [WayW-1:0] rng_vict;
   assign rng_x1   = rng_q ^ (rng_q >> 12);
   assign rng_x2   = rng_x1 ^ (rng_x1 << 25);
   assign rng_next = rng_x2 ^ (rng_x2 >> 27);
-  assign rng_prod = rng_next * 64'h2545F4914F6CDD1D;
-  // The upper half of the product modulo the ways, by restoring division by
-  // the constant (ways <= 64: the partial remainder stays below 128), far
-  // smaller than a general divider.
-  always_comb begin
-    logic [7:0] rem;
-    rem = '0;
-    for (int b = 63; b >= 32; b--) begin
-      rem = {rem[6:0], rng_prod[b]};
-      if (rem >= 8'(WaysN)) rem = rem - 8'(WaysN);
+  if (Repl == iommu_params_pkg::ReplRandom) begin : g_rng_draw
+    logic [63:0] rng_prod;
+    assign rng_prod = rng_next * 64'h2545F4914F6CDD1D;
+    // The upper half of the product modulo the ways, by restoring division
+    // by the constant (ways <= 64: the partial remainder stays below 128),
+    // far smaller than a general divider.
+    always_comb begin
+      logic [7:0] rem;
+      rem = '0;
+      for (int b = 63; b >= 32; b--) begin
+        rem = {rem[6:0], rng_prod[b]};
+        if (rem >= 8'(WaysN)) rem = rem - 8'(WaysN);
+      end
+      rng_vict = rem[WayW-1:0];
     end
-    rng_vict = rem[WayW-1:0];
+    logic unused_rng;
+    assign unused_rng = ^rng_prod[31:0];
+  end else begin : g_rng_none
+    // Other policies draw nothing (and a simulator computes nothing).
+    assign rng_vict = '0;
   end
-  logic unused_rng;
-  assign unused_rng = ^rng_prod[31:0];
 
   // Row port A: the fill's set, or the set being scanned (never both).
   logic [SetW-1:0]       scan_set_q;
