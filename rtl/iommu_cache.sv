@@ -192,31 +192,6 @@ module iommu_cache #(
     else touch = st;
   endfunction
 
-  // The model's xorshift64 step and its scrambled draw modulo the ways.
-  function automatic logic [63:0] rng_step(logic [63:0] r);
-    logic [63:0] x;
-    x = r;
-    x = x ^ (x >> 12);
-    x = x ^ (x << 25);
-    x = x ^ (x >> 27);
-    rng_step = x;
-  endfunction
-
-  function automatic logic [WayW-1:0] rng_way(logic [63:0] r);
-    logic [63:0] prod;
-    logic [7:0]  rem;
-    prod = r * 64'h2545F4914F6CDD1D;
-    // The upper half of the product modulo the ways, by restoring division
-    // by the constant (ways <= 64: the partial remainder stays below 128),
-    // far smaller than a general divider.
-    rem = '0;
-    for (int b = 63; b >= 32; b--) begin
-      rem = {rem[6:0], prod[b]};
-      if (rem >= 8'(WaysN)) rem = rem - 8'(WaysN);
-    end
-    rng_way = rem[WayW-1:0];
-  endfunction
-
   // Page bits a line's level makes don't-care for invalidation matching.
   function automatic logic [TagW-1:0] level_ignore(logic [LvlWN-1:0] lvl);
     logic [TagW-1:0] ign;
@@ -379,10 +354,37 @@ module iommu_cache #(
   end
 
   // ---- Fill: same key, else lowest free way, else the victim -------------
-  // The next random state, in a signal of its own (Yosys 0.23 evaluated the
-  // nested call rng_way(rng_step(rng_q)) on rng_q itself).
-  logic [63:0] rng_next;
-  assign rng_next  = rng_step(rng_q);
+  // The model's xorshift64 step and its scrambled draw modulo the ways, on
+  // module-level signals, not in functions: Yosys 0.23 synthesized the same
+  // computation written as functions (rng_way(rng_step(rng_q)), and
+  // rng_way(rng_next) called in the always_comb below) into a netlist
+  // drawing other ways than the RTL (rtl_gate_cache_4x6_random).
+  logic [63:0] rng_x1, rng_x2, rng_next;
+  logic [WayW-1:0] rng_vict;
+  assign rng_x1   = rng_q ^ (rng_q >> 12);
+  assign rng_x2   = rng_x1 ^ (rng_x1 << 25);
+  assign rng_next = rng_x2 ^ (rng_x2 >> 27);
+  if (Repl == iommu_params_pkg::ReplRandom) begin : g_rng_draw
+    logic [63:0] rng_prod;
+    assign rng_prod = rng_next * 64'h2545F4914F6CDD1D;
+    // The upper half of the product modulo the ways, by restoring division
+    // by the constant (ways <= 64: the partial remainder stays below 128),
+    // far smaller than a general divider.
+    always_comb begin
+      logic [7:0] rem;
+      rem = '0;
+      for (int b = 63; b >= 32; b--) begin
+        rem = {rem[6:0], rng_prod[b]};
+        if (rem >= 8'(WaysN)) rem = rem - 8'(WaysN);
+      end
+      rng_vict = rem[WayW-1:0];
+    end
+    logic unused_rng;
+    assign unused_rng = ^rng_prod[31:0];
+  end else begin : g_rng_none
+    // Other policies draw nothing (and a simulator computes nothing).
+    assign rng_vict = '0;
+  end
 
   // Row port A: the fill's set, or the set being scanned (never both).
   logic [SetW-1:0]       scan_set_q;
@@ -413,7 +415,7 @@ module iommu_cache #(
     unique case (Repl)
       iommu_params_pkg::ReplLru:  vict = lru_victim(StW'(repl_fbase));
       iommu_params_pkg::ReplPlru: vict = plru_victim(StW'(repl_fbase));
-      default:                    vict = rng_way(rng_next);
+      default:                    vict = rng_vict;
     endcase
     fevict = !same_found && !free_found;
     fway   = same_found ? same_way : (free_found ? free_way : vict);
@@ -442,20 +444,25 @@ module iommu_cache #(
   end
 
   if (Flash) begin : g_flash
-    // Every line at once, on the contents after this cycle's fill.
+    // Every line at once, on the contents after this cycle's fill. The
+    // per-line matching sits under inv_fire (the same logic: without a
+    // transfer nothing is dropped), so a simulator skips it in the cycles
+    // without an invalidation.
     always_comb begin
       logic [CountW-1:0] n;
+      logic [TagW-1:0]   t;
       drop = '0;
       n    = '0;
-      for (int unsigned s = 0; s < Sets; s++) begin
-        for (int unsigned w = 0; w < WaysN; w++) begin
-          logic [TagW-1:0] t;
-          t = tag_q[s][w * TagW +: TagW];
-          if (fill_fire && SetW'(s) == fset && WayW'(w) == fway) t = fill_tag_i;
-          if (inv_fire && valid_f[s * WaysN + w] && sel_match(t, inv_en_i, inv_tag_i, inv_mask_i))
-          begin
-            drop[s * WaysN + w] = 1'b1;
-            n = n + 1'b1;
+      t    = '0;
+      if (inv_fire) begin
+        for (int unsigned s = 0; s < Sets; s++) begin
+          for (int unsigned w = 0; w < WaysN; w++) begin
+            t = tag_q[s][w * TagW +: TagW];
+            if (fill_fire && SetW'(s) == fset && WayW'(w) == fway) t = fill_tag_i;
+            if (valid_f[s * WaysN + w] && sel_match(t, inv_en_i, inv_tag_i, inv_mask_i)) begin
+              drop[s * WaysN + w] = 1'b1;
+              n = n + 1'b1;
+            end
           end
         end
       end

@@ -430,9 +430,19 @@ module iommu_walker #(
   logic [3:0] ck_unused_perm;
   // verilator lint_on UNUSEDSIGNAL
 
-  assign rd_qw = 64'(mem_rsp_rdata_i >> {op_addr_q[5:3], 6'd0});
-  assign rd_root = 128'(mem_rsp_rdata_i >> {op_addr_q[5:4], 7'd0});
-  assign rd_ctx = 256'(mem_rsp_rdata_i >> {op_addr_q[5], 8'd0});
+  // The addressed field of the line, as a mux of constant selects (a
+  // variable shift of the 512-bit line costs a simulator far more).
+  always_comb begin
+    rd_qw   = mem_rsp_rdata_i[63:0];
+    rd_root = mem_rsp_rdata_i[127:0];
+    for (int unsigned i = 1; i < 8; i++) begin
+      if (op_addr_q[5:3] == 3'(i)) rd_qw = mem_rsp_rdata_i[i * 64 +: 64];
+    end
+    for (int unsigned i = 1; i < 4; i++) begin
+      if (op_addr_q[5:4] == 2'(i)) rd_root = mem_rsp_rdata_i[i * 128 +: 128];
+    end
+  end
+  assign rd_ctx = op_addr_q[5] ? mem_rsp_rdata_i[511:256] : mem_rsp_rdata_i[255:0];
 
   always_comb begin
     // Hold everything by default.

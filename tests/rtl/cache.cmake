@@ -54,10 +54,3 @@ foreach(v "4x4_plru;4;4;1;" "4x6_random;4;6;2;"
                    --name rtl_gate_cache_${name} ${gate_params} -- +seed=${sets}${ways}${repl})
   set_tests_properties(rtl_gate_cache_${name} PROPERTIES LABELS rtl TIMEOUT 1200)
 endforeach()
-# Known open bug: the Yosys 0.23 netlist of this version's iommu_cache with
-# random replacement over 6 ways chooses another fill way than the RTL (and
-# the model) after some fills (rtl_cache_4x6_random, the RTL itself, passes;
-# the netlist fails with this testbench and with the previous one). Disabled
-# (CTest reports it as not run) until the netlist matches again; the other
-# gate-level tests run.
-set_tests_properties(rtl_gate_cache_4x6_random PROPERTIES DISABLED TRUE)
