@@ -64,11 +64,14 @@ while read -r top rest; do
   [[ -n $only && $top != "$only" ]] && continue
   # Name=Value words set parameters (chparam); the rest is the expression.
   chparam="" params="" expr=""
+  declare -A saved=()
   for w in $rest; do
     if [[ $w == *=* ]]; then
       chparam+=" -set ${w%%=*} ${w#*=}"
       params+="${params:+ }$w"
       w_name=${w%%=*} w_val=${w#*=}
+      # a parameter may shadow a package name (Haw): restore it afterwards
+      [[ -n ${P[$w_name]+x} ]] && saved[$w_name]=${P[$w_name]}
       P[$w_name]=$w_val
     else
       expr+=$w
@@ -116,6 +119,8 @@ while read -r top rest; do
   for w in $rest; do
     if [[ $w == *=* ]]; then unset "P[${w%%=*}]"; fi
   done
+  for w in "${!saved[@]}"; do P[$w]=${saved[$w]}; done
+  unset saved
   if [[ $ffs -lt $need ]]; then
     echo "rtl-synth: $top: $ffs flip-flops, below the $need its state needs ($expr)" >&2
     bad=1
