@@ -16,8 +16,11 @@
 //       FR [39:32], PV [59:40], T 62 (1 = read), F 63.
 //
 // Software (from iommu_regs): clr_f_i writes 1 to F of record clr_idx_i;
-// pfo_clr_i writes 1 to FSTS.PFO. A software clear and a fault in the same
-// cycle: the clear comes first (the fault sees the record freed).
+// pfo_clr_i writes 1 to FSTS.PFO. A software write transferred in a cycle is
+// applied after the block's own updates of that cycle (as iommu_regs, and as
+// the timing engine applies software's actions between cycles): a fault and a
+// clear in the same cycle, the fault sees the record still pending (and is
+// lost) or is recorded and then cleared.
 //
 // One fault per cycle (the response port sends one response per cycle). The
 // event outputs (recorded, suppressed, lost) are for the statistics and are
@@ -66,22 +69,20 @@ module iommu_fault #(
   logic            pfo_q, pfo_d;
   logic [7:0]      fri_q, fri_d;
 
-  logic [Nfr-1:0]  clr_mask, f_eff;
-  logic            pfo_eff, record;
+  logic [Nfr-1:0]  clr_mask;
+  logic            record;
   logic [RecW-1:0] new_rec;
 
   always_comb begin
     clr_mask = '0;
     if (clr_f_i && 32'(clr_idx_i) < Nfr) clr_mask[clr_idx_i] = 1'b1;
   end
-  assign f_eff   = f_q & ~clr_mask;
-  assign pfo_eff = pfo_q && !pfo_clr_i;
 
   // SPEC(VT-d FPD): suppressed. SPEC(VT-d FSTS.PFO): lost while PFO is set or
   // when the next record is still pending.
   always_comb begin
     logic lost;
-    lost             = flt_valid_i && !flt_fpd_i && (pfo_eff || f_eff[next_q]);
+    lost             = flt_valid_i && !flt_fpd_i && (pfo_q || f_q[next_q]);
     record           = flt_valid_i && !flt_fpd_i && !lost;
     flt_suppressed_o = flt_valid_i && flt_fpd_i;
     flt_lost_o       = lost;
@@ -93,15 +94,17 @@ module iommu_fault #(
                flt_reason_i, flt_pasid_valid_i ? flt_pasid_i : 20'd0,
                !flt_page_req_i && flt_read_i};
 
-    f_d    = f_eff;
-    pfo_d  = pfo_eff || lost;
+    f_d    = f_q;
     fri_d  = fri_q;
     next_d = next_q;
     if (record) begin
       f_d[next_q] = 1'b1;
-      if (f_eff == '0) fri_d = 8'(next_q);
+      if (f_q == '0) fri_d = 8'(next_q);
       next_d = (32'(next_q) == Nfr - 1) ? '0 : next_q + 1'b1;
     end
+    // Then software's write of this cycle.
+    f_d   = f_d & ~clr_mask;
+    pfo_d = (pfo_q || lost) && !pfo_clr_i;
   end
 
   always_ff @(posedge clk_i) begin

@@ -91,13 +91,15 @@ struct Result {
 	uint64_t hpa = 0;
 	uint64_t cycle = 0; // RTL response cycle (model: done + 1)
 	bool walked = false;
+	bool recorded = false; // the fault was written to a fault recording register
 };
 
 std::string res_str(const Result &r)
 {
 	if (r.status != ST_OK)
-		return fmt("%s fault 0x%02x at cycle %" PRIu64,
-			   r.status == ST_UR ? "unsupported" : "fault", r.fault, r.cycle);
+		return fmt("%s fault 0x%02x%s at cycle %" PRIu64,
+			   r.status == ST_UR ? "unsupported" : "fault", r.fault,
+			   r.recorded ? " recorded" : " not recorded", r.cycle);
 	return fmt("ok hpa 0x%" PRIx64 " size 2^%u perm 0x%x (%s) at cycle %" PRIu64, r.hpa,
 		   r.psize, r.perm, r.walked ? "walked" : "cached", r.cycle);
 }
@@ -116,6 +118,7 @@ Result model_result(const struct cosim_ev &ev)
 	}
 	r.fault = static_cast<unsigned>(m.fault);
 	r.walked = ev.u.done.walked;
+	r.recorded = m.fault_recorded;
 	r.cycle = ev.cycle + 1;
 	return r;
 }
@@ -361,6 +364,7 @@ class Run final : public CosimCycle
 
 	uint64_t n_walks_ = 0, n_reads_ = 0, n_writes_rtl_ = 0, n_desc_ = 0, n_waits_ = 0,
 		 n_flt_ = 0;
+	int64_t flt_cycle_ = -2; // the last cycle the block recorded a fault
 
 	std::deque<std::string> hist_;
 	bool diverged_ = false;
@@ -484,6 +488,8 @@ class Run final : public CosimCycle
 			what = "permissions";
 		else if (cycles_ && x.cycle != m.cycle)
 			what = "completion cycle";
+		else if (cycles_ && x.recorded != m.recorded)
+			what = "fault recording"; // software clears records in time
 		if (what)
 			diverge(x.cycle,
 				"request %" PRIu64 " (%s, arrived at cycle %" PRIu64
@@ -748,8 +754,10 @@ class Run final : public CosimCycle
 			n_walks_++;
 		if (t.qi_desc_done)
 			n_desc_++;
-		if (t.flt_recorded)
+		if (t.flt_recorded) {
 			n_flt_++;
+			flt_cycle_ = c; // the response leaves the next cycle
+		}
 		if (t.qi_wait_done) {
 			n_waits_++;
 			rtl_waits_.push_back(static_cast<uint64_t>(c));
@@ -779,6 +787,7 @@ class Run final : public CosimCycle
 		r.rtl.psize = t.rsp_page_size;
 		r.rtl.perm = t.rsp_perm;
 		r.rtl.walked = t.rsp_walked;
+		r.rtl.recorded = flt_cycle_ == c - 1;
 		r.rtl.cycle = static_cast<uint64_t>(c);
 		r.have_rtl = true;
 		note(fmt("rtl %" PRId64 ": request %" PRIu64 " answered: %s", c, uid,
