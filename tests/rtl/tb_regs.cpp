@@ -158,7 +158,14 @@ class RegsTest
 		f.f.page_req = below(4) == 0;
 		f.f.priv = below(2);
 		f.f.exec = below(2);
-		h.cycle(qi::Harness::Access(), f);
+		// One in four in the cycle of a service write: a clear of the
+		// record the fault finds pending (or is written to) or of PFO.
+		qi::Harness::Access a;
+		if (below(4) == 0) {
+			a = service_write();
+			writes++;
+		}
+		h.cycle(a, f);
 		h.cycle(); // the model records it now
 		TB_CHECK(h.tb, h.r_flt == h.m_flt,
 			 "fault %" PRIu64 ": RTL outcome %u, model %u (1 recorded, 2 FPD, 3 lost)",
@@ -171,15 +178,27 @@ class RegsTest
 
 	// Software servicing faults: clear F of a record (as a 4- or 8-byte
 	// write), or PFO.
+	qi::Harness::Access service_write()
+	{
+		qi::Harness::Access a;
+		unsigned r = below(h.cfg.nfr + 1);
+		a.on = a.we = true;
+		if (below(4) == 0) {
+			a.off = VTD_REG_FSTS;
+			a.val = VTD_FSTS_PFO;
+		} else if (below(2)) {
+			a.off = 0x40C + 16 * r;
+			a.val = 1u << 31;
+		} else {
+			a.off = 0x408 + 16 * r;
+			a.size = 8;
+			a.val = 1ull << 63 | (rnd() & 0x7FFFFFFFFFFFFFFFull);
+		}
+		return a;
+	}
 	void service()
 	{
-		unsigned r = below(h.cfg.nfr + 1);
-		if (below(4) == 0)
-			h.write(VTD_REG_FSTS, 4, VTD_FSTS_PFO);
-		else if (below(2))
-			h.write(0x40C + 16 * r, 4, 1u << 31);
-		else
-			h.write(0x408 + 16 * r, 8, 1ull << 63 | (rnd() & 0x7FFFFFFFFFFFFFFFull));
+		h.cycle(service_write());
 		writes++;
 	}
 

@@ -407,10 +407,10 @@ class Harness
 		t->walk_busy_i = 0;
 	}
 
+	// The block's fault of a cycle comes first, then software's write of
+	// that cycle (docs/uarch.md §7).
 	void apply_pending()
 	{
-		if (pend.acc.on)
-			iommu_reg_write(mmu, pend.acc.off, pend.acc.size, pend.acc.val);
 		if (pend.fault.on) {
 			struct iommu_stats before = *iommu_stats(mmu);
 			bool rec = qi_shim_fault_record(mmu, &pend.fault.f, pend.fault.fpd);
@@ -420,6 +420,8 @@ class Harness
 				: after->faults_overflow != before.faults_overflow ? 3
 										   : 0;
 		}
+		if (pend.acc.on)
+			iommu_reg_write(mmu, pend.acc.off, pend.acc.size, pend.acc.val);
 		pend = Pending();
 	}
 
