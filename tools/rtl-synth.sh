@@ -44,8 +44,11 @@ while read -r name val; do
 done < <(sed -nE "s/^ *localparam +(int +unsigned|bit( +\[[0-9]+:0\])?) +([A-Za-z0-9_]+) *= *([0-9]+'[bhd])?([0-9A-Fa-f]+);.*/\3 \4\5/p" "$pkg" |
          awk '{v=$2; if (v ~ /^64.h/) { sub(/^64.h/, "", v); v="0x" v } else if (v ~ /^1.b/) { sub(/^1.b/, "", v) } print $1, v}')
 
-eval_expr() { # an arithmetic expression over package names
+eval_expr() { # an arithmetic expression over the module's parameters (M), then package names
   local e=$1 n
+  for n in "${!M[@]}"; do
+    e=$(sed -E "s/\b$n\b/(${M[$n]})/g" <<<"$e")
+  done
   for n in "${!P[@]}"; do
     e=$(sed -E "s/\b$n\b/(${P[$n]})/g" <<<"$e")
   done
@@ -64,15 +67,12 @@ while read -r top rest; do
   [[ -n $only && $top != "$only" ]] && continue
   # Name=Value words set parameters (chparam); the rest is the expression.
   chparam="" params="" expr=""
-  declare -A saved=()
+  declare -A M=() # this module's parameters; they shadow package names (Haw)
   for w in $rest; do
     if [[ $w == *=* ]]; then
       chparam+=" -set ${w%%=*} ${w#*=}"
       params+="${params:+ }$w"
-      w_name=${w%%=*} w_val=${w#*=}
-      # a parameter may shadow a package name (Haw): restore it afterwards
-      [[ -n ${P[$w_name]+x} ]] && saved[$w_name]=${P[$w_name]}
-      P[$w_name]=$w_val
+      M[${w%%=*}]=${w#*=}
     else
       expr+=$w
     fi
@@ -116,11 +116,6 @@ while read -r top rest; do
   if [[ -n $expr ]]; then
     need=$(eval_expr "$expr") || { bad=1; need=0; }
   fi
-  for w in $rest; do
-    if [[ $w == *=* ]]; then unset "P[${w%%=*}]"; fi
-  done
-  for w in "${!saved[@]}"; do P[$w]=${saved[$w]}; done
-  unset saved
   if [[ $ffs -lt $need ]]; then
     echo "rtl-synth: $top: $ffs flip-flops, below the $need its state needs ($expr)" >&2
     bad=1
