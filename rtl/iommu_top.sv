@@ -43,7 +43,8 @@
 //
 // PlantBug (verification of the co-simulation): 0 correct; 1 the first
 // PASID-cache invalidation after reset is skipped; 2 responses answered
-// from the caches in stage R leave one cycle late.
+// from the caches in stage R leave one cycle late; 3 context-cache fills
+// store bit 255 of the entry inverted (a bit no check or response reads).
 module iommu_top #(
   parameter int unsigned PlantBug   = 0,
   parameter int unsigned WalkSlots  = iommu_params_pkg::WalkSlots,
@@ -1101,7 +1102,7 @@ module iommu_top #(
 
   assign ctx_fill_valid   = f_keep && w_fill_ctx[fs];
   assign ctx_fill_sid     = f_sid;
-  assign ctx_fill_entry   = w_fill_ctx_e[fs];
+  assign ctx_fill_entry   = w_fill_ctx_e[fs] ^ {PlantBug == 3, 255'd0};
   assign pc_fill_valid    = f_keep && w_fill_pc[fs];
   assign pc_fill_sid      = f_sid;
   assign pc_fill_pasid    = f_key_pasid[PasidBits-1:0];

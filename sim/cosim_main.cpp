@@ -8,6 +8,7 @@
 #include <verilated_fst_c.h>
 
 #include VTOP_HEADER
+#include VTOP_ROOT_HEADER
 
 #include "cosim_rtl.h"
 
@@ -68,6 +69,11 @@ class DirectClock final : public CosimClock
 		run.sample_dtlb(c, out_);
 		run.sample_monitors(c, out_);
 		edge(c, true);
+	}
+
+	void caches(CosimCaches &out) override
+	{
+		cosim_read_caches(*top_->rootp, out);
 	}
 
 	uint64_t reg_read(int64_t c, CosimIn &in, uint32_t off, unsigned size) override

@@ -156,6 +156,202 @@ struct Write {
 	uint64_t val;
 };
 
+// ---- Cache contents at the end of a run (docs/cosim.md) -------------------
+// Both sides' lines are brought to one form, the model's struct
+// iommu_cache_line (iommu/iommu.h): its key words and its payload fields.
+// The RTL side is converted from the packed tag and data of each cache
+// (rtl/iommu_ctx_cache.sv, iommu_pasid_cache.sv, iommu_iotlb.sv, iommu_pwc.sv),
+// one conversion per cache below.
+
+// Bits lsb .. lsb + width - 1 (width <= 64) of a row of 32-bit words.
+uint64_t row_bits(const std::vector<uint32_t> &row, unsigned lsb, unsigned width)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < width; i++) {
+		unsigned b = lsb + i;
+		if (b / 32 < row.size() && ((row[b / 32] >> (b % 32)) & 1))
+			v |= 1ull << i;
+	}
+	return v;
+}
+
+// The RTL widths of the caches, from the block's parameters (the model's
+// configuration, which the run checked against them).
+struct RtlCacheWidths {
+	unsigned pasid_bits, vpn_w, hpn_w; // IOTLB page-number widths
+	unsigned tag_w[COSIM_CC_COUNT], data_w[COSIM_CC_COUNT];
+	unsigned pwc_tag_bits[2], pwc_page_w[2]; // first, second level
+};
+
+RtlCacheWidths rtl_cache_widths(const struct iommu_config &m)
+{
+	RtlCacheWidths w{};
+	w.pasid_bits = m.pasid_bits;
+	w.vpn_w = m.mgaw - 12;
+	w.hpn_w = m.haw - 12;
+	w.tag_w[COSIM_CC_CONTEXT] = 16;
+	w.data_w[COSIM_CC_CONTEXT] = 256;
+	w.tag_w[COSIM_CC_PASID] = 16 + m.pasid_bits + 16;
+	w.data_w[COSIM_CC_PASID] = 513;
+	w.tag_w[COSIM_CC_IOTLB] = 16 + m.pasid_bits + w.vpn_w + 2 + 2;
+	w.data_w[COSIM_CC_IOTLB] = w.hpn_w + 11;
+	w.pwc_tag_bits[0] = 16 + m.pasid_bits;
+	w.pwc_page_w[0] = 57 - 12;
+	w.pwc_tag_bits[1] = 16;
+	w.pwc_page_w[1] = m.mgaw - 12;
+	for (unsigned f = 0; f < 2; f++) {
+		for (unsigned l = 0; l < 4; l++) {
+			unsigned id = (f ? COSIM_CC_SL_PWC2 : COSIM_CC_FL_PWC2) + l;
+			w.tag_w[id] = w.pwc_tag_bits[f] + w.pwc_page_w[f] + 3;
+			w.data_w[id] = w.hpn_w + 8;
+		}
+	}
+	return w;
+}
+
+// Context cache: tag the SID; data the 256-bit entry.
+void rtl_ctx_line(const RtlCacheWidths &, const std::vector<uint32_t> &t, unsigned tl,
+		  const std::vector<uint32_t> &d, unsigned dl, struct iommu_cache_line &o)
+{
+	o.key[0] = row_bits(t, tl, 16);
+	for (unsigned i = 0; i < 4; i++)
+		o.entry[i] = row_bits(d, dl + 64 * i, 64);
+}
+
+// PASID cache: tag {did, pasid, sid}; data {pde_fpd, the 512-bit entry}.
+// The tag's DID is the entry's (qword 1, bits 15:0), an attribute for
+// invalidation: a line whose DID differs from its entry's is reported.
+bool rtl_pasid_line(const RtlCacheWidths &w, const std::vector<uint32_t> &t, unsigned tl,
+		    const std::vector<uint32_t> &d, unsigned dl, struct iommu_cache_line &o)
+{
+	o.key[0] = row_bits(t, tl, 16);
+	o.key[1] = row_bits(t, tl + 16, w.pasid_bits);
+	for (unsigned i = 0; i < 8; i++)
+		o.entry[i] = row_bits(d, dl + 64 * i, 64);
+	o.pde_fpd = row_bits(d, dl + 512, 1);
+	return row_bits(t, tl + 16 + w.pasid_bits, 16) == (o.entry[1] & 0xFFFF);
+}
+
+// IOTLB: tag {global, class, level, page number (4 KiB), pasid, did}; data
+// {class, global, dirty, sl_perm, perm, host page number}. The class and
+// global bit are in both: a line whose copies differ is reported.
+bool rtl_iotlb_line(const RtlCacheWidths &w, const std::vector<uint32_t> &t, unsigned tl,
+		    const std::vector<uint32_t> &d, unsigned dl, struct iommu_cache_line &o)
+{
+	unsigned vpn_lsb = 16 + w.pasid_bits, lvl_lsb = vpn_lsb + w.vpn_w, key_w = lvl_lsb + 2;
+	uint64_t vpn = row_bits(t, tl + vpn_lsb, w.vpn_w);
+	o.level = static_cast<unsigned>(row_bits(t, tl + lvl_lsb, 2));
+	o.key[0] = row_bits(t, tl, 16) | row_bits(t, tl + 16, w.pasid_bits) << 16;
+	o.key[1] = o.level ? vpn >> (9 * (o.level - 1)) : vpn;
+	o.key[2] = o.level;
+	o.cls = static_cast<unsigned>(row_bits(t, tl + key_w, 1));
+	o.global = row_bits(t, tl + key_w + 1, 1);
+	o.addr = row_bits(d, dl, w.hpn_w) << 12;
+	o.perm = static_cast<unsigned>(row_bits(d, dl + w.hpn_w, 4));
+	o.sl_perm = static_cast<unsigned>(row_bits(d, dl + w.hpn_w + 4, 4));
+	o.dirty = row_bits(d, dl + w.hpn_w + 8, 1);
+	return row_bits(d, dl + w.hpn_w + 9, 1) == o.global &&
+	       row_bits(d, dl + w.hpn_w + 10, 1) == o.cls;
+}
+
+// Paging-structure cache of a level: tag {level, page number (bits below the
+// level's reach clear), tag (did, first level: pasid above)}; data {tperm,
+// perm, next table >> 12}.
+void rtl_pwc_line(const RtlCacheWidths &w, unsigned fam, const std::vector<uint32_t> &t,
+		  unsigned tl, const std::vector<uint32_t> &d, unsigned dl,
+		  struct iommu_cache_line &o)
+{
+	unsigned tb = w.pwc_tag_bits[fam], pw = w.pwc_page_w[fam];
+	uint64_t page = row_bits(t, tl + tb, pw);
+	unsigned lvl = static_cast<unsigned>(row_bits(t, tl + tb + pw, 3));
+	o.key[0] = row_bits(t, tl, tb);
+	o.key[1] = lvl ? page >> (9 * (lvl - 1)) : page;
+	o.key[2] = lvl;
+	o.addr = row_bits(d, dl, w.hpn_w) << 12;
+	o.perm = static_cast<unsigned>(row_bits(d, dl + w.hpn_w, 4));
+	o.tperm = static_cast<unsigned>(row_bits(d, dl + w.hpn_w + 4, 4));
+}
+
+const char *cache_name(unsigned id)
+{
+	static const char *const n[COSIM_CC_COUNT] = {
+		"context cache",       "PASID cache",         "IOTLB",
+		"first-level PWC L2",  "first-level PWC L3",  "first-level PWC L4",
+		"first-level PWC L5",  "second-level PWC L2", "second-level PWC L3",
+		"second-level PWC L4", "second-level PWC L5",
+	};
+	return n[id];
+}
+
+enum iommu_cache_id model_cache_id(unsigned id)
+{
+	if (id == COSIM_CC_CONTEXT)
+		return IOMMU_CACHE_CONTEXT;
+	if (id == COSIM_CC_PASID)
+		return IOMMU_CACHE_PASID;
+	if (id == COSIM_CC_IOTLB)
+		return IOMMU_CACHE_IOTLB;
+	if (id < COSIM_CC_SL_PWC2)
+		return static_cast<enum iommu_cache_id>(IOMMU_CACHE_FL_PWC2 +
+							(id - COSIM_CC_FL_PWC2));
+	return static_cast<enum iommu_cache_id>(IOMMU_CACHE_SL_PWC2 + (id - COSIM_CC_SL_PWC2));
+}
+
+bool line_eq(unsigned id, const struct iommu_cache_line &a, const struct iommu_cache_line &b)
+{
+	if (a.key[0] != b.key[0] || a.key[1] != b.key[1] || a.key[2] != b.key[2])
+		return false;
+	switch (id) {
+	case COSIM_CC_CONTEXT: return std::memcmp(a.entry, b.entry, 4 * sizeof(a.entry[0])) == 0;
+	case COSIM_CC_PASID:
+		return std::memcmp(a.entry, b.entry, sizeof(a.entry)) == 0 &&
+		       a.pde_fpd == b.pde_fpd;
+	case COSIM_CC_IOTLB:
+		return a.addr == b.addr && a.perm == b.perm && a.sl_perm == b.sl_perm &&
+		       a.level == b.level && a.cls == b.cls && a.dirty == b.dirty &&
+		       a.global == b.global;
+	default: return a.addr == b.addr && a.perm == b.perm && a.tperm == b.tperm;
+	}
+}
+
+std::string line_str(unsigned id, const struct iommu_cache_line *l)
+{
+	if (!l)
+		return "invalid";
+	switch (id) {
+	case COSIM_CC_CONTEXT:
+		return fmt("sid %02x:%02x.%x entry 0x%016" PRIx64 "_%016" PRIx64 "_%016" PRIx64
+			   "_%016" PRIx64,
+			   static_cast<unsigned>(l->key[0] >> 8),
+			   static_cast<unsigned>((l->key[0] >> 3) & 0x1F),
+			   static_cast<unsigned>(l->key[0] & 7), l->entry[3], l->entry[2],
+			   l->entry[1], l->entry[0]);
+	case COSIM_CC_PASID: {
+		std::string e;
+		for (unsigned i = 8; i-- > 0;)
+			e += fmt("%s%016" PRIx64, i == 7 ? "0x" : "_", l->entry[i]);
+		return fmt("sid %02x:%02x.%x pasid 0x%" PRIx64 " entry %s pde_fpd %d",
+			   static_cast<unsigned>(l->key[0] >> 8),
+			   static_cast<unsigned>((l->key[0] >> 3) & 0x1F),
+			   static_cast<unsigned>(l->key[0] & 7), l->key[1], e.c_str(), l->pde_fpd);
+	}
+	case COSIM_CC_IOTLB:
+		return fmt("did 0x%x pasid 0x%" PRIx64 " page 0x%" PRIx64
+			   " level %u -> page 0x%" PRIx64 " perm 0x%x sl_perm 0x%x %s%s%s",
+			   static_cast<unsigned>(l->key[0] & 0xFFFF), l->key[0] >> 16, l->key[1],
+			   l->level, l->addr, l->perm, l->sl_perm,
+			   l->cls ? "first-level" : "second-level", l->dirty ? " dirty" : "",
+			   l->global ? " global" : "");
+	default:
+		return fmt("did 0x%x%s page 0x%" PRIx64 " level %" PRIu64 " -> next 0x%" PRIx64
+			   " perm 0x%x tperm 0x%x",
+			   static_cast<unsigned>(l->key[0] & 0xFFFF),
+			   id < COSIM_CC_SL_PWC2 ? fmt(" pasid 0x%" PRIx64, l->key[0] >> 16).c_str()
+						 : "",
+			   l->key[1], l->key[2], l->addr, l->perm, l->tperm);
+	}
+}
+
 class Run final : public CosimCycle
 {
       public:
@@ -293,6 +489,9 @@ class Run final : public CosimCycle
 			return;
 		}
 		counters(end);
+		// Which lines are present depends on timing: with the cycles only.
+		if (!diverged_ && cycles_ && end.mmu)
+			compare_caches(*end.mmu);
 	}
 
 	const char *divergence(uint64_t *cycle) const
@@ -319,6 +518,8 @@ class Run final : public CosimCycle
 			       " later than their cycle, %" PRIu64 " IQT writes merged)",
 			       rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, wait_off_min_,
 			       wait_off_max_, n_regs_, n_regs_late_, n_iqt_merged_);
+		if (caches_compared_)
+			summary_ += fmt(", %" PRIu64 " cache lines equal", n_cache_lines_);
 		return summary_.c_str();
 	}
 
@@ -365,6 +566,8 @@ class Run final : public CosimCycle
 	uint64_t n_walks_ = 0, n_reads_ = 0, n_writes_rtl_ = 0, n_desc_ = 0, n_waits_ = 0,
 		 n_flt_ = 0;
 	int64_t flt_cycle_ = -2; // the last cycle the block recorded a fault
+	bool caches_compared_ = false;
+	uint64_t n_cache_lines_ = 0; // valid lines of the block at the end
 
 	std::deque<std::string> hist_;
 	bool diverged_ = false;
@@ -586,6 +789,72 @@ class Run final : public CosimCycle
 				return;
 			}
 		}
+	}
+
+	// Every cache of the block against the model's, set by set and way by
+	// way (the same geometry, placement and replacement on both sides).
+	void compare_caches(const struct iommu &mmu)
+	{
+		CosimCaches rc;
+		clock_->caches(rc);
+		RtlCacheWidths w = rtl_cache_widths(cfg_.mmu);
+		for (unsigned id = 0; id < COSIM_CC_COUNT; id++) {
+			const struct iommu_cache_geom *g =
+				iommu_cache_geometry(&mmu, model_cache_id(id));
+			const CosimCacheRows &r = rc.c[id];
+			unsigned ways = g->ways ? g->ways : 1;
+			if (r.tag.size() != g->sets ||
+			    (g->sets && (r.tag[0].size() * 32 < ways * w.tag_w[id] ||
+					 r.data[0].size() * 32 < ways * w.data_w[id]))) {
+				diverge(cyc_,
+					"end of run: %s: the RTL storage (%zu sets) is not the "
+					"model's geometry (%u sets of %u ways)",
+					cache_name(id), r.tag.size(), g->sets, g->ways);
+				return;
+			}
+			for (unsigned set = 0; set < g->sets; set++) {
+				for (unsigned way = 0; way < ways; way++) {
+					struct iommu_cache_line m, x;
+					bool mv = iommu_cache_line(&mmu, model_cache_id(id), set,
+								   way, &m);
+					bool xv = row_bits(r.valid, set * ways + way, 1) != 0;
+					bool ok = true;
+					std::memset(&x, 0, sizeof(x));
+					if (xv) {
+						unsigned tl = way * w.tag_w[id],
+							 dl = way * w.data_w[id];
+						const std::vector<uint32_t> &t = r.tag[set],
+									    &d = r.data[set];
+						if (id == COSIM_CC_CONTEXT)
+							rtl_ctx_line(w, t, tl, d, dl, x);
+						else if (id == COSIM_CC_PASID)
+							ok = rtl_pasid_line(w, t, tl, d, dl, x);
+						else if (id == COSIM_CC_IOTLB)
+							ok = rtl_iotlb_line(w, t, tl, d, dl, x);
+						else
+							rtl_pwc_line(w,
+								     id < COSIM_CC_SL_PWC2 ? 0 : 1,
+								     t, tl, d, dl, x);
+					}
+					if (mv == xv && (!mv || line_eq(id, m, x)) && ok)
+						continue;
+					diverge(cyc_,
+						"end of run: %s set %u way %u: model %s, RTL %s%s",
+						cache_name(id), set, way,
+						line_str(id, mv ? &m : nullptr).c_str(),
+						line_str(id, xv ? &x : nullptr).c_str(),
+						ok ? ""
+						   : " (its tag's attribute bits disagree with its "
+						     "data)");
+					return;
+				}
+			}
+		}
+		n_cache_lines_ = 0;
+		for (unsigned id = 0; id < COSIM_CC_COUNT; id++)
+			for (uint32_t v : rc.c[id].valid)
+				n_cache_lines_ += static_cast<uint64_t>(__builtin_popcount(v));
+		caches_compared_ = true;
 	}
 
 	uint64_t reg_read(uint32_t off, unsigned size)

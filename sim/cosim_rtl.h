@@ -21,7 +21,9 @@ extern "C" {
 #undef IOMMUSIM_COSIM_STATIC_ASSERT_SHIM
 #endif
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 // The block's inputs, as the stimulus sets them (iommu_top's ports without
 // the clock and the reset). A field keeps its value until it is set again.
@@ -75,6 +77,92 @@ class CosimCycle
 	~CosimCycle() = default;
 };
 
+// The caches of the block (rtl/iommu_top.sv), in the order the end of a run
+// compares them: the context cache, the PASID cache, the IOTLB, the first-
+// level paging-structure caches of levels 2..5 (iommu_pwc u_flpwc) and the
+// second-level ones (u_slpwc).
+enum CosimCacheId {
+	COSIM_CC_CONTEXT,
+	COSIM_CC_PASID,
+	COSIM_CC_IOTLB,
+	COSIM_CC_FL_PWC2, // .. COSIM_CC_FL_PWC2 + 3: levels 2..5
+	COSIM_CC_SL_PWC2 = COSIM_CC_FL_PWC2 + 4,
+	COSIM_CC_COUNT = COSIM_CC_SL_PWC2 + 4,
+};
+
+// The storage of one iommu_cache instance (rtl/iommu_cache.sv) as the block
+// holds it: per set, its row of tags and its row of data (way w at bits
+// w * TagW and w * DataW), as 32-bit words, lowest first; the valid bits,
+// line set * Ways + way at that bit.
+struct CosimCacheRows {
+	std::vector<std::vector<uint32_t>> tag, data;
+	std::vector<uint32_t> valid;
+};
+
+struct CosimCaches {
+	CosimCacheRows c[COSIM_CC_COUNT];
+};
+
+// A Verilated value as 32-bit words, lowest first (a VlWide: its words).
+inline void cosim_words(std::vector<uint32_t> &v, uint8_t x)
+{
+	v.push_back(x);
+}
+inline void cosim_words(std::vector<uint32_t> &v, uint16_t x)
+{
+	v.push_back(x);
+}
+inline void cosim_words(std::vector<uint32_t> &v, uint32_t x)
+{
+	v.push_back(x);
+}
+inline void cosim_words(std::vector<uint32_t> &v, uint64_t x)
+{
+	v.push_back(static_cast<uint32_t>(x));
+	v.push_back(static_cast<uint32_t>(x >> 32));
+}
+template <class W> void cosim_words(std::vector<uint32_t> &v, const W &w)
+{
+	const uint32_t *p = w.data();
+	v.insert(v.end(), p, p + sizeof(W) / sizeof(uint32_t));
+}
+
+// One instance's tag_q, data_q (unpacked arrays of Sets rows) and valid_q.
+template <template <class, std::size_t> class U, class T, class D, std::size_t N, class V>
+void cosim_cache_rows(CosimCacheRows &o, const U<T, N> &tag, const U<D, N> &data, const V &valid)
+{
+	o.tag.assign(N, {});
+	o.data.assign(N, {});
+	o.valid.clear();
+	for (std::size_t s = 0; s < N; s++) {
+		cosim_words(o.tag[s], tag[s]);
+		cosim_words(o.data[s], data[s]);
+	}
+	cosim_words(o.valid, valid);
+}
+
+// Every cache of the block, from the Verilated model's root (the storage is
+// public through sim/cosim_caches.vlt).
+#define COSIM_CACHE_ROWS(o, r, path)                                                               \
+	cosim_cache_rows(o, (r).iommu_top__DOT__##path##__DOT__u_cache__DOT__tag_q,                \
+			 (r).iommu_top__DOT__##path##__DOT__u_cache__DOT__data_q,                  \
+			 (r).iommu_top__DOT__##path##__DOT__u_cache__DOT__valid_q)
+template <class Root> void cosim_read_caches(const Root &r, CosimCaches &o)
+{
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_CONTEXT], r, u_ctx);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_PASID], r, u_pc);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_IOTLB], r, u_iotlb);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_FL_PWC2 + 0], r, u_flpwc__DOT__g_lvl__BRA__0__KET__);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_FL_PWC2 + 1], r, u_flpwc__DOT__g_lvl__BRA__1__KET__);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_FL_PWC2 + 2], r, u_flpwc__DOT__g_lvl__BRA__2__KET__);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_FL_PWC2 + 3], r, u_flpwc__DOT__g_lvl__BRA__3__KET__);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_SL_PWC2 + 0], r, u_slpwc__DOT__g_lvl__BRA__0__KET__);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_SL_PWC2 + 1], r, u_slpwc__DOT__g_lvl__BRA__1__KET__);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_SL_PWC2 + 2], r, u_slpwc__DOT__g_lvl__BRA__2__KET__);
+	COSIM_CACHE_ROWS(o.c[COSIM_CC_SL_PWC2 + 3], r, u_slpwc__DOT__g_lvl__BRA__3__KET__);
+}
+#undef COSIM_CACHE_ROWS
+
 // How the block is clocked. Made when a run begins (the block reset, in
 // idle with the inputs in), destroyed when it ends.
 class CosimClock
@@ -85,6 +173,8 @@ class CosimClock
 	virtual void cycle(CosimCycle &run, int64_t c, CosimIn &in) = 0;
 	// RTL cycle c reads a register: all inputs idle but the register port.
 	virtual uint64_t reg_read(int64_t c, CosimIn &in, uint32_t off, unsigned size) = 0;
+	// The contents of every cache of the block now (between cycles).
+	virtual void caches(CosimCaches &out) = 0;
 };
 
 // Makes the clock of a run, or NULL (message on stderr).

@@ -32,6 +32,7 @@
 #include <systemc>
 
 #include VTOP_HEADER
+#include VTOP_ROOT_HEADER
 
 #include "cosim_rtl.h"
 
@@ -60,6 +61,7 @@ struct ScShared {
 	unsigned reset_edges = 0; // rising edges seen in reset
 	uint64_t stray_edges = 0; // rising edges out of reset with no cycle granted
 	uint64_t rd_val = 0;
+	const VTOP *top = nullptr; // the block, for its cache contents
 	CosimOut out{};
 	sc_event edge;      // delta after the rising edge: every output copied
 	sc_event requested; // the stimulus took the cycle's requests
@@ -380,6 +382,11 @@ class ScClock final : public CosimClock
 		return sh_->rd_val;
 	}
 
+	void caches(CosimCaches &out) override
+	{
+		cosim_read_caches(*sh_->top->rootp, out);
+	}
+
       private:
 	ScShared *sh_;
 };
@@ -492,6 +499,7 @@ int sc_main(int argc, char **argv)
 		flt_recorded_o{"flt_recorded_o"};
 
 	std::unique_ptr<VTOP> top(new VTOP("iommu_top"));
+	sh.top = top.get();
 	top->clk_i(clk);
 	top->rst_ni(rst_ni);
 	top->req_valid_i(req_valid_i);

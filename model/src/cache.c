@@ -256,3 +256,16 @@ void cache_for_each(const struct cache *c,
 			fn(&c->keys[l], c->data + l * c->payload, arg);
 	}
 }
+
+const void *cache_line(const struct cache *c, unsigned set, unsigned way, struct cache_key *key)
+{
+	size_t l;
+
+	if (set >= c->g.sets || way >= c->g.ways)
+		return NULL;
+	l = line_of(c, set, way);
+	if (!c->valid[l])
+		return NULL;
+	*key = c->keys[l];
+	return c->data + l * c->payload;
+}

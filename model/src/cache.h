@@ -52,6 +52,10 @@ unsigned cache_invalidate(struct cache *c, cache_match_fn match, const void *arg
 /* Drops every line. */
 unsigned cache_flush(struct cache *c);
 
+/* The line at (set, way), read-only: its payload (and *key) when valid,
+ * else NULL (also for a set or way outside the geometry). */
+const void *cache_line(const struct cache *c, unsigned set, unsigned way, struct cache_key *key);
+
 /* Iterate valid lines (tests, dumps): fn is called with each key/payload. */
 void cache_for_each(const struct cache *c,
 		    void (*fn)(const struct cache_key *key, const void *payload, void *arg),

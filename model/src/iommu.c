@@ -73,6 +73,59 @@ const struct iommu_cache_stats *iommu_cache_stats(const struct iommu *mmu, enum 
 	return &mmu->caches[id].st;
 }
 
+const struct iommu_cache_geom *iommu_cache_geometry(const struct iommu *mmu, enum iommu_cache_id id)
+{
+	return &mmu->caches[id].g;
+}
+
+bool iommu_cache_line(const struct iommu *mmu, enum iommu_cache_id id, unsigned set, unsigned way,
+		      struct iommu_cache_line *line)
+{
+	struct cache_key k;
+	const void *p = cache_line(&mmu->caches[id], set, way, &k);
+
+	memset(line, 0, sizeof(*line));
+	if (!p)
+		return false;
+	memcpy(line->key, k.w, sizeof(line->key));
+	switch (id) {
+	case IOMMU_CACHE_CONTEXT: {
+		const struct vtd_context_entry *ce = p;
+
+		memcpy(line->entry, ce->qw, sizeof(ce->qw));
+		break;
+	}
+	case IOMMU_CACHE_PASID: {
+		const struct vtd_pasid_cached *pc = p;
+
+		memcpy(line->entry, pc->pe.qw, sizeof(pc->pe.qw));
+		line->pde_fpd = pc->pde_fpd;
+		break;
+	}
+	case IOMMU_CACHE_IOTLB: {
+		const struct vtd_iotlb_entry *e = p;
+
+		line->addr = e->page;
+		line->perm = e->perm;
+		line->sl_perm = e->sl_perm;
+		line->level = e->level;
+		line->cls = e->cls;
+		line->dirty = e->dirty;
+		line->global = e->global;
+		break;
+	}
+	default: {
+		const struct walk_pwc_entry *e = p;
+
+		line->addr = e->next;
+		line->perm = e->perm;
+		line->tperm = e->tperm;
+		break;
+	}
+	}
+	return true;
+}
+
 int iommu_config_check(const struct iommu_config *cfg, const char **why)
 {
 	const char *w = NULL;

@@ -329,6 +329,7 @@ static void model_end(struct driver *d, struct cosim_model_end *e)
 		e->frcd[i][0] = iommu_reg_read(mmu, VTD_FRCD_OFFSET + i * VTD_FRCD_SIZE, 8);
 		e->frcd[i][1] = iommu_reg_read(mmu, VTD_FRCD_OFFSET + i * VTD_FRCD_SIZE + 8, 8);
 	}
+	e->mmu = mmu;
 }
 
 struct run_result {

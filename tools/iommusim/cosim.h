@@ -36,6 +36,9 @@ struct cosim_model_end {
 	uint32_t fsts;
 	unsigned nfr;
 	uint64_t frcd[256][2]; /* fault recording registers, low and high halves */
+	/* The model instance, read-only and alive until finish() returns: its
+	 * caches (iommu_cache_line) for the end-of-run cache comparison. */
+	const struct iommu *mmu;
 };
 
 /* The RTL side. Callbacks are called in the order the model produces the

@@ -206,6 +206,34 @@ bool iommu_state_gen(const struct iommu *mmu, uint64_t *gen);
 const struct iommu_stats *iommu_stats(const struct iommu *mmu);
 const struct iommu_cache_stats *iommu_cache_stats(const struct iommu *mmu, enum iommu_cache_id id);
 
+/* One valid line of a cache, read-only (co-simulation, dumps): the cache's
+ * key words and its payload's fields (the fields of other caches are 0).
+ *   context cache:  key (sid, 0, 0); entry[0..3] the context entry's qwords
+ *   PASID cache:    key (sid, pasid, 0); entry[0..7] the PASID entry's
+ *                   qwords, pde_fpd the FPD bit of its directory entry
+ *   IOTLB:          key (did | pasid << 16, input address >> the level's
+ *                   shift, level); addr the host-physical page base, perm,
+ *                   sl_perm, level, cls (enum: 0 second-level, 1 first-level
+ *                   or nested), dirty, global
+ *   paging-structure caches: key (tag: did, first level | pasid << 16,
+ *                   input address >> (12 + 9 (level - 1)), level); addr the
+ *                   next table (host-physical), perm, tperm
+ *   nested TLB:     key (did, table >> 12, 1); addr the host page, perm */
+struct iommu_cache_line {
+	uint64_t key[3];
+	uint64_t entry[8];
+	bool pde_fpd;
+	uint64_t addr;
+	unsigned perm, sl_perm, tperm, level, cls;
+	bool dirty, global;
+};
+/* The geometry the instance built cache id with. */
+const struct iommu_cache_geom *iommu_cache_geometry(const struct iommu *mmu,
+						    enum iommu_cache_id id);
+/* true and *line filled when (set, way) of cache id holds a valid line. */
+bool iommu_cache_line(const struct iommu *mmu, enum iommu_cache_id id, unsigned set, unsigned way,
+		      struct iommu_cache_line *line);
+
 void iommu_set_ats(struct iommu *mmu, const struct iommu_ats_ops *ops, void *ctx);
 /* Up to IOMMU_MAX_QI_OBSERVERS observers, each identified by its ctx. */
 #define IOMMU_MAX_QI_OBSERVERS 4
