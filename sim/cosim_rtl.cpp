@@ -209,6 +209,19 @@ RtlCacheWidths rtl_cache_widths(const struct iommu_config &m)
 	return w;
 }
 
+// The input address of an RTL page number of width bits (4 KiB pages): the
+// RTL keeps the address bits below 12 + width, the model all 64; a cached
+// address is canonical (first level) or below 2^mgaw (second level), so its
+// upper bits repeat the top one kept.
+uint64_t rtl_input_addr(uint64_t page, unsigned width)
+{
+	uint64_t a = page << 12;
+	unsigned top = 12 + width - 1;
+	if (top < 63 && ((a >> top) & 1))
+		a |= ~0ull << (top + 1);
+	return a;
+}
+
 // Context cache: tag the SID; data the 256-bit entry.
 void rtl_ctx_line(const RtlCacheWidths &, const std::vector<uint32_t> &t, unsigned tl,
 		  const std::vector<uint32_t> &d, unsigned dl, struct iommu_cache_line &o)
@@ -242,7 +255,7 @@ bool rtl_iotlb_line(const RtlCacheWidths &w, const std::vector<uint32_t> &t, uns
 	uint64_t vpn = row_bits(t, tl + vpn_lsb, w.vpn_w);
 	o.level = static_cast<unsigned>(row_bits(t, tl + lvl_lsb, 2));
 	o.key[0] = row_bits(t, tl, 16) | row_bits(t, tl + 16, w.pasid_bits) << 16;
-	o.key[1] = o.level ? vpn >> (9 * (o.level - 1)) : vpn;
+	o.key[1] = rtl_input_addr(vpn, w.vpn_w) >> (12 + 9 * (o.level ? o.level - 1 : 0));
 	o.key[2] = o.level;
 	o.cls = static_cast<unsigned>(row_bits(t, tl + key_w, 1));
 	o.global = row_bits(t, tl + key_w + 1, 1);
@@ -265,7 +278,7 @@ void rtl_pwc_line(const RtlCacheWidths &w, unsigned fam, const std::vector<uint3
 	uint64_t page = row_bits(t, tl + tb, pw);
 	unsigned lvl = static_cast<unsigned>(row_bits(t, tl + tb + pw, 3));
 	o.key[0] = row_bits(t, tl, tb);
-	o.key[1] = lvl ? page >> (9 * (lvl - 1)) : page;
+	o.key[1] = rtl_input_addr(page, pw) >> (12 + 9 * (lvl ? lvl - 1 : 0));
 	o.key[2] = lvl;
 	o.addr = row_bits(d, dl, w.hpn_w) << 12;
 	o.perm = static_cast<unsigned>(row_bits(d, dl + w.hpn_w, 4));
@@ -519,7 +532,10 @@ class Run final : public CosimCycle
 			       rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, wait_off_min_,
 			       wait_off_max_, n_regs_, n_regs_late_, n_iqt_merged_);
 		if (caches_compared_)
-			summary_ += fmt(", %" PRIu64 " cache lines equal", n_cache_lines_);
+			summary_ += fmt(", cache lines equal: %" PRIu64 " context, %" PRIu64
+					" PASID, %" PRIu64 " IOTLB, %" PRIu64 " + %" PRIu64 " PWC",
+					n_cache_lines_[0], n_cache_lines_[1], n_cache_lines_[2],
+					n_cache_lines_[3], n_cache_lines_[4]);
 		return summary_.c_str();
 	}
 
@@ -567,7 +583,7 @@ class Run final : public CosimCycle
 		 n_flt_ = 0;
 	int64_t flt_cycle_ = -2; // the last cycle the block recorded a fault
 	bool caches_compared_ = false;
-	uint64_t n_cache_lines_ = 0; // valid lines of the block at the end
+	uint64_t n_cache_lines_[5] = {}; // valid lines of the block at the end
 
 	std::deque<std::string> hist_;
 	bool diverged_ = false;
@@ -850,10 +866,12 @@ class Run final : public CosimCycle
 				}
 			}
 		}
-		n_cache_lines_ = 0;
-		for (unsigned id = 0; id < COSIM_CC_COUNT; id++)
+		// Valid lines: context, PASID, IOTLB, first-level and second-level PWC.
+		for (unsigned id = 0; id < COSIM_CC_COUNT; id++) {
+			unsigned k = id < COSIM_CC_FL_PWC2 ? id : id < COSIM_CC_SL_PWC2 ? 3 : 4;
 			for (uint32_t v : rc.c[id].valid)
-				n_cache_lines_ += static_cast<uint64_t>(__builtin_popcount(v));
+				n_cache_lines_[k] += static_cast<uint64_t>(__builtin_popcount(v));
+		}
 		caches_compared_ = true;
 	}
 
