@@ -442,7 +442,8 @@ module iommu_top #(
   logic [3:0]           tlb_fill_perm, tlb_fill_sl_perm;
 
   iommu_iotlb #(
-    .Sets(TlbSets), .Ways(TlbWays), .LkComb(1), .LkPorts(2), .InvFlash(1)
+    .Sets(TlbSets), .Ways(TlbWays), .LkComb(1), .LkPorts(2), .InvFlash(1),
+    .FillCheck(1'b1)
   ) u_iotlb (
     .clk_i, .rst_ni,
     .lk_valid_i      (tlb_lk_valid[0]),
