@@ -64,6 +64,9 @@ module iommu_cache #(
   parameter int unsigned LkComb   = 0,
   parameter int unsigned LkPorts  = 1,
   parameter int unsigned InvFlash = 0,
+  // Assertion only: a fill that finds its key already in the set must carry
+  // the same tag and the same data in these bits ('0: not checked).
+  parameter bit [DataW-1:0] FillSame = '0,
   localparam int unsigned SetW    = (Sets > 1) ? $clog2(Sets) : 1,
   localparam int unsigned WaysN   = (Ways > 0) ? Ways : 1,
   localparam int unsigned WayW    = (WaysN > 1) ? $clog2(WaysN) : 1,
@@ -656,6 +659,23 @@ module iommu_cache #(
   assert property (@(posedge clk_i) disable iff (!rst_ni)
     blocked |-> !(|lk_fire || fill_fire));
   assert property (@(posedge clk_i) disable iff (!rst_ni) busy_q |-> !inv_fire);
+
+  // Two fills of one key agree (FillSame): two walks of the same key, the
+  // second started before the first filled, read the same tables. An
+  // invalidation in the fill's cycle drops the line anyway.
+  always_ff @(posedge clk_i) begin
+    if (rst_ni && fill_fire && !inv_fire && FillSame != '0) begin
+      for (int unsigned w = 0; w < WaysN; w++) begin
+        if (avalid[w] && arow[w * TagW +: KeyW] == fill_tag_i[KeyW-1:0]) begin
+          assert (arow[w * TagW +: TagW] == fill_tag_i &&
+                  ((data_q[fset][w * DataW +: DataW] ^ fill_data_i) & FillSame) == '0)
+            else $error("fill of set %0d: the key in way %0d holds tag %h data %h, the fill %h %h",
+                        fset, w, arow[w * TagW +: TagW], data_q[fset][w * DataW +: DataW],
+                        fill_tag_i, fill_data_i);
+        end
+      end
+    end
+  end
 
   // A key is in at most one way of its set; LRU ages stay a permutation.
   always_ff @(posedge clk_i) begin

@@ -36,6 +36,9 @@ module iommu_iotlb #(
   parameter int unsigned LkComb    = 0,
   parameter int unsigned LkPorts   = 1,
   parameter int unsigned InvFlash  = 0,
+  // Assertion only: two fills of one key carry the same result but for D
+  // (iommu_cache FillSame); off where a test fills keys with random data.
+  parameter int unsigned FillCheck = 0,
   localparam int unsigned WaysN    = (Ways > 0) ? Ways : 1,
   localparam int unsigned WayW     = (WaysN > 1) ? $clog2(WaysN) : 1,
   localparam int unsigned HpnW     = Haw - 12,
@@ -230,7 +233,9 @@ module iommu_iotlb #(
     .LvlW    (2),
     .LkComb  (LkComb),
     .LkPorts (LkPorts),
-    .InvFlash (InvFlash)
+    .InvFlash (InvFlash),
+    // Every result bit but D: a write's walk sets D on a line a read filled.
+    .FillSame (FillCheck != 0 ? ~(DataW'(1) << (HpnW + 8)) : '0)
   ) u_cache (
     .clk_i,
     .rst_ni,

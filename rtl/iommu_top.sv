@@ -45,8 +45,17 @@
 // PASID-cache invalidation after reset is skipped; 2 responses answered
 // from the caches in stage R leave one cycle late; 3 context-cache fills
 // store bit 255 of the entry inverted (a bit no check or response reads).
+//
+// FillCheck (assertion only, Verilator --assert): 1 asserts that a walk's
+// IOTLB fill that finds its key present carries the same result but for D.
+// It holds only while software invalidates every change of a present
+// translation before the next access to it: after an unflushed remap, a
+// write's walk (D clear in the line) legitimately fills the new page. So it
+// is off by default; rtl_top, whose tables change only with invalidations,
+// turns it on.
 module iommu_top #(
   parameter int unsigned PlantBug   = 0,
+  parameter int unsigned FillCheck  = 0,
   parameter int unsigned WalkSlots  = iommu_params_pkg::WalkSlots,
   parameter int unsigned MissQueue  = iommu_params_pkg::WalkMissQueue,
   parameter int unsigned MemOutstanding = iommu_params_pkg::MemOutstanding,
@@ -443,7 +452,8 @@ module iommu_top #(
   logic [3:0]           tlb_fill_perm, tlb_fill_sl_perm;
 
   iommu_iotlb #(
-    .Sets(TlbSets), .Ways(TlbWays), .LkComb(1), .LkPorts(2), .InvFlash(1)
+    .Sets(TlbSets), .Ways(TlbWays), .LkComb(1), .LkPorts(2), .InvFlash(1),
+    .FillCheck(FillCheck)
   ) u_iotlb (
     .clk_i, .rst_ni,
     .lk_valid_i      (tlb_lk_valid[0]),

@@ -29,3 +29,13 @@ foreach(v "4x4_lru;4;4;0" "fa8_random;1;8;2" "16x8_plru;16;8;1")
                     PARAMS Sets=${sets} Ways=${ways} Repl=${repl} ${iotlb_p2}
                     ARGS +seed=${sets}${ways}2)
 endforeach()
+# The FillSame assertion of the request path's form (iommu_top turns it on):
+# random fills derived from their key pass it; a refill of a key with another
+# page must fail it, once.
+iommusim_rtl_test(NAME rtl_iotlb_fillcheck TOP iommu_iotlb SOURCES iommu_iotlb.sv iommu_cache.sv
+                  TB tb_iotlb.cpp iotlb_model.c MODEL PARAMS ${iotlb_p2} FillCheck=1
+                  ARGS +seed=7)
+add_test(NAME rtl_iotlb_fillcheck_differ
+         COMMAND rtl_iotlb_fillcheck +refill=differ +verilator+error+limit+2)
+set_tests_properties(rtl_iotlb_fillcheck_differ PROPERTIES LABELS rtl
+                     PASS_REGULAR_EXPRESSION "fill of set [0-9]+: the key in way [0-9]+ holds tag")

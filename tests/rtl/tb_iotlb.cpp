@@ -14,7 +14,10 @@
 // the model; with LkPorts = 2 a second lookup on port 1 follows port 0's in
 // the model; with InvFlash = 1 an invalidation applies after its cycle's
 // fill and the Sets busy cycles carry random lookups and fills.
-// Options: +seed=N (default 1), +ops=N (default 20000), +trace.
+// FillCheck (when the test sets it): fills of one key carry one result but
+// for D, and a refill with another result must fail the assertion.
+// Options: +seed=N (default 1), +ops=N (default 20000), +trace,
+// +refill=differ (FillCheck only).
 #include <cinttypes>
 #include <cstring>
 #include <vector>
@@ -45,6 +48,11 @@ constexpr unsigned kPorts = 1;
 constexpr bool kFlash = RTL_PARAM_InvFlash != 0;
 #else
 constexpr bool kFlash = false;
+#endif
+#ifdef RTL_PARAM_FillCheck
+constexpr bool kFillCheck = RTL_PARAM_FillCheck != 0;
+#else
+constexpr bool kFillCheck = false;
 #endif
 constexpr unsigned kHaw = 46, kMgaw = 57; // the default configuration's widths
 
@@ -423,6 +431,52 @@ void directed(IotlbTb &t)
 	t.restart();
 }
 
+// With FillCheck the block asserts that a fill finding its key present
+// carries the same tag and result but for D: the random fills then derive
+// the class, the global bit, the page and the permissions from the key
+// (DID, PASID, level, page number at the level), and only D stays random.
+void keyed(const req &f, iotlb_model_entry &e)
+{
+	uint64_t h = ((uint64_t)f.did << 48) ^ ((uint64_t)f.pasid << 28) ^ e.level ^
+		     (((f.addr & ((1ull << kMgaw) - 1)) >> (12 + 9 * (e.level - 1))) << 2);
+	h *= 0x9E3779B97F4A7C15ull;
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ull;
+	h ^= h >> 32;
+	bool dirty = e.dirty;
+	e = entry(e.level, h & 1, (h >> 1) % 4 == 0, h >> 7);
+	e.perm = (h >> 3) & 0xF;
+	e.sl_perm = (h >> 11) & 0xF;
+	e.dirty = dirty;
+}
+
+// FillCheck: a second fill of a key with D flipped is legal; with
+// +refill=differ a third one with another page must fail the assertion
+// (counted, not stopping the run: +verilator+error+limit+2).
+void refill(IotlbTb &t)
+{
+	req f = {3, 5, 0x5A5A5000};
+	iotlb_model_entry e = entry(1, 1, false, 0x1234000);
+	e.dirty = false;
+	t.fill(f.did, f.pasid, f.addr, e);
+	e.dirty = true;
+	t.fill(f.did, f.pasid, f.addr, e);
+	TB_CHECK(t.tb, t.lookup(f.did, f.pasid, f.addr), "refilled key: no hit");
+	std::string a = t.tb.ctx->commandArgsPlusMatch("refill=");
+	if (a == "+refill=differ") {
+		// Run with +verilator+error+limit+2: the assertion's $error counts
+		// without stopping the run.
+		e.page ^= 0x1000;
+		t.fill(f.did, f.pasid, f.addr, e);
+		TB_CHECK(t.tb, t.tb.ctx->errorCount() == 1,
+			 "a refill with another page: %d assertion failures, expected 1",
+			 t.tb.ctx->errorCount());
+		printf("%s: a refill with another page failed the FillSame assertion\n", TB_NAME);
+		exit(0);
+	}
+	t.restart();
+}
+
 uint64_t g_bases[6];
 
 req random_req()
@@ -463,6 +517,8 @@ int main(int argc, char **argv)
 
 	if (g_ways)
 		directed(t);
+	if (kFillCheck && g_ways)
+		refill(t);
 	// One random cycle: a fill, lookups (port 1 often in port 0's page or
 	// the fill's), or both; inv and busy as IotlbTb::cycle takes them.
 	auto random_cycle = [&](const inv_req *inv, int busy) {
@@ -479,6 +535,8 @@ int main(int argc, char **argv)
 			l1 = rnd_below(2) ? l : f;
 		if (do_lookup && rnd_below(8) == 0)
 			f = l; // a fill of the page looked up in its cycle
+		if (kFillCheck)
+			keyed(f, e);
 		t.cycle(do_fill ? &f : nullptr, &e, do_lookup ? &l : nullptr, nullptr,
 			do_l1 ? &l1 : nullptr, inv, busy);
 	};
