@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # iommusim cosim as a command: dispatch to the co-simulation program, input
-# errors (one line, exit 2), JUnit output and the waveform of a divergence.
+# errors (one line, exit 2), shipped traces, JUnit output and the waveform of
+# a divergence.
 #   cosim_cli.sh IOMMUSIM COSIM_BUG1_BIN TRACES_DIR
 set -u
 bin=$1
@@ -24,9 +25,21 @@ expect2 "missing trace" --trace "$tmp/none.trace"
 expect2 "geometry" --trace "$traces/default.trace" --set mem.latency=10
 grep -q 'mem.latency' "$tmp/e" || no "geometry: the message does not name mem.latency"
 expect2 "waves path" --trace "$traces/default.trace" --waves "$tmp/no/such/dir.fst"
+expect2 "waves not FST" --trace "$traces/default.trace" --waves "$tmp/w.vcd"
+grep -q 'ending in .fst' "$tmp/e" || no "waves not FST: the message does not say .fst"
+# The block has no page requests (ECAP.PRS 0): a PRI device is bad input.
+expect2 "page requests" --trace "$traces/vsva.trace"
+grep -q 'vsva.trace:14: device: .*ECAP.PRS = 0' "$tmp/e" ||
+  no "page requests: the message does not name vsva.trace:14 and ECAP.PRS: $(cat "$tmp/e")"
 printf 'iommusim-trace v1\nbogus line\n' >"$tmp/bad.trace"
 expect2 "bad trace" --trace "$tmp/bad.trace" --no-cycles
 grep -q 'bad.trace:2' "$tmp/e" || no "bad trace: the message does not name bad.trace:2"
+
+# The shipped single-IOMMU traces the block runs, cycle for cycle.
+for t in default ats-closed-loop nested-cold; do
+  out=$("$bin" cosim --trace "$traces/$t.trace") || no "$t: exit status $?: $out"
+  echo "$out" | grep -q '^PASS ' || no "$t: $out"
+done
 
 # Through iommusim: a passing functional run of a shipped trace.
 out=$("$bin" cosim --trace "$traces/nested-cold.trace" --no-cycles) ||

@@ -27,10 +27,10 @@
 #endif
 
 static const char cosim_usage[] =
-	"usage: iommusim cosim --trace FILE [--config FILE] [--set S.K=V]... [--waves OUT]\n"
+	"usage: iommusim cosim --trace FILE [--config FILE] [--set S.K=V]... [--waves OUT.fst]\n"
 	"                      [--no-cycles]\n"
 	"       iommusim cosim --seeds A-B [--count N] [--shard I/N] [--junit OUT.xml]\n"
-	"                      [--config FILE] [--set S.K=V]... [--waves OUT] [--no-cycles]\n"
+	"                      [--config FILE] [--set S.K=V]... [--waves OUT.fst] [--no-cycles]\n"
 	"       iommusim cosim --model-only --trace FILE [--events OUT]\n"
 	"\n"
 	"Replays a trace on the model's timing engine and, in lock-step, on the Verilated\n"
@@ -52,8 +52,8 @@ static const char cosim_usage[] =
 	"  --junit OUT.xml   one JUnit testcase per seed\n"
 	"  --config FILE     configuration (INI); what the RTL fixes must stay equal\n"
 	"  --set S.K=V       one configuration key (repeatable)\n"
-	"  --waves OUT       on the first divergence, a waveform of the cycles around it\n"
-	"                    (FST when OUT ends in .fst and the build has FST, else VCD)\n"
+	"  --waves OUT.fst   on the first divergence, an FST waveform (GTKWave) of the\n"
+	"                    cycles around it\n"
 	"  --no-cycles       compare results only, not completion cycles\n"
 	"  --kernel K        (iommusim cosim) the program that clocks the block: direct\n"
 	"                    (default; the Verilated C++ class, the fast one) or systemc\n"
@@ -124,6 +124,12 @@ static int parse_opts(int argc, char **argv, struct cosim_opts *o)
 		} else if (!strcmp(a, "--config")) {
 			o->config = v;
 		} else if (!strcmp(a, "--waves")) {
+			size_t n = strlen(v);
+
+			/* The block is Verilated with FST tracing only. */
+			if (n < 5 || strcmp(v + n - 4, ".fst"))
+				return bad("--waves: '%s': expected a file name ending in .fst%s",
+					   v, " (the waveform is FST)");
 			o->waves = v;
 		} else if (!strcmp(a, "--junit")) {
 			o->junit = v;
@@ -239,6 +245,9 @@ static int cosim_config(const struct cosim_opts *o, struct sim_config *cfg)
 
 	config_default(&rtl);
 	apply_rtl_params(&rtl);
+	/* The block takes no page requests and executes no page group response
+	 * (its ECAP.PRS is 0): the model must not either. */
+	rtl.mmu.page_req = false;
 	*cfg = rtl;
 	if (o->config && config_load(cfg, o->config, err, sizeof(err))) {
 		fprintf(stderr, "iommusim cosim: %s\n", err);

@@ -1476,13 +1476,15 @@ static int apply_device(struct driver *d, const struct trace_reader *r,
 	if (dv->has_pasid || dv->has_pri) {
 		struct vtd_builder *b = unit_of(d, dv->sid)->b;
 		unsigned caps = vtd_builder_dev_caps(b, dv->sid);
+		int rc;
 
 		if (dv->has_pasid)
 			caps = dv->pasid ? caps | VTD_DEV_PASID : caps & ~VTD_DEV_PASID;
 		if (dv->has_pri)
 			caps = dv->pri ? caps | VTD_DEV_PRI : caps & ~VTD_DEV_PRI;
 		d->eb = b;
-		return vtd_builder_set_dev_caps(b, dv->sid, caps);
+		rc = vtd_builder_set_dev_caps(b, dv->sid, caps);
+		return rc ? builder_fail(d, r, ev, rc) : 0;
 	}
 	return 0;
 }
