@@ -50,7 +50,8 @@ for p in "${params[@]}"; do
   chparam+=" -set $k $((v))"
   echo "#define RTL_PARAM_$k $v" >>"$defs"
 done
-mapfile -t sv < <(ls "$root"/rtl/*.sv)
+# The modules; the package is --pkg (rtl/iommu_params_pkg.sv is its default).
+mapfile -t sv < <(ls "$root"/rtl/*.sv | grep -v '/iommu_params_pkg\.sv$')
 net=$out/$name.netlist.v
 "$yosys" -q -l "$out/$name.yosys.log" -p "read_verilog -sv $pkg ${sv[*]}; \
   ${chparam:+chparam$chparam $top;} synth -flatten -top $top; check -assert; \

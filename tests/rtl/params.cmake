@@ -17,3 +17,14 @@ add_test(NAME rtl_params_fresh
                  -DPKG=${IOMMUSIM_RTL_PKG} -DOUT=${CMAKE_CURRENT_BINARY_DIR}/iommu_params_pkg.now.sv
                  -P ${PROJECT_SOURCE_DIR}/tools/rtl-params/check_fresh.cmake)
 set_tests_properties(rtl_params_fresh PROPERTIES LABELS rtl)
+
+# rtl/iommu_params_pkg.sv, the package kept beside the modules for use
+# without the build (rtl/iommu.f), is what rtl_params writes for the default
+# configuration.
+add_test(NAME rtl_params_default
+         COMMAND ${CMAKE_COMMAND} -DGEN=$<TARGET_FILE:rtl_params> -DARGS=
+                 -DPKG=${IOMMUSIM_RTL_DIR}/iommu_params_pkg.sv
+                 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/iommu_params_pkg.default.sv
+                 "-DFIX=regenerate it: build/bin/rtl_params -o rtl/iommu_params_pkg.sv"
+                 -P ${PROJECT_SOURCE_DIR}/tools/rtl-params/check_fresh.cmake)
+set_tests_properties(rtl_params_default PROPERTIES LABELS rtl)
