@@ -38,14 +38,17 @@ static void on_done(void *ctx, const struct iommu_timed *r)
 
 /* A 4-level second-level domain at SID's RID_PASID; page i of GiB g maps
  * to PA + (g * 512 + i) * 4K. */
-static bool tfx_init(struct tfx *f, const struct iommu_tparams *p)
+static bool tfx_init_cfg(struct tfx *f, const struct iommu_tparams *p, const struct iommu_config *c)
 {
 	struct iommu_config cfg;
 	struct iommu_tparams def;
 	bool ok = true;
 
 	memset(f, 0, sizeof(*f));
-	iommu_config_default(&cfg);
+	if (c)
+		cfg = *c;
+	else
+		iommu_config_default(&cfg);
 	iommu_tparams_default(&def);
 	if (!unit_fx_init(&f->fx, &cfg, NULL))
 		return false;
@@ -62,6 +65,11 @@ static bool tfx_init(struct tfx *f, const struct iommu_tparams *p)
 	if (!ok)
 		unit_fx_fini(&f->fx);
 	return ok;
+}
+
+static bool tfx_init(struct tfx *f, const struct iommu_tparams *p)
+{
+	return tfx_init_cfg(f, p, NULL);
 }
 
 static void tfx_fini(struct tfx *f)
@@ -281,6 +289,30 @@ static void test_wait_latency(void)
 	UNIT_EQ_HEX(st->wait_latency_max, L + 64 + L + L);
 	UNIT_EQ_HEX(st->wait_latency_sum, L + 64 + L + L);
 	tfx_fini(&f);
+}
+
+/* The scan of an IOTLB flush takes the most sets of the caches it touches
+ * that are present: an absent cache (ways 0) takes none, whatever its sets. */
+static void test_scan_absent(void)
+{
+	struct iommu_config cfg;
+	struct tfx f;
+
+	for (unsigned present = 0; present < 2; present++) {
+		iommu_config_default(&cfg);
+		cfg.nested_tlb.sets = 256;
+		cfg.nested_tlb.ways = present ? 2 : 0;
+		cfg.fl_pwc.sets = 128;
+		cfg.fl_pwc.ways = 0;
+		if (!tfx_init_cfg(&f, NULL, &cfg))
+			return;
+		iommu_timing_advance(f.t, 100);
+		UNIT_EQ_HEX(vtd_builder_flush(f.fx.b, DOM, false, 0, 0, 0, false), 1);
+		iommu_timing_drain(f.t);
+		UNIT_EQ_HEX(iommu_timing_stats(f.t)->wait_latency_max,
+			    L + (present ? 256 : 64) + L + L);
+		tfx_fini(&f);
+	}
 }
 
 /* An invalidation while a walk is in flight: the walk answers, but its
@@ -655,6 +687,7 @@ void unit_register(void)
 		{"walker slots", test_walker_slots},
 		{"memory outstanding limit", test_mem_outstanding},
 		{"invalidation wait latency", test_wait_latency},
+		{"an absent cache takes no scan", test_scan_absent},
 		{"fills dropped by an invalidation", test_fills_dropped},
 		{"an invalidation takes effect when it executes", test_inval_at_execution},
 		{"fills visible from the cycle after the walk", test_fill_next_cycle},

@@ -605,22 +605,29 @@ static void step_walkers(struct iommu_timing *t)
 	}
 }
 
+/* The larger of n and a cache's sets; a cache without ways is absent and
+ * takes no scan. */
+static unsigned scan_sets(unsigned n, const struct iommu_cache_geom *g)
+{
+	return g->ways && g->sets > n ? g->sets : n;
+}
+
 /* The queue engine's cycles to execute one descriptor: a scan of the caches
- * it touches, one set per cycle, in parallel. */
+ * it touches, one set per cycle, in parallel (at least one cycle). */
 static uint64_t scan_cycles(const struct iommu_timing *t, unsigned type)
 {
 	const struct iommu_config *c = iommu_cfg(t->mmu);
 	unsigned n = 1;
 
 	switch (type) {
-	case 0x1: n = c->context_cache.sets; break;
-	case 0x7: n = c->pasid_cache.sets; break;
+	case 0x1: n = scan_sets(n, &c->context_cache); break;
+	case 0x7: n = scan_sets(n, &c->pasid_cache); break;
 	case 0x2:
 	case 0x6:
-		n = c->iotlb.sets;
-		n = n > c->fl_pwc.sets ? n : c->fl_pwc.sets;
-		n = n > c->sl_pwc.sets ? n : c->sl_pwc.sets;
-		n = n > c->nested_tlb.sets ? n : c->nested_tlb.sets;
+		n = scan_sets(n, &c->iotlb);
+		n = scan_sets(n, &c->fl_pwc);
+		n = scan_sets(n, &c->sl_pwc);
+		n = scan_sets(n, &c->nested_tlb);
 		break;
 	default: break;
 	}
