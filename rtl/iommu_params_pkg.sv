@@ -61,4 +61,5 @@ package iommu_params_pkg;
   localparam int unsigned RespQueue = 4;  // resp.queue
   localparam int unsigned AtsLinkLatency = 100;  // ats.link_latency
   localparam int unsigned AtsDevtlbInvLatency = 20;  // ats.devtlb_inv_latency
+  localparam int unsigned AtsTimeout = 100000;  // ats.timeout
 endpackage

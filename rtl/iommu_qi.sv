@@ -67,7 +67,7 @@ module iommu_qi #(
   parameter int unsigned MemIdW     = 3,
   parameter int unsigned MemId      = iommu_params_pkg::WalkSlots,
   parameter int unsigned WalkSlots  = iommu_params_pkg::WalkSlots,
-  parameter int unsigned AtsTimeout = 100000,
+  parameter int unsigned AtsTimeout = iommu_params_pkg::AtsTimeout,
   localparam int unsigned Itags     = 32,
   localparam int unsigned Targets   = 6
 ) (

@@ -60,7 +60,7 @@ module iommu_top #(
   parameter int unsigned MissQueue  = iommu_params_pkg::WalkMissQueue,
   parameter int unsigned MemOutstanding = iommu_params_pkg::MemOutstanding,
   parameter int unsigned MemInterval    = iommu_params_pkg::MemInterval,
-  parameter int unsigned AtsTimeout = 100000,
+  parameter int unsigned AtsTimeout = iommu_params_pkg::AtsTimeout,
   parameter int unsigned CtxSets    = iommu_params_pkg::ContextCacheSets,
   parameter int unsigned CtxWays    = iommu_params_pkg::ContextCacheWays,
   parameter int unsigned PcSets     = iommu_params_pkg::PasidCacheSets,
@@ -142,6 +142,8 @@ module iommu_top #(
   // Observation.
   output logic              qi_desc_done_o,
   output logic              qi_wait_done_o,
+  output logic              qi_iqe_o,   // the queue engine sets FSTS.IQE (this cycle)
+  output logic              qi_ite_o,   // ... FSTS.ITE
   output logic              walk_start_o,
   output logic              walk_fill_dropped_o,
   output logic              flt_recorded_o
@@ -304,6 +306,8 @@ module iommu_top #(
     .busy_o           ()
   );
   assign qi_desc_done_o = qi_desc_done;
+  assign qi_iqe_o       = iqe_set;
+  assign qi_ite_o       = ite_set;
 
   // The nested TLB is not built in this block (its walks use none): its
   // invalidations complete at once.

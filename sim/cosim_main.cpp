@@ -153,10 +153,13 @@ class DirectClock final : public CosimClock
 		o.reg_rdata = t->reg_rdata_o;
 		o.dtlb_req_valid = t->dtlb_req_valid_o;
 		o.dtlb_req_itag = t->dtlb_req_itag_o;
+		o.dtlb_req_sid = t->dtlb_req_sid_o;
 		o.walk_start = t->walk_start_o;
 		o.qi_desc_done = t->qi_desc_done_o;
 		o.flt_recorded = t->flt_recorded_o;
 		o.qi_wait_done = t->qi_wait_done_o;
+		o.qi_iqe = t->qi_iqe_o;
+		o.qi_ite = t->qi_ite_o;
 	}
 
 	// The rising edge; settled: the inputs have not changed since the

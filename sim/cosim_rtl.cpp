@@ -16,10 +16,14 @@
 //   write in RTL cycle n-1 acts from cycle n, as the model's does in the
 //   engine; of several IQT writes in one cycle only the last one is sent;
 // - software memory writes reach the RTL's memory image at their cycle;
-// - a device-TLB invalidation request is completed 2 * ats.link_latency +
-//   ats.devtlb_inv_latency cycles after its transfer;
+// - a device-TLB invalidation request the model sent at cycle r is the
+//   RTL's request at cycle r, to the same SID; it is completed
+//   2 * ats.link_latency + ats.devtlb_inv_latency cycles after its transfer,
+//   or never when the model's endpoint never answered (ITE, ats.timeout);
 // - an invalidation wait the engine completes at cycle w shows as
-//   qi_wait_done_o at cycle w.
+//   qi_wait_done_o at cycle w;
+// - IQE or ITE the engine raises at cycle e shows as qi_iqe_o or qi_ite_o
+//   at cycle e (FSTS reads it from e + 1 on both sides).
 // The RTL runs LAG cycles behind the model, so the register writes of a
 // cycle are known before the RTL reaches the first cycle they take.
 #include <algorithm>
@@ -45,7 +49,8 @@ const uint64_t kPreroll = kLag + 8;   // cycles between reset release and cycle 
 const uint64_t kDrainLimit = 2000000; // cycles after the model's end before giving up
 const uint64_t kStallLimit = 1000000; // cycles without a response while requests wait
 const size_t kHistory = 16;
-const uint32_t kIqt = 0x088; // invalidation queue tail register
+const uint32_t kIqt = 0x088;      // invalidation queue tail register
+const uint32_t kFstsIte = 1u << 6; // FSTS.ITE (else IQE, bit 4)
 
 enum { ST_OK = 0, ST_FAULT = 1, ST_UR = 2 };
 
@@ -148,6 +153,26 @@ struct DtlbReply {
 	uint64_t due;
 	unsigned itag;
 };
+
+// The invalidation queue stopped (FSTS.IQE or FSTS.ITE set) at a cycle.
+struct QueueError {
+	uint64_t cycle;
+	bool ite; // else IQE
+};
+
+// A device-TLB invalidation request the model sent.
+struct DtlbSent {
+	uint64_t cycle;
+	uint16_t sid;
+	bool answered; // false: the endpoint never answers (ITE)
+};
+
+std::string bdf(uint16_t sid)
+{
+	char b[16];
+	std::snprintf(b, sizeof(b), "%02x:%02x.%x", sid >> 8, (sid >> 3) & 0x1F, sid & 7);
+	return b;
+}
 
 // A memory write of one side: the bytes at an address.
 struct Write {
@@ -434,6 +459,13 @@ class Run final : public CosimCycle
 			model_waits_.push_back(ev.cycle);
 			match_waits();
 			break;
+		case COSIM_EV_DTLB:
+			model_dtlb_.push_back({ev.cycle, ev.u.dtlb.sid, ev.u.dtlb.answered});
+			break;
+		case COSIM_EV_QERR:
+			model_qerr_.push_back({ev.cycle, ev.u.fsts == kFstsIte});
+			match_qerr();
+			break;
 		}
 	}
 
@@ -493,6 +525,24 @@ class Run final : public CosimCycle
 				return;
 			}
 		}
+		if (!model_dtlb_.empty()) {
+			diverge(cyc_,
+				"device-TLB invalidations: the model sent %zu the RTL did not, the "
+				"first to %s at cycle %" PRIu64,
+				model_dtlb_.size(), bdf(model_dtlb_.front().sid).c_str(),
+				model_dtlb_.front().cycle);
+			return;
+		}
+		if (!model_qerr_.empty() || !rtl_qerr_.empty()) {
+			const QueueError &e =
+				model_qerr_.empty() ? rtl_qerr_.front() : model_qerr_.front();
+			diverge(e.cycle,
+				"invalidation queue errors: the %s raised %s at cycle %" PRIu64
+				", the %s did not",
+				model_qerr_.empty() ? "RTL" : "model", e.ite ? "ITE" : "IQE", e.cycle,
+				model_qerr_.empty() ? "model" : "RTL");
+			return;
+		}
 		if (!model_waits_.empty() || !rtl_waits_.empty()) {
 			diverge(cyc_,
 				"invalidation waits: the model completed %" PRIu64
@@ -527,10 +577,13 @@ class Run final : public CosimCycle
 		summary_ = fmt("RTL: %" PRIu64 " cycles, %zu responses compared, %" PRIu64
 			       " memory writes and %" PRIu64
 			       " waits matched (RTL - model cycle %" PRId64 "..%" PRId64
-			       "), %" PRIu64 " register writes (%" PRIu64
+			       "), %" PRIu64 " device-TLB invalidations matched (%" PRIu64
+			       " unanswered), %" PRIu64 " queue errors matched, %" PRIu64
+			       " register writes (%" PRIu64
 			       " later than their cycle, %" PRIu64 " IQT writes merged)",
 			       rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, wait_off_min_,
-			       wait_off_max_, n_regs_, n_regs_late_, n_iqt_merged_);
+			       wait_off_max_, n_dtlb_, n_dtlb_silent_, n_qerr_, n_regs_, n_regs_late_,
+			       n_iqt_merged_);
 		if (caches_compared_)
 			summary_ += fmt(", cache lines equal: %" PRIu64 " context, %" PRIu64
 					" PASID, %" PRIu64 " IOTLB, %" PRIu64 " + %" PRIu64 " PWC",
@@ -572,6 +625,10 @@ class Run final : public CosimCycle
 	std::unordered_map<uint64_t, std::array<uint8_t, 4096>> mem_;
 	std::deque<MemReply> mem_pend_;
 	std::deque<DtlbReply> dtlb_pend_;
+	std::deque<DtlbSent> model_dtlb_;
+	uint64_t n_dtlb_ = 0, n_dtlb_silent_ = 0;
+	std::deque<QueueError> model_qerr_, rtl_qerr_;
+	uint64_t n_qerr_ = 0;
 
 	std::map<uint64_t, std::deque<Write>> model_w_, rtl_w_;
 	uint64_t n_writes_ = 0;
@@ -736,6 +793,24 @@ class Run final : public CosimCycle
 			n_writes_++;
 			mi->second.pop_front();
 			ri->second.pop_front();
+		}
+	}
+
+	void match_qerr()
+	{
+		while (!model_qerr_.empty() && !rtl_qerr_.empty()) {
+			QueueError m = model_qerr_.front(), x = rtl_qerr_.front();
+			if (m.ite != x.ite || (cycles_ && m.cycle != x.cycle)) {
+				diverge(x.cycle,
+					"invalidation queue error %" PRIu64 ": the model raised %s at "
+					"cycle %" PRIu64 ", the RTL %s at cycle %" PRIu64,
+					n_qerr_, m.ite ? "ITE" : "IQE", m.cycle, x.ite ? "ITE" : "IQE",
+					x.cycle);
+				return;
+			}
+			n_qerr_++;
+			model_qerr_.pop_front();
+			rtl_qerr_.pop_front();
 		}
 	}
 
@@ -1028,11 +1103,36 @@ class Run final : public CosimCycle
 		}
 	}
 
+	// The endpoint answers a request (always taken) as the model's did, in
+	// request order: after the round trip, or never (the block's ITE).
 	void sample_dtlb(int64_t c, const CosimOut &t) override
 	{
-		if (t.dtlb_req_valid)
-			dtlb_pend_.push_back({static_cast<uint64_t>(c) + dtlb_latency_,
-					      static_cast<unsigned>(t.dtlb_req_itag)});
+		if (!t.dtlb_req_valid || diverged_)
+			return;
+		uint64_t uc = static_cast<uint64_t>(c);
+		if (model_dtlb_.empty()) {
+			diverge(uc,
+				"device-TLB invalidation %" PRIu64
+				": the RTL sent one to %s, the model none",
+				n_dtlb_, bdf(t.dtlb_req_sid).c_str());
+			return;
+		}
+		DtlbSent m = model_dtlb_.front();
+		model_dtlb_.pop_front();
+		if (m.sid != t.dtlb_req_sid || (cycles_ && m.cycle != uc)) {
+			diverge(uc,
+				"device-TLB invalidation %" PRIu64 ": model to %s at cycle %" PRIu64
+				", RTL to %s at cycle %" PRIu64,
+				n_dtlb_, bdf(m.sid).c_str(), m.cycle, bdf(t.dtlb_req_sid).c_str(), uc);
+			return;
+		}
+		note(fmt("rtl %" PRIu64 ": device-TLB invalidation to %s%s", uc, bdf(m.sid).c_str(),
+			 m.answered ? "" : " (never answered)"));
+		n_dtlb_++;
+		if (m.answered)
+			dtlb_pend_.push_back({uc + dtlb_latency_, static_cast<unsigned>(t.dtlb_req_itag)});
+		else
+			n_dtlb_silent_++;
 	}
 
 	void sample_monitors(int64_t c, const CosimOut &t) override
@@ -1044,6 +1144,15 @@ class Run final : public CosimCycle
 		if (t.flt_recorded) {
 			n_flt_++;
 			flt_cycle_ = c; // the response leaves the next cycle
+		}
+		if (t.qi_iqe || t.qi_ite) {
+			if (t.qi_iqe)
+				rtl_qerr_.push_back({static_cast<uint64_t>(c), false});
+			if (t.qi_ite)
+				rtl_qerr_.push_back({static_cast<uint64_t>(c), true});
+			note(fmt("rtl %" PRId64 ": invalidation queue error%s%s", c,
+				 t.qi_iqe ? " IQE" : "", t.qi_ite ? " ITE" : ""));
+			match_qerr();
 		}
 		if (t.qi_wait_done) {
 			n_waits_++;

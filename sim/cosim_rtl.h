@@ -49,7 +49,8 @@ struct CosimOut {
 	uint64_t mem_req_addr, mem_req_wdata;
 	uint64_t reg_rdata;
 	uint8_t dtlb_req_valid, dtlb_req_itag;
-	uint8_t walk_start, qi_desc_done, flt_recorded, qi_wait_done;
+	uint16_t dtlb_req_sid;
+	uint8_t walk_start, qi_desc_done, flt_recorded, qi_wait_done, qi_iqe, qi_ite;
 };
 
 // The idle value of each port group's inputs.

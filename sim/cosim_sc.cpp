@@ -226,7 +226,7 @@ SC_MODULE(CosimDtlb)
 	sc_out<bool> dtlb_req_ready_i, dtlb_cpl_valid_i;
 	sc_out<uint32_t> dtlb_cpl_itag_i;
 	sc_in<bool> dtlb_req_valid_o;
-	sc_in<uint32_t> dtlb_req_itag_o;
+	sc_in<uint32_t> dtlb_req_itag_o, dtlb_req_sid_o;
 
 	ScShared *sh;
 
@@ -261,6 +261,7 @@ SC_MODULE(CosimDtlb)
 			return;
 		sh->out.dtlb_req_valid = dtlb_req_valid_o.read();
 		sh->out.dtlb_req_itag = static_cast<uint8_t>(dtlb_req_itag_o.read());
+		sh->out.dtlb_req_sid = static_cast<uint16_t>(dtlb_req_sid_o.read());
 	}
 
 	void act()
@@ -276,7 +277,7 @@ SC_MODULE(CosimScoreboard)
 	sc_in<bool> rsp_valid_o, rsp_walked_o;
 	sc_in<uint32_t> rsp_tag_o, rsp_status_o, rsp_fault_o, rsp_page_size_o, rsp_perm_o;
 	sc_in<uint64_t> rsp_hpa_o;
-	sc_in<bool> walk_start_o, qi_desc_done_o, flt_recorded_o, qi_wait_done_o;
+	sc_in<bool> walk_start_o, qi_desc_done_o, flt_recorded_o, qi_wait_done_o, qi_iqe_o, qi_ite_o;
 
 	ScShared *sh;
 
@@ -311,6 +312,8 @@ SC_MODULE(CosimScoreboard)
 		o.qi_desc_done = qi_desc_done_o.read();
 		o.flt_recorded = flt_recorded_o.read();
 		o.qi_wait_done = qi_wait_done_o.read();
+		o.qi_iqe = qi_iqe_o.read();
+		o.qi_ite = qi_ite_o.read();
 	}
 
 	void responses()
@@ -495,6 +498,7 @@ int sc_main(int argc, char **argv)
 	sc_signal<uint64_t> rsp_hpa_o{"rsp_hpa_o"};
 	sc_signal<bool> fault_irq_o{"fault_irq_o"}, inv_irq_o{"inv_irq_o"},
 		qi_desc_done_o{"qi_desc_done_o"}, qi_wait_done_o{"qi_wait_done_o"},
+		qi_iqe_o{"qi_iqe_o"}, qi_ite_o{"qi_ite_o"},
 		walk_start_o{"walk_start_o"}, walk_fill_dropped_o{"walk_fill_dropped_o"},
 		flt_recorded_o{"flt_recorded_o"};
 
@@ -555,6 +559,8 @@ int sc_main(int argc, char **argv)
 	top->inv_irq_o(inv_irq_o);
 	top->qi_desc_done_o(qi_desc_done_o);
 	top->qi_wait_done_o(qi_wait_done_o);
+	top->qi_iqe_o(qi_iqe_o);
+	top->qi_ite_o(qi_ite_o);
 	top->walk_start_o(walk_start_o);
 	top->walk_fill_dropped_o(walk_fill_dropped_o);
 	top->flt_recorded_o(flt_recorded_o);
@@ -602,6 +608,7 @@ int sc_main(int argc, char **argv)
 	dtlb.dtlb_cpl_itag_i(dtlb_cpl_itag_i);
 	dtlb.dtlb_req_valid_o(dtlb_req_valid_o);
 	dtlb.dtlb_req_itag_o(dtlb_req_itag_o);
+	dtlb.dtlb_req_sid_o(dtlb_req_sid_o);
 
 	CosimScoreboard sb("scoreboard", &sh);
 	sb.clk(clk);
@@ -617,6 +624,8 @@ int sc_main(int argc, char **argv)
 	sb.qi_desc_done_o(qi_desc_done_o);
 	sb.flt_recorded_o(flt_recorded_o);
 	sb.qi_wait_done_o(qi_wait_done_o);
+	sb.qi_iqe_o(qi_iqe_o);
+	sb.qi_ite_o(qi_ite_o);
 
 	CosimModelSide model("model", &sh, argc, argv);
 

@@ -598,6 +598,76 @@ static void test_wait_fence(void)
 	fence_case(0, 150);
 }
 
+#define SILENT_SID 0x0777
+
+static bool silent_inv(void *ctx, uint16_t sid, bool pv, uint32_t pasid, bool global, uint64_t addr,
+		       uint64_t size)
+{
+	(void)ctx, (void)pv, (void)pasid, (void)global, (void)addr, (void)size;
+	return sid != SILENT_SID;
+}
+
+/* ats.timeout 1000. A device-TLB invalidation to an endpoint that never
+ * answers, a wait and a context-cache invalidation, written at 1000: the
+ * first executes at 1050 (its request leaves then) and completes at 1051,
+ * the wait executes at 1101 and waits. ITE at 1050 + 1000: the wait is
+ * dropped (no status write, no IWC), the context-cache invalidation behind
+ * it aborted, IQH moves to IQT. After software clears ITE the queue runs
+ * again. The same descriptors to an endpoint that answers complete. */
+static void test_devtlb_timeout(void)
+{
+	static const struct iommu_ats_ops ops = {.invalidate = silent_inv};
+	const uint64_t status = 0xF0000000ull;
+	struct iommu_tparams p;
+	struct tfx f;
+	uint64_t qw[4];
+
+	iommu_tparams_default(&p);
+	p.ats_timeout = 1000;
+	if (!tfx_init(&f, &p))
+		return;
+	iommu_set_ats(f.fx.mmu, &ops, NULL);
+	unit_poke64(&f.fx, status, 0);
+	iommu_timing_advance(f.t, 1000);
+	vtd_desc_devtlb(qw, SILENT_SID, 0x5000, 4096);
+	post(&f, qw);
+	vtd_desc_wait(qw, VTD_WAIT_SW | VTD_WAIT_IF, status, 1);
+	post(&f, qw);
+	vtd_desc_cc(qw, VTD_CC_GLOBAL, 0, 0, 0);
+	post(&f, qw);
+	iommu_timing_advance(f.t, 1200);
+	UNIT_EQ_HEX(iommu_timing_next_event(f.t), 2050); /* nothing before the timeout */
+	iommu_timing_advance(f.t, 2050);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_FSTS, 4) & VTD_FSTS_ITE, 0);
+	UNIT_EQ_HEX(iommu_timing_queue_pending(f.t), 2); /* the wait and the cc */
+	iommu_timing_advance(f.t, 2051);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_FSTS, 4) & VTD_FSTS_ITE, VTD_FSTS_ITE);
+	UNIT_EQ_HEX(FIELD_GET64(VTD_IQER_ITESID, iommu_reg_read(f.fx.mmu, VTD_REG_IQER, 8)),
+		    SILENT_SID);
+	UNIT_EQ_HEX(iqh(&f), iommu_reg_read(f.fx.mmu, VTD_REG_IQT, 8));
+	UNIT_EQ_HEX(iommu_timing_queue_pending(f.t), 0);
+	UNIT_EQ_HEX(unit_peek64(&f.fx, status), 0);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_ICS, 4) & VTD_ICS_IWC, 0);
+	UNIT_EQ_HEX(iommu_stats(f.fx.mmu)->devtlb_timeouts, 1);
+	UNIT_EQ_HEX(iommu_stats(f.fx.mmu)->qi_aborted, 2);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->qi_dropped, 1);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->qi_descriptors, 1);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->qi_waits, 0);
+	/* Software clears ITE; the queue resumes; an answering endpoint. */
+	iommu_reg_write(f.fx.mmu, VTD_REG_FSTS, 4, VTD_FSTS_ITE);
+	iommu_timing_advance(f.t, 3000);
+	vtd_desc_devtlb(qw, SID, 0x5000, 4096);
+	post(&f, qw);
+	vtd_desc_wait(qw, VTD_WAIT_SW | VTD_WAIT_IF, status, 2);
+	post(&f, qw);
+	iommu_timing_drain(f.t);
+	UNIT_EQ_HEX(unit_peek64(&f.fx, status), 2);
+	UNIT_EQ_HEX(iommu_reg_read(f.fx.mmu, VTD_REG_FSTS, 4) & VTD_FSTS_ITE, 0);
+	UNIT_EQ_HEX(iommu_stats(f.fx.mmu)->devtlb_timeouts, 1);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t)->qi_waits, 1);
+	tfx_fini(&f);
+}
+
 /* Without a timing engine (destroyed: the model is functional again) the
  * IQT write runs the queue at once. */
 static void test_no_engine(void)
@@ -675,6 +745,10 @@ static void test_params(void)
 	iommu_tparams_default(&p);
 	p.mem_latency = 0;
 	UNIT_EQ_HEX(iommu_tparams_check(&p, &why), -IOMMU_EINVAL);
+	iommu_tparams_default(&p);
+	p.ats_timeout = 0;
+	UNIT_EQ_HEX(iommu_tparams_check(&p, &why), -IOMMU_EINVAL);
+	UNIT_TRUE(why && strstr(why, "ats.timeout"));
 }
 
 void unit_register(void)
@@ -697,6 +771,8 @@ void unit_register(void)
 		{"wait status write and IWC at the port grant", test_wait_status_at_grant},
 		{"software polling a wait runs the engine", test_software_spins},
 		{"a wait with FN waits for the walks in flight", test_wait_fence},
+		{"an unanswered device-TLB invalidation: ITE after ats.timeout",
+		 test_devtlb_timeout},
 		{"without an engine the IQT write runs the queue", test_no_engine},
 		{"latency histogram", test_hist},
 		{"parameters", test_params},

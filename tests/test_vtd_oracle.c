@@ -496,11 +496,13 @@ static void test_no_observer_slot(void)
 	if (!unit_fx_init(&fx, NULL, NULL))
 		return;
 	for (unsigned i = 0; i < IOMMU_MAX_QI_OBSERVERS; i++)
-		UNIT_EQ_HEX(iommu_add_qi_observer(
-				    fx.mmu, (struct iommu_qi_observer){noop_desc, NULL}, &ctx[i]),
+		UNIT_EQ_HEX(iommu_add_qi_observer(fx.mmu,
+						  (struct iommu_qi_observer){noop_desc, NULL, NULL},
+						  &ctx[i]),
 			    0);
 	UNIT_TRUE(vtd_oracle_create(fx.mmu) == NULL);
-	UNIT_EQ_HEX(iommu_add_qi_observer(fx.mmu, (struct iommu_qi_observer){noop_desc, NULL}, &fx),
+	UNIT_EQ_HEX(iommu_add_qi_observer(fx.mmu, (struct iommu_qi_observer){noop_desc, NULL, NULL},
+					  &fx),
 		    (uint64_t)-IOMMU_ENOMEM);
 	iommu_remove_qi_observer(fx.mmu, &ctx[1]);
 	o = vtd_oracle_create(fx.mmu);

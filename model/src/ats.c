@@ -415,6 +415,8 @@ bool ats_dev_invalidate(struct ats_dev *d, bool pasid_valid, uint32_t pasid, boo
 struct ats_bus {
 	struct ats_dev **dev;
 	size_t n, cap;
+	ats_inv_observer obs;
+	void *obs_ctx;
 };
 
 struct ats_bus *ats_bus_create(void)
@@ -461,10 +463,20 @@ int ats_bus_add(struct ats_bus *bus, struct ats_dev *d)
 static bool bus_invalidate(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid, bool global,
 			   uint64_t addr, uint64_t size)
 {
-	struct ats_dev *d = ats_bus_find(ctx, sid);
-
+	struct ats_bus *bus = ctx;
+	struct ats_dev *d = ats_bus_find(bus, sid);
 	/* No endpoint there caches anything; the message completes. */
-	return d ? ats_dev_invalidate(d, pasid_valid, pasid, global, addr, size) : true;
+	bool answered = d ? ats_dev_invalidate(d, pasid_valid, pasid, global, addr, size) : true;
+
+	if (bus->obs)
+		bus->obs(bus->obs_ctx, sid, answered);
+	return answered;
+}
+
+void ats_bus_observe(struct ats_bus *bus, ats_inv_observer fn, void *ctx)
+{
+	bus->obs = fn;
+	bus->obs_ctx = ctx;
 }
 
 static const struct iommu_ats_ops bus_ops = {.invalidate = bus_invalidate};

@@ -147,8 +147,10 @@ struct iommu_qi_exec {
 	uint64_t qw[4];  /* the descriptor */
 	unsigned type;   /* its type */
 	bool executed;   /* false: IQE, the queue stopped with IQH on it */
-	bool stopped;    /* IQE, or ITE (the descriptors behind it aborted) */
+	bool stopped;    /* IQE (ITE is the engine's: iommu_qi_timeout()) */
 	bool wait_later; /* a wait to complete by iommu_qi_wait_done() */
+	bool silent;     /* a device-TLB invalidation the endpoint never answers */
+	uint16_t sid;    /* ... sent to this source ID */
 };
 /* Descriptors the hardware may fetch now: 0 unless the queue is enabled,
  * IQE and ITE are clear and the tail is valid; else IQH to IQT. */
@@ -159,6 +161,10 @@ unsigned iommu_qi_ready(const struct iommu *mmu);
  * the wait observers happen at iommu_qi_wait_done(). */
 void iommu_qi_exec_head(struct iommu *mmu, struct iommu_qi_exec *x);
 void iommu_qi_wait_done(struct iommu *mmu, const uint64_t qw[4]);
+/* A device-TLB invalidation to sid got no answer in time: FSTS.ITE with
+ * IQER.ITESID; IQH moves to IQT, the descriptors between them aborted
+ * (counted, with the engine's dropped ones: a wait it held). */
+void iommu_qi_timeout(struct iommu *mmu, uint16_t sid, unsigned dropped);
 
 /* Register-file storage helpers (little-endian, like the hardware). */
 uint32_t vtd_reg_get32(const struct iommu *mmu, uint32_t off);

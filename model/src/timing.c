@@ -81,6 +81,12 @@ enum qphase {
 	Q_WRITTEN,  /* status written: the wait completes */
 };
 
+/* A device-TLB invalidation its endpoint does not answer: ITE at expire. */
+struct silent {
+	uint64_t expire;
+	uint16_t sid;
+};
+
 struct inflight {
 	uint64_t done;
 	int who; /* walker slot, or the queue engine (slots) */
@@ -123,6 +129,9 @@ struct iommu_timing {
 	enum qphase qphase;
 	uint64_t q_ready;     /* the scan ends at this cycle */
 	uint64_t devtlb_done; /* last device-TLB invalidation completion */
+	bool q_drop;          /* the fetch in flight is dropped (ITE) */
+	struct silent *sil;   /* unanswered device-TLB invalidations, by expiry */
+	size_t sil_cap, sil_head, sil_n;
 	uint64_t in_flight;
 	struct iommu_timing_stats st;
 };
@@ -142,6 +151,7 @@ void iommu_tparams_default(struct iommu_tparams *p)
 		.resp_queue = 4,
 		.ats_link_latency = 100,
 		.devtlb_inv_latency = 20,
+		.ats_timeout = 100000,
 	};
 }
 
@@ -164,6 +174,8 @@ int iommu_tparams_check(const struct iommu_tparams *p, const char **why)
 		w = "mem.interval: expected 1..1000 cycles";
 	else if (!p->resp_queue || p->resp_queue > 4096)
 		w = "resp.queue: expected 1..4096";
+	else if (!p->ats_timeout || p->ats_timeout > 100000000)
+		w = "ats.timeout: expected 1..100000000 cycles";
 	if (why)
 		*why = w;
 	return w ? -IOMMU_EINVAL : 0;
@@ -171,23 +183,31 @@ int iommu_tparams_check(const struct iommu_tparams *p, const char **why)
 
 /* --- The queue's descriptors, as the engine sees IQH and IQT ------------ */
 
-/* Rings keep their order when grown: unroll into the new buffer. */
-static int ring_push_job(struct iommu_timing *t, const struct qjob *j)
+/* Appends one item of sz bytes to a ring (*buf, *cap items, from *head,
+ * *n of them). Rings keep their order when grown: unroll into the new
+ * buffer. */
+static int ring_push(void **buf, size_t sz, size_t *cap, size_t *head, size_t *n, const void *item)
 {
-	if (t->jobs_n == t->jobs_cap) {
-		struct qjob *nb = malloc((t->jobs_cap ? 2 * t->jobs_cap : 64) * sizeof(*nb));
+	if (*n == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 64;
+		unsigned char *nb = malloc(ncap * sz);
 
 		if (!nb)
 			return -IOMMU_ENOMEM;
-		for (size_t i = 0; i < t->jobs_n; i++)
-			nb[i] = t->jobs[(t->jobs_head + i) % t->jobs_cap];
-		free(t->jobs);
-		t->jobs = nb;
-		t->jobs_head = 0;
-		t->jobs_cap = t->jobs_cap ? 2 * t->jobs_cap : 64;
+		for (size_t i = 0; i < *n; i++)
+			memcpy(nb + i * sz, (unsigned char *)*buf + ((*head + i) % *cap) * sz, sz);
+		free(*buf);
+		*buf = nb;
+		*head = 0;
+		*cap = ncap;
 	}
-	t->jobs[(t->jobs_head + t->jobs_n++) % t->jobs_cap] = *j;
+	memcpy((unsigned char *)*buf + ((*head + (*n)++) % *cap) * sz, item, sz);
 	return 0;
+}
+
+static int ring_push_job(struct iommu_timing *t, const struct qjob *j)
+{
+	return ring_push((void **)&t->jobs, sizeof(*j), &t->jobs_cap, &t->jobs_head, &t->jobs_n, j);
 }
 
 /* The queue may be fetched from: enabled, no IQE or ITE pending. */
@@ -289,6 +309,7 @@ void iommu_timing_destroy(struct iommu_timing *t)
 	free(t->respq);
 	free(t->mem);
 	free(t->jobs);
+	free(t->sil);
 	free(t);
 }
 
@@ -504,7 +525,11 @@ static void step_memory(struct iommu_timing *t)
 		}
 		t->mem[k] = t->mem[--t->nmem];
 		if (m.who == (int)slots) {
-			t->qphase = t->qphase == Q_FETCHING ? Q_EXEC : Q_WRITTEN;
+			if (t->qphase == Q_FETCHING)
+				t->qphase = t->q_drop ? Q_FETCH : Q_EXEC;
+			else
+				t->qphase = Q_WRITTEN;
+			t->q_drop = false;
 			continue;
 		}
 		t->w[m.who].waiting = false;
@@ -634,12 +659,19 @@ static uint64_t scan_cycles(const struct iommu_timing *t, unsigned type)
 	return n;
 }
 
+/* A wait's conditions: every device-TLB invalidation issued before it
+ * answered (an unanswered one ends in ITE), the walks of its fence done. */
+static bool wait_may_end(const struct iommu_timing *t)
+{
+	return t->devtlb_done <= t->now && !t->sil_n && !t->fence;
+}
+
 /* Does the queue engine want the memory port now (fetch or status write)? */
 static bool queue_wants_port(const struct iommu_timing *t)
 {
 	if (t->qphase == Q_FETCH)
 		return t->jobs_n && queue_enabled(t) && t->jobs[t->jobs_head].submit <= t->now;
-	return t->qphase == Q_WAIT && t->cur.sw && t->devtlb_done <= t->now && !t->fence;
+	return t->qphase == Q_WAIT && t->cur.sw && wait_may_end(t);
 }
 
 /* Walker slots that held a request at the start of this cycle (taken in an
@@ -701,7 +733,14 @@ static void queue_exec(struct iommu_timing *t)
 		t->qphase = Q_WAIT;
 		return;
 	}
-	if (x.type == 0x3 || x.type == 0x8) {
+	if (x.silent) {
+		/* sent to an endpoint that never answers: ITE when time is up */
+		struct silent q = {t->now + t->p.ats_timeout, x.sid};
+
+		if (ring_push((void **)&t->sil, sizeof(q), &t->sil_cap, &t->sil_head, &t->sil_n,
+			      &q))
+			iommu_qi_timeout(t->mmu, x.sid, 0); /* no room to wait: at once */
+	} else if (x.type == 0x3 || x.type == 0x8) {
 		/* sent to the endpoint; it answers after a round trip */
 		uint64_t back = t->now + 2ull * t->p.ats_link_latency + t->p.devtlb_inv_latency;
 
@@ -711,9 +750,35 @@ static void queue_exec(struct iommu_timing *t)
 	t->qphase = Q_SCAN;
 }
 
+/* ITE: the oldest unanswered device-TLB invalidation's time is up (a
+ * completion in its last cycle would have been in time). A fetch in flight
+ * (or arriving now) and a wait not yet written are dropped; a scan or a
+ * status write in flight finishes; IQH moves to IQT. */
+static void queue_timeout(struct iommu_timing *t)
+{
+	uint16_t sid = t->sil[t->sil_head].sid;
+	unsigned dropped = 0;
+
+	t->sil_head = (t->sil_head + 1) % t->sil_cap;
+	t->sil_n--;
+	if (t->qphase == Q_FETCHING) {
+		t->q_drop = true;
+	} else if (t->qphase == Q_EXEC) {
+		t->qphase = Q_FETCH;
+	} else if (t->qphase == Q_WAIT) {
+		t->qphase = Q_FETCH;
+		dropped = 1;
+		t->st.qi_dropped++;
+	}
+	t->jobs_n = 0;
+	iommu_qi_timeout(t->mmu, sid, dropped);
+}
+
 /* The queue engine outside the port: execution and completion. */
 static void step_queue(struct iommu_timing *t)
 {
+	while (t->sil_n && t->sil[t->sil_head].expire <= t->now)
+		queue_timeout(t);
 	queue_sync(t);
 	switch (t->qphase) {
 	case Q_EXEC: queue_exec(t); break;
@@ -723,7 +788,7 @@ static void step_queue(struct iommu_timing *t)
 		break;
 	case Q_WAIT:
 		t->fence &= slots_busy(t); /* a slot once free has finished its walk */
-		if (!t->cur.sw && t->devtlb_done <= t->now && !t->fence) {
+		if (!t->cur.sw && wait_may_end(t)) {
 			/* no status write: completes now (IWC with IF) */
 			if (t->cur.wait_later)
 				iommu_qi_wait_done(t->mmu, t->cur.qw);
@@ -808,7 +873,7 @@ static bool busy(const struct iommu_timing *t)
 	for (unsigned s = 0; s < t->p.walk_slots; s++)
 		if (t->w[s].req != NONE)
 			return true;
-	return t->missq_n || t->respq_n || t->nmem || t->qphase != Q_FETCH ||
+	return t->missq_n || t->respq_n || t->nmem || t->qphase != Q_FETCH || t->sil_n ||
 	       (t->jobs_n && queue_enabled(t)) || queue_moved(t);
 }
 
@@ -886,6 +951,8 @@ uint64_t iommu_timing_next_event(const struct iommu_timing *t)
 		next = min_u64(next, t->mem[k].done);
 	if (queue_moved(t))
 		return now; /* software wrote IQT: the engine sees it now */
+	if (t->sil_n)
+		next = min_u64(next, t->sil[t->sil_head].expire);
 	if (t->qphase != Q_FETCH || (t->jobs_n && queue_enabled(t))) {
 		switch (t->qphase) {
 		case Q_FETCH: {
@@ -896,7 +963,11 @@ uint64_t iommu_timing_next_event(const struct iommu_timing *t)
 			break;
 		}
 		case Q_SCAN: next = min_u64(next, t->q_ready); break;
-		case Q_WAIT: next = min_u64(next, t->devtlb_done); break;
+		case Q_WAIT:
+			/* an unanswered request holds it until its expiry, below */
+			if (!t->sil_n)
+				next = min_u64(next, t->devtlb_done);
+			break;
 		case Q_EXEC:
 		case Q_WRITTEN: return now;
 		case Q_FETCHING:

@@ -470,7 +470,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env->silent = (flags & 2) ? (unsigned)take(&c, 1) : 0x100;
 	if (env->ats)
 		iommu_set_ats(r.mmu, &m_ats_ops, env);
-	if (iommu_add_qi_observer(r.mmu, (struct iommu_qi_observer){m_desc, m_wait}, env))
+	if (iommu_add_qi_observer(r.mmu, (struct iommu_qi_observer){m_desc, m_wait, NULL}, env))
 		abort();
 	r.ref.env = env;
 	if (flags & 4) {

@@ -111,6 +111,7 @@ int params_model_get(const struct params_model *m, const char *name, uint64_t *v
 		{"RespQueue", c->timing.resp_queue},
 		{"AtsLinkLatency", c->timing.ats_link_latency},
 		{"AtsDevtlbInvLatency", c->timing.devtlb_inv_latency},
+		{"AtsTimeout", c->timing.ats_timeout},
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {

@@ -42,6 +42,7 @@ module params_probe (
   output logic [31:0] resp_queue_o,
   output logic [31:0] ats_link_latency_o,
   output logic [31:0] ats_devtlb_inv_latency_o,
+  output logic [31:0] ats_timeout_o,
   output logic [63:0] context_cache_seed_o,
   output logic [63:0] pasid_cache_seed_o,
   output logic [63:0] iotlb_seed_o,
@@ -98,6 +99,7 @@ module params_probe (
   assign resp_queue_o = 32'(iommu_params_pkg::RespQueue);
   assign ats_link_latency_o = 32'(iommu_params_pkg::AtsLinkLatency);
   assign ats_devtlb_inv_latency_o = 32'(iommu_params_pkg::AtsDevtlbInvLatency);
+  assign ats_timeout_o = 32'(iommu_params_pkg::AtsTimeout);
   assign context_cache_seed_o = iommu_params_pkg::ContextCacheSeed;
   assign pasid_cache_seed_o = iommu_params_pkg::PasidCacheSeed;
   assign iotlb_seed_o = iommu_params_pkg::IotlbSeed;

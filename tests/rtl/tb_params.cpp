@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 	check("RespQueue", t->resp_queue_o);
 	check("AtsLinkLatency", t->ats_link_latency_o);
 	check("AtsDevtlbInvLatency", t->ats_devtlb_inv_latency_o);
+	check("AtsTimeout", t->ats_timeout_o);
 	params_model_destroy(m);
 	if (failures)
 		return 1;

@@ -647,7 +647,7 @@ class QiTest
 				 h.r_ite[0] == h.r_dtlb[0].cycle + RTL_PARAM_AtsTimeout + 1,
 			 "%s: ITE at %s, expected the cycle after request + %u", name.c_str(),
 			 list(h.r_ite).c_str(), (unsigned)RTL_PARAM_AtsTimeout);
-		compare(false);
+		compare();
 		name = "ITE (cleared, queue resumes)";
 		h.dead.clear();
 		h.write(VTD_REG_FSTS, 4, VTD_FSTS_ITE);

@@ -36,10 +36,17 @@ expect2 "bad trace" --trace "$tmp/bad.trace" --no-cycles
 grep -q 'bad.trace:2' "$tmp/e" || no "bad trace: the message does not name bad.trace:2"
 
 # The shipped single-IOMMU traces the block runs, cycle for cycle.
-for t in default ats-closed-loop nested-cold; do
+for t in default ats-closed-loop nested-cold inval-errors; do
   out=$("$bin" cosim --trace "$traces/$t.trace") || no "$t: exit status $?: $out"
   echo "$out" | grep -q '^PASS ' || no "$t: $out"
 done
+# inval-errors: the endpoint with respond=0 gets its request and never
+# answers; both sides raise ITE ats.timeout later.
+echo "$out" | grep -q 'device-TLB invalidations matched (1 unanswered)' ||
+  no "inval-errors: the unanswered request is not counted: $out"
+# ats.timeout is the block's: another value is refused.
+expect2 "ats.timeout" --trace "$traces/default.trace" --set ats.timeout=5000
+grep -q 'ats.timeout: differs' "$tmp/e" || no "ats.timeout: $(cat "$tmp/e")"
 
 # Through iommusim: a passing functional run of a shipped trace.
 out=$("$bin" cosim --trace "$traces/nested-cold.trace" --no-cycles) ||

@@ -75,6 +75,7 @@ static const struct key keys[] = {
 	{"resp", "queue", K_UINT, TIM(resp_queue), 1, 4096},
 	{"ats", "link_latency", K_UINT, TIM(ats_link_latency), 0, 1000000},
 	{"ats", "devtlb_inv_latency", K_UINT, TIM(devtlb_inv_latency), 0, 1000000},
+	{"ats", "timeout", K_UINT, TIM(ats_timeout), 1, 100000000},
 	{"replay", "software", K_SOFTWARE, RPL(software), 0, 0},
 	{"replay", "outstanding", K_UINT, RPL(outstanding), 0, 65536},
 	{"replay", "pri_service", K_UINT, RPL(pri_service), 0, 100000000},

@@ -231,6 +231,8 @@ static const char *rtl_fixed_differs(const struct sim_config *want, const struct
 	if (p->mem_latency != q->mem_latency || p->mem_outstanding != q->mem_outstanding ||
 	    p->mem_interval != q->mem_interval)
 		return "mem.latency, mem.outstanding or mem.interval";
+	if (p->ats_timeout != q->ats_timeout)
+		return "ats.timeout";
 	if (got->replay.iommus != 1)
 		return "replay.iommus (the co-simulation has one IOMMU)";
 	return NULL;
@@ -283,7 +285,7 @@ struct run_ctx {
 	void *brun;
 	struct cosim_tap *tap;
 	FILE *events;
-	uint64_t counts[COSIM_EV_WAIT + 1];
+	uint64_t counts[COSIM_EV_QERR + 1];
 };
 
 static void fwd_event(void *ctx, const struct cosim_ev *ev)
@@ -447,11 +449,13 @@ static void run_one(const struct cosim_opts *o, const struct sim_config *base,
 			snprintf(res->msg, sizeof(res->msg),
 				 "%s: %" PRIu64 " cycles; boundary: %" PRIu64 " submit, %" PRIu64
 				 " done, %" PRIu64 " reg, %" PRIu64 " sw_write, %" PRIu64
-				 " hw_write, %" PRIu64 " wait; stream checked",
+				 " hw_write, %" PRIu64 " wait, %" PRIu64 " dtlb, %" PRIu64
+				 " qerr; stream checked",
 				 name, end.cycles, c.counts[COSIM_EV_SUBMIT],
 				 c.counts[COSIM_EV_DONE], c.counts[COSIM_EV_REG],
 				 c.counts[COSIM_EV_SW_WRITE], c.counts[COSIM_EV_HW_WRITE],
-				 c.counts[COSIM_EV_WAIT]);
+				 c.counts[COSIM_EV_WAIT], c.counts[COSIM_EV_DTLB],
+				 c.counts[COSIM_EV_QERR]);
 		}
 		for (size_t i = 0; o->events && c.events && i < n; i++) {
 			fprintf(c.events, "%" PRIu64 " %s", ev[i].cycle, cosim_ev_name(ev[i].kind));
@@ -474,6 +478,12 @@ static void run_one(const struct cosim_opts *o, const struct sim_config *base,
 					ev[i].u.reg.size, ev[i].u.reg.val);
 			else if (ev[i].kind == COSIM_EV_SW_WRITE || ev[i].kind == COSIM_EV_HW_WRITE)
 				fprintf(c.events, " 0x%" PRIx64 "/%u", ev[i].u.w.pa, ev[i].u.w.len);
+			else if (ev[i].kind == COSIM_EV_DTLB)
+				fprintf(c.events, " sid %04x%s", ev[i].u.dtlb.sid,
+					ev[i].u.dtlb.answered ? "" : " unanswered");
+			else if (ev[i].kind == COSIM_EV_QERR)
+				fprintf(c.events, " %s",
+					ev[i].u.fsts == VTD_FSTS_ITE ? "ITE" : "IQE");
 			fputc('\n', c.events);
 		}
 	}

@@ -27,9 +27,10 @@ const char *cosim_ev_name(enum cosim_ev_kind k)
 		[COSIM_EV_SUBMIT] = "submit",     [COSIM_EV_DONE] = "done",
 		[COSIM_EV_REG] = "reg",           [COSIM_EV_SW_WRITE] = "sw_write",
 		[COSIM_EV_HW_WRITE] = "hw_write", [COSIM_EV_WAIT] = "wait",
+		[COSIM_EV_DTLB] = "dtlb",         [COSIM_EV_QERR] = "qerr",
 	};
 
-	return (unsigned)k <= COSIM_EV_WAIT ? names[k] : "unknown";
+	return (unsigned)k <= COSIM_EV_QERR ? names[k] : "unknown";
 }
 
 static void emit(struct cosim_tap *t, const struct cosim_ev *e)
@@ -118,6 +119,23 @@ static void on_wait(void *ctx, uint64_t cycle)
 	emit(ctx, &e);
 }
 
+static void on_devtlb(void *ctx, uint64_t cycle, uint16_t sid, bool answered)
+{
+	struct cosim_ev e = {.kind = COSIM_EV_DTLB, .cycle = cycle};
+
+	e.u.dtlb.sid = sid;
+	e.u.dtlb.answered = answered;
+	emit(ctx, &e);
+}
+
+static void on_queue_error(void *ctx, uint64_t cycle, uint32_t fsts)
+{
+	struct cosim_ev e = {.kind = COSIM_EV_QERR, .cycle = cycle};
+
+	e.u.fsts = fsts;
+	emit(ctx, &e);
+}
+
 static void on_advanced(void *ctx, uint64_t now)
 {
 	struct cosim_tap *t = ctx;
@@ -146,6 +164,8 @@ static const struct driver_tap tap_ops = {
 	.sw_write = on_sw_write,
 	.hw_write = on_hw_write,
 	.wait_done = on_wait,
+	.devtlb = on_devtlb,
+	.queue_error = on_queue_error,
 	.advanced = on_advanced,
 	.busy = on_busy,
 };

@@ -25,9 +25,11 @@ enum cosim_ev_kind {
 	COSIM_EV_SW_WRITE, /* a software memory write (at most 64 bytes a piece) */
 	COSIM_EV_HW_WRITE, /* a memory write of the IOMMU (A/D bits, wait status) */
 	COSIM_EV_WAIT,     /* an invalidation wait completed */
+	COSIM_EV_DTLB,     /* a device-TLB invalidation request sent to an endpoint */
+	COSIM_EV_QERR,     /* the invalidation queue stopped: IQE or ITE */
 };
 
-/* "submit", "done", "reg", "sw_write", "hw_write", "wait" */
+/* "submit", "done", "reg", "sw_write", "hw_write", "wait", "dtlb", "qerr" */
 const char *cosim_ev_name(enum cosim_ev_kind k);
 
 #define COSIM_WRITE_MAX 64
@@ -54,6 +56,11 @@ struct cosim_ev {
 			unsigned len;
 			uint8_t data[COSIM_WRITE_MAX];
 		} w;
+		struct { /* DTLB */
+			uint16_t sid;
+			bool answered; /* false: the endpoint never answers */
+		} dtlb;
+		uint32_t fsts; /* QERR: VTD_FSTS_IQE or VTD_FSTS_ITE */
 	} u;
 };
 

@@ -284,6 +284,20 @@ static void tap_advanced(struct driver *d)
 		d->tap->advanced(d->tap_ctx, now);
 }
 
+static void tap_devtlb(void *ctx, uint16_t sid, bool answered)
+{
+	struct driver *d = ctx;
+
+	d->tap->devtlb(d->tap_ctx, tap_now(d), sid, answered);
+}
+
+static void tap_queue_error(void *ctx, uint32_t fsts)
+{
+	struct driver *d = ctx;
+
+	d->tap->queue_error(d->tap_ctx, tap_now(d), fsts);
+}
+
 static void on_timed(void *ctx, const struct iommu_timed *t);
 static int driver_spin(void *ctx);
 static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid,
@@ -331,6 +345,12 @@ static int unit_create(struct driver *d, unsigned k, const struct iommu_config *
 	if (!u->oracle || !u->bus)
 		return -1;
 	ats_bus_connect(u->bus, u->mmu);
+	if (d->tap && d->tap->devtlb)
+		ats_bus_observe(u->bus, tap_devtlb, d);
+	if (d->tap && d->tap->queue_error &&
+	    iommu_add_qi_observer(u->mmu, (struct iommu_qi_observer){NULL, NULL, tap_queue_error},
+				  d))
+		return -1;
 	iommu_set_pri(u->mmu, &driver_pri_ops, d); /* the driver times the responses */
 	iommu_set_reg_observer(u->mmu, driver_reg, d);
 	u->b = vtd_builder_create(u->mmu, d->tap ? d->sw_mem : d->mem, &bc);

@@ -163,6 +163,11 @@ struct driver_tap {
 	void (*hw_write)(void *ctx, uint64_t cycle, uint64_t pa, const void *buf, size_t len);
 	/* An invalidation wait the engine completed at cycle. */
 	void (*wait_done)(void *ctx, uint64_t cycle);
+	/* A device-TLB invalidation request the engine sent at cycle to sid;
+	 * answered false: the endpoint never answers (ITE later). */
+	void (*devtlb)(void *ctx, uint64_t cycle, uint16_t sid, bool answered);
+	/* The invalidation queue stopped at cycle: FSTS.IQE or FSTS.ITE set. */
+	void (*queue_error)(void *ctx, uint64_t cycle, uint32_t fsts);
 	/* The engine reached cycle now (every cycle before it is simulated). */
 	void (*advanced)(void *ctx, uint64_t now);
 	/* Optional: true while ordered software (replay.software = ordered)

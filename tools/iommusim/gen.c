@@ -413,9 +413,10 @@ static uint64_t cosim_iova(unsigned p)
 /* A seeded mix for the co-simulation (docs/cosim.md): DMA of devices with
  * second-level, first-level, nested and pass-through attachments, ATS
  * translation requests and translated requests, map/unmap with and
- * without flushes, detach/attach, raw descriptors (some rejected) and
- * waits. Faults come from unmapped pages, read-only pages written and
- * detached devices. count is the number of dma and ats events. */
+ * without flushes, detach/attach, ATS endpoints that stop answering
+ * invalidations (ITE), raw descriptors (some rejected) and waits. Faults
+ * come from unmapped pages, read-only pages written and detached devices.
+ * count is the number of dma and ats events. */
 static void gen_cosim(struct gen *g)
 {
 	bool mapped[COSIM_DOMS][COSIM_PAGES] = {{false}};
@@ -511,6 +512,15 @@ static void gen_cosim(struct gen *g)
 				     cosim_iova(p), f < 2 ? " leaf=1" : "");
 			else if (f < 7)
 				emit(g, "flush dom=%u\n", dom);
+		} else if (k < 91 && dv->ats && rng_below(&g->rng, 128) == 0) {
+			/* An ATS endpoint that stops answering invalidation requests
+			 * is attached again: the teardown's device-TLB invalidation
+			 * times out (ITE, ats.timeout later); reset, it answers. */
+			emit(g, "+%" PRIu64 " attach dev=%s %s respond=0\n", gap, dv->bdf,
+			     dv->attach);
+			emit(g, "+%" PRIu64 " attach dev=%s %s respond=1\n",
+			     g->o->settle > 100 ? g->o->settle : 100, dv->bdf, dv->attach);
+			attached[di] = true;
 		} else if (k < 91) { /* detach, or attach again */
 			/* Detached devices fault; most of them come back soon. */
 			for (size_t i = 0; i < COSIM_DEVS; i++) {

@@ -121,6 +121,7 @@ static void write_pkg(FILE *f, const struct sim_config *c)
 	put_uint(f, "RespQueue", t->resp_queue, "resp.queue");
 	put_uint(f, "AtsLinkLatency", t->ats_link_latency, "ats.link_latency");
 	put_uint(f, "AtsDevtlbInvLatency", t->devtlb_inv_latency, "ats.devtlb_inv_latency");
+	put_uint(f, "AtsTimeout", t->ats_timeout, "ats.timeout");
 	fputs("endpackage\n", f);
 }
 

@@ -120,6 +120,10 @@ struct ats_dev *ats_bus_find(const struct ats_bus *bus, uint16_t sid);
 /* Route mmu's device-TLB invalidations and page group responses to the
  * bus's endpoints. */
 void ats_bus_connect(struct ats_bus *bus, struct iommu *mmu);
+/* Sees each device-TLB invalidation request the bus routes: its source ID
+ * and whether an answer comes (false: the endpoint never answers). */
+typedef void (*ats_inv_observer)(void *ctx, uint16_t sid, bool answered);
+void ats_bus_observe(struct ats_bus *bus, ats_inv_observer fn, void *ctx);
 
 /* Translation completion data entry (8 bytes): R 0, W 1, U 2, Exe 3, Priv 4,
  * Global 5, S 11, address [63:12]; with S = 1 the lowest 0 address bit

@@ -188,6 +188,7 @@ struct iommu_ats_ops {
 struct iommu_qi_observer {
 	void (*desc)(void *ctx, const uint64_t qw[4]); /* an invalidation descriptor */
 	void (*wait)(void *ctx, const uint64_t qw[4]); /* an invalidation wait completed */
+	void (*error)(void *ctx, uint32_t fsts);       /* the queue stopped: FSTS.IQE or ITE */
 };
 
 struct iommu;

@@ -37,6 +37,7 @@ struct iommu_tparams {
 	unsigned resp_queue;                    /* walk completions waiting for the port, >= 1 */
 	unsigned ats_link_latency;              /* one way, IOMMU <-> endpoint */
 	unsigned devtlb_inv_latency;            /* endpoint time to apply an invalidation */
+	unsigned ats_timeout;                   /* unanswered device-TLB invalidation: ITE */
 };
 
 void iommu_tparams_default(struct iommu_tparams *p);
@@ -60,6 +61,7 @@ struct iommu_timing_stats {
 	uint64_t walk_fills_dropped;       /* walks whose fills an invalidation cancelled */
 	uint64_t pipeline_stall_cycles;    /* cycles the last stage could not move */
 	uint64_t qi_descriptors, qi_waits; /* timed by the queue engine */
+	uint64_t qi_dropped;               /* executed, then dropped by ITE (a wait) */
 	uint64_t wait_latency_sum, wait_latency_max;
 	uint64_t last_cycle; /* of the last completion */
 };

@@ -69,7 +69,8 @@ struct vtd_oracle *vtd_oracle_create(struct iommu *mmu)
 		return NULL;
 	}
 	o->mmu = mmu;
-	if (iommu_add_qi_observer(mmu, (struct iommu_qi_observer){oracle_desc, oracle_wait}, o)) {
+	if (iommu_add_qi_observer(mmu, (struct iommu_qi_observer){oracle_desc, oracle_wait, NULL},
+				  o)) {
 		free(o->log);
 		free(o);
 		return NULL;

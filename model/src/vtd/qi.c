@@ -208,13 +208,22 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 	return QI_OK;
 }
 
+/* FSTS.IQE or FSTS.ITE is set: the queue stops; the observers see it. */
+static void qi_stop(struct iommu *mmu, uint32_t fsts)
+{
+	vtd_reg_set32(mmu, VTD_REG_FSTS, vtd_reg_get32(mmu, VTD_REG_FSTS) | fsts);
+	for (unsigned i = 0; i < mmu->nqi_obs; i++)
+		if (mmu->qi_obs[i].error)
+			mmu->qi_obs[i].error(mmu->qi_obs_ctx[i], fsts);
+}
+
 static void qi_stop_iqe(struct iommu *mmu, unsigned iqei)
 {
 	uint64_t iqer = vtd_reg_get64(mmu, VTD_REG_IQER) & ~VTD_IQER_IQEI;
 
 	vtd_reg_set64(mmu, VTD_REG_IQER, iqer | FIELD_PREP64(VTD_IQER_IQEI, iqei));
-	vtd_reg_set32(mmu, VTD_REG_FSTS, vtd_reg_get32(mmu, VTD_REG_FSTS) | (uint32_t)VTD_FSTS_IQE);
 	mmu->stats.qi_errors++;
+	qi_stop(mmu, (uint32_t)VTD_FSTS_IQE);
 }
 
 enum { QI_STOP_IQE = 1, QI_STOP_ITE = 2 };
@@ -245,11 +254,27 @@ static uint64_t qi_head(const struct iommu *mmu, const struct qi_geom *g)
 	return g->wide ? head & ~0x10ull : head;
 }
 
+/* ITE for a device-TLB invalidation to sid: what is queued behind it,
+ * waits included, is aborted (*head = tail). */
+static void qi_stop_ite(struct iommu *mmu, const struct qi_geom *g, uint64_t *head, uint64_t tail,
+			uint16_t sid)
+{
+	uint64_t iqer = vtd_reg_get64(mmu, VTD_REG_IQER) & ~VTD_IQER_ITESID;
+
+	vtd_reg_set64(mmu, VTD_REG_IQER, iqer | FIELD_PREP64(VTD_IQER_ITESID, sid));
+	mmu->stats.devtlb_timeouts++;
+	for (; *head != tail; *head = (*head + g->dsz) % g->qbytes)
+		mmu->stats.qi_aborted++;
+	qi_stop(mmu, (uint32_t)VTD_FSTS_ITE);
+}
+
 /* Fetches and executes the descriptor at *head and moves *head past it;
  * stops the queue (IQE, IQH left on the descriptor; or ITE, the rest
- * aborted: *head = tail). Returns 0, QI_STOP_IQE or QI_STOP_ITE. */
+ * aborted: *head = tail). Returns 0, QI_STOP_IQE or QI_STOP_ITE. With a
+ * timing engine (silent non-NULL) a device-TLB invalidation without answer
+ * only sets *silent: the engine raises ITE when its time is up. */
 static int qi_one(struct iommu *mmu, const struct qi_geom *g, uint64_t *head, uint64_t tail,
-		  uint64_t qw[4], bool *wait_later)
+		  uint64_t qw[4], bool *wait_later, bool *silent, uint16_t *ite_sid)
 {
 	uint16_t sid = 0;
 	int rc;
@@ -263,16 +288,11 @@ static int qi_one(struct iommu *mmu, const struct qi_geom *g, uint64_t *head, ui
 		return QI_STOP_IQE;
 	}
 	*head = (*head + g->dsz) % g->qbytes;
-	if (rc == QI_TIMEOUT) {
-		uint64_t iqer = vtd_reg_get64(mmu, VTD_REG_IQER) & ~VTD_IQER_ITESID;
-
-		vtd_reg_set64(mmu, VTD_REG_IQER, iqer | FIELD_PREP64(VTD_IQER_ITESID, sid));
-		vtd_reg_set32(mmu, VTD_REG_FSTS,
-			      vtd_reg_get32(mmu, VTD_REG_FSTS) | (uint32_t)VTD_FSTS_ITE);
-		mmu->stats.devtlb_timeouts++;
-		/* Abort what is queued behind it, waits included. */
-		for (; *head != tail; *head = (*head + g->dsz) % g->qbytes)
-			mmu->stats.qi_aborted++;
+	if (rc == QI_TIMEOUT && silent) {
+		*silent = true;
+		*ite_sid = sid;
+	} else if (rc == QI_TIMEOUT) {
+		qi_stop_ite(mmu, g, head, tail, sid);
 		return QI_STOP_ITE;
 	}
 	return 0;
@@ -306,7 +326,7 @@ void iommu_qi_exec_head(struct iommu *mmu, struct iommu_qi_exec *x)
 	*x = (struct iommu_qi_exec){0};
 	if (!iommu_qi_ready(mmu))
 		return;
-	rc = qi_one(mmu, &g, &head, tail, x->qw, &x->wait_later);
+	rc = qi_one(mmu, &g, &head, tail, x->qw, &x->wait_later, &x->silent, &x->sid);
 	x->type = qi_type(x->qw[0]);
 	x->executed = rc != QI_STOP_IQE;
 	x->stopped = rc != 0;
@@ -317,6 +337,20 @@ void iommu_qi_exec_head(struct iommu *mmu, struct iommu_qi_exec *x)
 void iommu_qi_wait_done(struct iommu *mmu, const uint64_t qw[4])
 {
 	vtd_qi_wait_complete(mmu, qw);
+}
+
+void iommu_qi_timeout(struct iommu *mmu, uint16_t sid, unsigned dropped)
+{
+	struct qi_geom g = qi_geom(mmu);
+	uint64_t tail = vtd_reg_get64(mmu, VTD_REG_IQT) & VTD_IQ_QH;
+	uint64_t head = qi_head(mmu, &g);
+
+	/* A tail the engine would not run to (IQE 1 or 6) aborts nothing. */
+	if (tail >= g.qbytes || (g.wide && (tail & 0x10)) || head >= g.qbytes)
+		tail = head;
+	qi_stop_ite(mmu, &g, &head, tail, sid);
+	mmu->stats.qi_aborted += dropped;
+	vtd_reg_set64(mmu, VTD_REG_IQH, head);
 }
 
 void vtd_qi_run(struct iommu *mmu)
@@ -344,7 +378,7 @@ void vtd_qi_run(struct iommu *mmu)
 	while (head != tail) {
 		uint64_t qw[4] = {0, 0, 0, 0};
 
-		if (qi_one(mmu, &g, &head, tail, qw, NULL))
+		if (qi_one(mmu, &g, &head, tail, qw, NULL, NULL, NULL))
 			break;
 	}
 	vtd_reg_set64(mmu, VTD_REG_IQH, head);

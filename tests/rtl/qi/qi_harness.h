@@ -212,7 +212,8 @@ class Harness
 		iommu_set_ats(mmu, &ats_ops, this);
 		tm = iommu_timing_create(mmu, &tp, nullptr, nullptr);
 		if (!tm ||
-		    iommu_add_qi_observer(mmu, {&Harness::m_obs_desc, &Harness::m_obs_wait}, this))
+		    iommu_add_qi_observer(
+			    mmu, {&Harness::m_obs_desc, &Harness::m_obs_wait, nullptr}, this))
 			tb_fail(0, "model: timing engine or observer failed");
 		clear_logs();
 		mem_q.clear();
@@ -359,7 +360,8 @@ class Harness
 		uint64_t start = tb.cycle, quiet = 0;
 		while (quiet < 4) {
 			cycle();
-			bool model_busy = iommu_timing_stats(tm)->qi_descriptors <
+			bool model_busy = iommu_timing_stats(tm)->qi_descriptors +
+						  iommu_timing_stats(tm)->qi_dropped <
 					  iommu_stats(mmu)->qi_descriptors;
 			bool dtlb = false;
 			for (auto &q : cpl_q)

@@ -9,7 +9,7 @@
 // drives the register port, the fault input, the memory port, the
 // device-TLB endpoints and the walkers' busy flags.
 module tb_qi_top #(
-  parameter int unsigned AtsTimeout = 100000,
+  parameter int unsigned AtsTimeout = iommu_params_pkg::AtsTimeout,
   localparam int unsigned WalkSlots = iommu_params_pkg::WalkSlots,
   localparam int unsigned Mgaw      = iommu_params_pkg::Mgaw,
   localparam int unsigned PageW     = Mgaw - 12
