@@ -75,10 +75,15 @@ std::string fmt(const char *f, ...)
 	return b;
 }
 
+// A source ID as bus:device.function.
+std::string bdf(unsigned sid)
+{
+	return fmt("%02x:%02x.%x", (sid >> 8) & 0xFF, (sid >> 3) & 0x1F, sid & 7);
+}
+
 std::string req_str(const struct iommu_req &r)
 {
-	return fmt("sid %02x:%02x.%x pasid %s addr 0x%" PRIx64 " %s%s at %s%s", r.sid >> 8,
-		   (r.sid >> 3) & 0x1F, r.sid & 7,
+	return fmt("sid %s pasid %s addr 0x%" PRIx64 " %s%s at %s%s", bdf(r.sid).c_str(),
 		   r.pasid_valid ? fmt("0x%x", r.pasid).c_str() : "none", r.addr,
 		   r.access == IOMMU_ACC_WRITE  ? "write"
 		   : r.access == IOMMU_ACC_EXEC ? "exec"
@@ -167,12 +172,6 @@ struct DtlbSent {
 	bool answered; // false: the endpoint never answers (ITE)
 };
 
-std::string bdf(uint16_t sid)
-{
-	char b[16];
-	std::snprintf(b, sizeof(b), "%02x:%02x.%x", sid >> 8, (sid >> 3) & 0x1F, sid & 7);
-	return b;
-}
 
 // A memory write of one side: the bytes at an address.
 struct Write {
@@ -358,20 +357,17 @@ std::string line_str(unsigned id, const struct iommu_cache_line *l)
 		return "invalid";
 	switch (id) {
 	case COSIM_CC_CONTEXT:
-		return fmt("sid %02x:%02x.%x entry 0x%016" PRIx64 "_%016" PRIx64 "_%016" PRIx64
+		return fmt("sid %s entry 0x%016" PRIx64 "_%016" PRIx64 "_%016" PRIx64
 			   "_%016" PRIx64,
-			   static_cast<unsigned>(l->key[0] >> 8),
-			   static_cast<unsigned>((l->key[0] >> 3) & 0x1F),
-			   static_cast<unsigned>(l->key[0] & 7), l->entry[3], l->entry[2],
-			   l->entry[1], l->entry[0]);
+			   bdf(static_cast<unsigned>(l->key[0] & 0xFFFF)).c_str(), l->entry[3],
+			   l->entry[2], l->entry[1], l->entry[0]);
 	case COSIM_CC_PASID: {
 		std::string e;
 		for (unsigned i = 8; i-- > 0;)
 			e += fmt("%s%016" PRIx64, i == 7 ? "0x" : "_", l->entry[i]);
-		return fmt("sid %02x:%02x.%x pasid 0x%" PRIx64 " entry %s pde_fpd %d",
-			   static_cast<unsigned>(l->key[0] >> 8),
-			   static_cast<unsigned>((l->key[0] >> 3) & 0x1F),
-			   static_cast<unsigned>(l->key[0] & 7), l->key[1], e.c_str(), l->pde_fpd);
+		return fmt("sid %s pasid 0x%" PRIx64 " entry %s pde_fpd %d",
+			   bdf(static_cast<unsigned>(l->key[0] & 0xFFFF)).c_str(), l->key[1],
+			   e.c_str(), l->pde_fpd);
 	}
 	case COSIM_CC_IOTLB:
 		return fmt("did 0x%x pasid 0x%" PRIx64 " page 0x%" PRIx64
