@@ -183,31 +183,38 @@ int iommu_tparams_check(const struct iommu_tparams *p, const char **why)
 
 /* --- The queue's descriptors, as the engine sees IQH and IQT ------------ */
 
-/* Appends one item of sz bytes to a ring (*buf, *cap items, from *head,
- * *n of them). Rings keep their order when grown: unroll into the new
- * buffer. */
-static int ring_push(void **buf, size_t sz, size_t *cap, size_t *head, size_t *n, const void *item)
+/* Appends one item of sz bytes to the ring buf (*cap items, from *head,
+ * *n of them); returns the ring, grown (its order kept: unrolled into the
+ * new buffer) when full, or NULL when out of memory (buf unchanged). */
+static void *ring_push(void *buf, size_t sz, size_t *cap, size_t *head, size_t *n, const void *item)
 {
+	unsigned char *b = buf;
+
 	if (*n == *cap) {
 		size_t ncap = *cap ? 2 * *cap : 64;
 		unsigned char *nb = malloc(ncap * sz);
 
 		if (!nb)
-			return -IOMMU_ENOMEM;
+			return NULL;
 		for (size_t i = 0; i < *n; i++)
-			memcpy(nb + i * sz, (unsigned char *)*buf + ((*head + i) % *cap) * sz, sz);
-		free(*buf);
-		*buf = nb;
+			memcpy(nb + i * sz, b + ((*head + i) % *cap) * sz, sz);
+		free(b);
+		b = nb;
 		*head = 0;
 		*cap = ncap;
 	}
-	memcpy((unsigned char *)*buf + ((*head + (*n)++) % *cap) * sz, item, sz);
-	return 0;
+	memcpy(b + ((*head + (*n)++) % *cap) * sz, item, sz);
+	return b;
 }
 
 static int ring_push_job(struct iommu_timing *t, const struct qjob *j)
 {
-	return ring_push((void **)&t->jobs, sizeof(*j), &t->jobs_cap, &t->jobs_head, &t->jobs_n, j);
+	struct qjob *r = ring_push(t->jobs, sizeof(*j), &t->jobs_cap, &t->jobs_head, &t->jobs_n, j);
+
+	if (!r)
+		return -IOMMU_ENOMEM;
+	t->jobs = r;
+	return 0;
 }
 
 /* The queue may be fetched from: enabled, no IQE or ITE pending. */
@@ -736,9 +743,12 @@ static void queue_exec(struct iommu_timing *t)
 	if (x.silent) {
 		/* sent to an endpoint that never answers: ITE when time is up */
 		struct silent q = {t->now + t->p.ats_timeout, x.sid};
+		struct silent *r =
+			ring_push(t->sil, sizeof(q), &t->sil_cap, &t->sil_head, &t->sil_n, &q);
 
-		if (ring_push((void **)&t->sil, sizeof(q), &t->sil_cap, &t->sil_head, &t->sil_n,
-			      &q))
+		if (r)
+			t->sil = r;
+		else
 			iommu_qi_timeout(t->mmu, x.sid, 0); /* no room to wait: at once */
 	} else if (x.type == 0x3 || x.type == 0x8) {
 		/* sent to the endpoint; it answers after a round trip */
