@@ -305,13 +305,19 @@ static bool qi_may_fetch(const struct iommu *mmu)
 	       !(vtd_reg_get32(mmu, VTD_REG_FSTS) & (VTD_FSTS_IQE | VTD_FSTS_ITE));
 }
 
+/* IQH and IQT lie in the queue and IQT is aligned: the engine runs to it. */
+static bool qi_span_ok(const struct qi_geom *g, uint64_t head, uint64_t tail)
+{
+	return tail < g->qbytes && !(g->wide && (tail & 0x10)) && head < g->qbytes;
+}
+
 unsigned iommu_qi_ready(const struct iommu *mmu)
 {
 	struct qi_geom g = qi_geom(mmu);
 	uint64_t tail = vtd_reg_get64(mmu, VTD_REG_IQT) & VTD_IQ_QH;
 	uint64_t head = qi_head(mmu, &g);
 
-	if (!qi_may_fetch(mmu) || tail >= g.qbytes || (g.wide && (tail & 0x10)) || head >= g.qbytes)
+	if (!qi_may_fetch(mmu) || !qi_span_ok(&g, head, tail))
 		return 0;
 	return (unsigned)(((tail + g.qbytes - head) % g.qbytes) / g.dsz);
 }
@@ -346,7 +352,7 @@ void iommu_qi_timeout(struct iommu *mmu, uint16_t sid, unsigned dropped)
 	uint64_t head = qi_head(mmu, &g);
 
 	/* A tail the engine would not run to (IQE 1 or 6) aborts nothing. */
-	if (tail >= g.qbytes || (g.wide && (tail & 0x10)) || head >= g.qbytes)
+	if (!qi_span_ok(&g, head, tail))
 		tail = head;
 	qi_stop_ite(mmu, &g, &head, tail, sid);
 	mmu->stats.qi_aborted += dropped;
