@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gate-level simulation: synthesizes a module with Yosys (generic gates,
 # `synth -flatten`, parameters set with chparam), writes the netlist
-# (`write_verilog -noattr`), Verilates the netlist with a block test's
+# (`splitnets`, then `write_verilog -noattr`: one-bit nets, so Verilator sees no
+# false loops through a vector's bits), Verilates the netlist with a block test's
 # testbench and runs it: the same checks as on the RTL, now on what Yosys
 # made of it (a construct Yosys reads differently from Verilator fails here).
 #
@@ -55,7 +56,7 @@ mapfile -t sv < <(ls "$root"/rtl/*.sv | grep -v '/iommu_params_pkg\.sv$')
 net=$out/$name.netlist.v
 "$yosys" -q -l "$out/$name.yosys.log" -p "read_verilog -sv $pkg ${sv[*]}; \
   ${chparam:+chparam$chparam $top;} synth -flatten -top $top; check -assert; \
-  write_verilog -noattr $net" >/dev/null
+  splitnets; write_verilog -noattr $net" >/dev/null
 echo "rtl-gate: $name: netlist $(grep -c 'assign\|always' "$net") statements"
 
 # The netlist is Yosys output, not project source: only errors matter.
