@@ -357,11 +357,7 @@ module iommu_cache #(
   end
 
   // ---- Fill: same key, else lowest free way, else the victim -------------
-  // The model's xorshift64 step and its scrambled draw modulo the ways, on
-  // module-level signals, not in functions: Yosys 0.23 synthesized the same
-  // computation written as functions (rng_way(rng_step(rng_q)), and
-  // rng_way(rng_next) called in the always_comb below) into a netlist
-  // drawing other ways than the RTL (rtl_gate_cache_4x6_random).
+  // The model's xorshift64 step and its scrambled draw modulo the ways.
   logic [63:0] rng_x1, rng_x2, rng_next;
   logic [WayW-1:0] rng_vict;
   assign rng_x1   = rng_q ^ (rng_q >> 12);

@@ -61,7 +61,11 @@ echo "rtl-gate: $name: netlist $(grep -c 'assign\|always' "$net") statements"
 
 # The netlist is Yosys output, not project source: only errors matter.
 cflags="-std=c++17 -include $defs -I$root/tests/rtl -I$root/model/src -I$root/model/include"
-"$verilator" --cc --exe --build -j 2 --trace -Wno-fatal -Wno-lint -Wno-style \
+# -fno-const-bit-op-tree: Verilator 5.006's rewriting of bit-operation trees
+# computed the random draw of the 4x6 cache's netlist wrongly (way 1 where the
+# RTL, the model, Icarus Verilog on the same netlist and Yosys's own sat give
+# way 3); without it the netlist simulates as its logic says.
+"$verilator" --cc --exe --build -j 2 --trace -fno-const-bit-op-tree -Wno-fatal -Wno-lint -Wno-style \
   --top-module "$top" --prefix "V$top" -Mdir "$out/$name.obj" -o "$name" \
   -CFLAGS "$cflags" -LDFLAGS "$lib" "$net" "${tbs[@]}" >"$out/$name.build.log" 2>&1 ||
   { tail -20 "$out/$name.build.log" >&2; echo "rtl-gate: $name: build failed" >&2; exit 1; }

@@ -54,16 +54,3 @@ foreach(v "4x4_plru;4;4;1;" "4x6_random;4;6;2;"
                    --name rtl_gate_cache_${name} ${gate_params} -- +seed=${sets}${ways}${repl})
   set_tests_properties(rtl_gate_cache_${name} PROPERTIES LABELS rtl TIMEOUT 1200)
 endforeach()
-# Known open: the netlist's simulation, not the netlist. Verilated, the Yosys
-# 0.23 netlist of iommu_cache with random replacement over 6 ways evicts way 1
-# at cycle 21, where the RTL and the model evict way 3. Yosys proves that very
-# netlist file right: read back, `sat -ignore_unknown_cells -set valid_q 4032
-# -set fill_valid_i 1 -set busy_q 0 -set fill_set_i 1 -set rng_q 7 -set
-# fill_evict_o 1 -prove fill_way_o 3` holds for every value of the other inputs
-# and state (and `-prove fill_way_o 1` fails). So Verilator 5.006 computes the
-# netlist's draw differently from its logic. (A flow with only proc, opt,
-# wreduce, memory and techmap failed the same way on the valid bits through
-# false loops between a vector's bits; tools/rtl-gate.sh now splits nets, which
-# fixed that flow but not this one.) rtl_cache_4x6_random, the RTL itself,
-# passes. Disabled (CTest reports it as not run); the other gate-level tests run.
-set_tests_properties(rtl_gate_cache_4x6_random PROPERTIES DISABLED TRUE)
