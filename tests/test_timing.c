@@ -670,6 +670,266 @@ static void test_devtlb_timeout(void)
 
 /* Without a timing engine (destroyed: the model is functional again) the
  * IQT write runs the queue at once. */
+/* --- Page requests (docs/uarch.md section 8.1) ------------------------------ */
+
+struct pfx {
+	struct tfx t;
+	struct iommu_timed_pr pr[8];
+	unsigned npr;
+	uint64_t rsp_cycle[8]; /* page group responses, in the cycle they leave */
+	unsigned rsp_code[8];
+	unsigned nrsp;
+};
+
+static void on_pr(void *ctx, const struct iommu_timed_pr *r)
+{
+	struct pfx *f = ctx;
+
+	if (f->npr < 8)
+		f->pr[f->npr++] = *r;
+}
+
+static void on_rsp(void *ctx, uint16_t sid, bool pv, uint32_t pasid, uint16_t prgi, unsigned code)
+{
+	struct pfx *f = ctx;
+
+	(void)sid;
+	(void)pv;
+	(void)pasid;
+	(void)prgi;
+	if (f->nrsp < 8) {
+		f->rsp_code[f->nrsp] = code;
+		f->rsp_cycle[f->nrsp++] = iommu_timing_now(f->t.t);
+	}
+}
+
+static const struct iommu_pri_ops pfx_pri = {on_rsp};
+
+/* ECAP.PRS, a one-page queue, SID with PRE = pre. */
+static bool pfx_init(struct pfx *f, bool pre)
+{
+	struct iommu_config cfg;
+	struct vtd_builder_config bcfg;
+	struct iommu_tparams def;
+	bool ok = true;
+
+	memset(f, 0, sizeof(*f));
+	iommu_config_default(&cfg);
+	cfg.page_req = true;
+	vtd_builder_config_default(&bcfg);
+	bcfg.prq_order = 0;
+	iommu_tparams_default(&def);
+	if (!unit_fx_init(&f->t.fx, &cfg, &bcfg))
+		return false;
+	ok &= UNIT_EQ_HEX(vtd_builder_domain(f->t.fx.b, DOM, VTD_STAGE_S2, 4, -1), 0);
+	ok &= UNIT_EQ_HEX(unit_attach(&f->t.fx, SID, false, 0, VTD_PGTT_SL, -1, DOM), 0);
+	if (pre)
+		ok &= UNIT_EQ_HEX(vtd_builder_set_dev_caps(f->t.fx.b, SID, VTD_DEV_PRI), 0);
+	f->t.t = iommu_timing_create(f->t.fx.mmu, &def, on_done, &f->t);
+	ok &= UNIT_TRUE(f->t.t != NULL);
+	if (!ok) {
+		unit_fx_fini(&f->t.fx);
+		return false;
+	}
+	iommu_timing_set_pr_done(f->t.t, on_pr, f);
+	iommu_set_pri(f->t.fx.mmu, &pfx_pri, f);
+	return true;
+}
+
+static void pfx_fini(struct pfx *f)
+{
+	tfx_fini(&f->t);
+}
+
+static struct iommu_page_req pfx_req(unsigned prgi)
+{
+	return (struct iommu_page_req){
+		.sid = SID, .addr = 0x5000, .read = true, .lpig = true, .prgi = (uint16_t)prgi};
+}
+
+/* Accepted at 1000: root and context reads granted at 1001 and 1052
+ * (responses 1051, 1102), the decision at 1102, the four descriptor
+ * writes granted at 1103, 1154, 1205, 1256, each word in memory from its
+ * grant; PQT and PPR move when the last response arrives, at 1306. A
+ * second request that arrived meanwhile is taken at 1307. */
+static void test_pr_queued(void)
+{
+	struct pfx f;
+	struct iommu_page_req pr = pfx_req(7), pr2 = pfx_req(8), bad = pfx_req(9);
+	const struct iommu_timing_stats *st;
+	uint64_t pqa, qw[4];
+
+	if (!pfx_init(&f, true))
+		return;
+	pqa = iommu_reg_read(f.t.fx.mmu, VTD_REG_PQA, 8) & VTD_PQA_PQA;
+	vtd_prd_encode(qw, &pr);
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1000, &pr, 1), 0);
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1200, &pr2, 2), 0);
+	bad.prgi = 0x200; /* over 9 bits */
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1200, &bad, 3), -IOMMU_EINVAL);
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 999, &pr, 3), 0);
+	/* in arrival order: tag 3 (999 .. 1305), then tag 1, then tag 2 */
+	UNIT_EQ_HEX(iommu_timing_next_event(f.t.t), 999);
+	iommu_timing_drain(f.t.t);
+	UNIT_EQ_HEX(f.npr, 3);
+	UNIT_EQ_HEX(f.pr[0].tag, 3);
+	UNIT_EQ_HEX(f.pr[0].accept, 999);
+	UNIT_EQ_HEX(f.pr[0].done, 999 + 6 * (L + 1));
+	UNIT_EQ_HEX(f.pr[1].tag, 1);
+	UNIT_EQ_HEX(f.pr[1].accept, 999 + 6 * (L + 1) + 1);
+	UNIT_EQ_HEX(f.pr[2].tag, 2);
+	UNIT_EQ_HEX(f.pr[2].res.outcome, IOMMU_PR_QUEUED);
+	pfx_fini(&f);
+
+	/* The cycles of one request. */
+	if (!pfx_init(&f, true))
+		return;
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1000, &pr, 1), 0);
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1000, &pr2, 2), 0);
+	iommu_timing_advance(f.t.t, 1103);
+	UNIT_EQ_HEX(unit_peek64(&f.t.fx, pqa), 0);
+	iommu_timing_advance(f.t.t, 1104);
+	UNIT_EQ_HEX(unit_peek64(&f.t.fx, pqa), qw[0]);
+	UNIT_EQ_HEX(unit_peek64(&f.t.fx, pqa + 8), 0);
+	iommu_timing_advance(f.t.t, 1256);
+	UNIT_EQ_HEX(unit_peek64(&f.t.fx, pqa + 8), qw[1]);
+	UNIT_EQ_HEX(unit_peek64(&f.t.fx, pqa + 24), 0);
+	iommu_timing_advance(f.t.t, 1306);
+	UNIT_EQ_HEX(unit_peek64(&f.t.fx, pqa + 24), qw[3]);
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_PQT, 8), 0);
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_PRS, 4), 0);
+	UNIT_EQ_HEX(f.npr, 0);
+	iommu_timing_advance(f.t.t, 1307);
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_PQT, 8), 32);
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_PRS, 4), VTD_PRS_PPR);
+	UNIT_EQ_HEX(iommu_prq_in_flight(f.t.fx.mmu), 1);
+	UNIT_EQ_HEX(f.npr, 1);
+	UNIT_EQ_HEX(f.pr[0].done, 1306);
+	UNIT_EQ_HEX(f.pr[0].res.outcome, IOMMU_PR_QUEUED);
+	UNIT_EQ_HEX(iommu_timing_pr_in_flight(f.t.t), 1); /* the second, not taken yet */
+	iommu_timing_advance(f.t.t, 1308);
+	UNIT_EQ_HEX(iommu_timing_pr_in_flight(f.t.t), 1);
+	iommu_timing_drain(f.t.t);
+	UNIT_EQ_HEX(f.npr, 2);
+	UNIT_EQ_HEX(f.pr[1].accept, 1307);
+	UNIT_EQ_HEX(f.pr[1].done, 1307 + 6 * (L + 1));
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_PQT, 8), 64);
+	st = iommu_timing_stats(f.t.t);
+	UNIT_EQ_HEX(st->page_requests, 2);
+	UNIT_EQ_HEX(st->mem_reads, 4);
+	UNIT_EQ_HEX(st->mem_writes, 8);
+	UNIT_EQ_HEX(f.nrsp, 0);
+	pfx_fini(&f);
+}
+/* A device without PRE: the reads at 1001 and 1052, the decision at 1102
+ * records fault 0x47 (seen from 1103 on) and answers Invalid Request then;
+ * nothing is written. */
+static void test_pr_fault(void)
+{
+	struct pfx f;
+	struct iommu_page_req pr = pfx_req(3);
+
+	if (!pfx_init(&f, false))
+		return;
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1000, &pr, 1), 0);
+	iommu_timing_advance(f.t.t, 1102);
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_FSTS, 4) & VTD_FSTS_PPF, 0);
+	UNIT_EQ_HEX(f.nrsp, 0);
+	iommu_timing_advance(f.t.t, 1103);
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_FSTS, 4) & VTD_FSTS_PPF, VTD_FSTS_PPF);
+	UNIT_EQ_HEX(f.nrsp, 1);
+	UNIT_EQ_HEX(f.rsp_cycle[0], 1102);
+	UNIT_EQ_HEX(f.rsp_code[0], VTD_PRG_INVALID);
+	UNIT_EQ_HEX(f.npr, 1);
+	UNIT_EQ_HEX(f.pr[0].done, 1102);
+	UNIT_EQ_HEX(f.pr[0].res.outcome, IOMMU_PR_RESPONDED);
+	UNIT_EQ_HEX(f.pr[0].res.fault, VTD_FR_CTX_PRE_CLEAR);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t.t)->mem_writes, 0);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t.t)->mem_reads, 2);
+	iommu_timing_drain(f.t.t);
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_PQT, 8), 0);
+	pfx_fini(&f);
+}
+
+/* The fault port: a translation faulting from the cached entries (a PASID
+ * beyond the PASID directory, answered at stage R of cycle x + 4) takes it
+ * in the cycle the page request (PRE = 0) decides: the unit records and
+ * answers a cycle later. */
+static void pr_fault_port_case(uint64_t x, uint64_t want_done)
+{
+	struct pfx f;
+	struct iommu_page_req pr = pfx_req(5);
+	const struct iommu_timed *r;
+
+	if (!pfx_init(&f, false))
+		return;
+	UNIT_EQ_HEX(vtd_builder_map_page(f.t.fx.b, DOM, 0, PA, 0x1000, IOMMU_PERM_R, false), 0);
+	submit(&f.t, 0, 0, 0, 1); /* fills the caches: a read-only page */
+	iommu_timing_drain(f.t.t);
+	{
+		struct iommu_req q = unit_req(SID, 0, IOMMU_ACC_READ);
+
+		q.pasid_valid = true;
+		q.pasid = 0xFFFFF; /* beyond the PASID directory */
+
+		UNIT_EQ_HEX(iommu_timing_submit(f.t.t, x, &q, 2), 0);
+	}
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1902, &pr, 1), 0); /* decides at 2004 */
+	iommu_timing_drain(f.t.t);
+	r = find(&f.t, 2);
+	if (UNIT_TRUE(r != NULL)) {
+		UNIT_EQ_HEX(r->done, x + 4);
+		UNIT_EQ_HEX(r->walked, false);
+		UNIT_EQ_HEX(r->resp.fault_recorded, true);
+	}
+	UNIT_EQ_HEX(f.npr, 1);
+	UNIT_EQ_HEX(f.pr[0].done, want_done);
+	UNIT_EQ_HEX(f.pr[0].res.fault_recorded, true);
+	UNIT_EQ_HEX(iommu_stats(f.t.fx.mmu)->faults, 2);
+	pfx_fini(&f);
+}
+
+static void test_pr_fault_port(void)
+{
+	pr_fault_port_case(2000, 2005); /* both in 2004: the unit waits */
+	pr_fault_port_case(2001, 2004);
+}
+
+/* Translation disabled: refused at step 1 without reads, decided the cycle
+ * after accept. A page group response descriptor posted at 1000 executes
+ * at 1050 and takes the response port: a request accepted at 1049 answers
+ * at 1051 instead of 1050; one accepted at 1100 at 1101. */
+static void test_pr_port(void)
+{
+	struct pfx f;
+	struct iommu_page_req pr = pfx_req(4);
+	uint32_t gsts;
+	uint64_t qw[4];
+
+	if (!pfx_init(&f, true))
+		return;
+	gsts = iommu_reg_read(f.t.fx.mmu, VTD_REG_GSTS, 4);
+	iommu_reg_write(f.t.fx.mmu, VTD_REG_GCMD, 4, gsts & (uint32_t)VTD_GSTS_QIES);
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_GSTS, 4) & VTD_GSTS_TES, 0);
+	iommu_timing_advance(f.t.t, 1000);
+	vtd_desc_pgrp_resp(qw, SID, false, 0, 9, VTD_PRG_SUCCESS);
+	post(&f.t, qw);
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1049, &pr, 1), 0);
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1100, &pr, 2), 0);
+	iommu_timing_drain(f.t.t);
+	UNIT_EQ_HEX(f.nrsp, 3);
+	UNIT_EQ_HEX(f.rsp_cycle[0], 1050);
+	UNIT_EQ_HEX(f.rsp_code[0], VTD_PRG_SUCCESS);
+	UNIT_EQ_HEX(f.rsp_cycle[1], 1051);
+	UNIT_EQ_HEX(f.rsp_code[1], VTD_PRG_INVALID);
+	UNIT_EQ_HEX(f.rsp_cycle[2], 1101);
+	UNIT_EQ_HEX(f.npr, 2);
+	UNIT_EQ_HEX(f.pr[0].accept, 1049);
+	UNIT_EQ_HEX(f.pr[0].done, 1051);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t.t)->mem_reads, 1); /* the descriptor fetch */
+	pfx_fini(&f);
+}
+
 static void test_no_engine(void)
 {
 	struct tfx f;
@@ -773,6 +1033,11 @@ void unit_register(void)
 		{"a wait with FN waits for the walks in flight", test_wait_fence},
 		{"an unanswered device-TLB invalidation: ITE after ats.timeout",
 		 test_devtlb_timeout},
+		{"a page request: two reads, four writes, PQT after the last", test_pr_queued},
+		{"a page request refused with a fault: recorded and answered after the reads",
+		 test_pr_fault},
+		{"the page group response port: the queue engine's first", test_pr_port},
+		{"the fault port: the response port's first", test_pr_fault_port},
 		{"without an engine the IQT write runs the queue", test_no_engine},
 		{"latency histogram", test_hist},
 		{"parameters", test_params},

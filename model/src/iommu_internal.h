@@ -166,6 +166,43 @@ void iommu_qi_wait_done(struct iommu *mmu, const uint64_t qw[4]);
  * (counted, with the engine's dropped ones: a wait it held). */
 void iommu_qi_timeout(struct iommu *mmu, uint16_t sid, unsigned dropped);
 
+/* A page request in phases (src/vtd/prq.c), for the timing engine's page
+ * request unit (docs/uarch.md section 8.1); iommu_page_request() runs them
+ * back to back.
+ *   check   (accept): the ECAP.PRS/translation checks and the root and
+ *           context entry reads, from memory (no context cache);
+ *   decide  (after the reads): the fault record and Invalid Request, or
+ *           PRO and the IOMMU's own Success, or the descriptor to write;
+ *   written (the descriptor's writes answered): PQT, PRS.PPR, the event,
+ *           the group tracked for drains; a write error answers Response
+ *           Failure. */
+struct iommu_prq_op {
+	struct iommu_page_req pr;
+	unsigned reads; /* memory reads the check made (root, context) */
+	unsigned fault; /* the check found this fault (0: none) */
+	bool fpd;       /* ... and FPD suppresses its record */
+	bool invalid;   /* refused by step 1: Invalid Request, no record */
+	bool write;     /* decide: the descriptor is to be written */
+	uint64_t addr;  /* ... at this address (32 bytes) */
+	uint64_t qw[4]; /* ... with this content */
+	uint64_t tail;  /* PQT once it is written */
+};
+/* A message no bus could carry (iommu_page_request's -IOMMU_EINVAL). */
+bool iommu_prq_malformed(const struct iommu_page_req *pr);
+/* 0, or -IOMMU_EINVAL for a malformed message (nothing happens). */
+int iommu_prq_check(struct iommu *mmu, const struct iommu_page_req *pr, struct iommu_prq_op *op);
+/* Whether decide records a fault (the timing engine's fault port). */
+static inline bool iommu_prq_records(const struct iommu_prq_op *op)
+{
+	return op->fault && !op->invalid;
+}
+void iommu_prq_decide(struct iommu *mmu, struct iommu_prq_op *op, struct iommu_pr_result *res);
+void iommu_prq_written(struct iommu *mmu, const struct iommu_prq_op *op, bool err,
+		       struct iommu_pr_result *res);
+/* Whether a refusal of this request sends a response (LPIG, not a stop
+ * marker): the unit then needs the page group response port. */
+bool iommu_prq_answers(const struct iommu_page_req *pr);
+
 /* Register-file storage helpers (little-endian, like the hardware). */
 uint32_t vtd_reg_get32(const struct iommu *mmu, uint32_t off);
 void vtd_reg_set32(struct iommu *mmu, uint32_t off, uint32_t val);

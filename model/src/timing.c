@@ -13,10 +13,13 @@
  *   6. the invalidation queue engine takes up what software queued (IQH to
  *      IQT), executes the fetched descriptor functionally (all its effects
  *      at once, IQH advances) and completes what it finished;
- *   7. the memory port grants one request, round-robin over the walkers and
- *      the invalidation queue engine (the last requester); a granted wait
- *      status write is done then (memory, ICS.IWC);
- *   8. the accept stage takes the next arrived request if it is free;
+ *      then the page request unit decides or finishes a page request;
+ *   7. the memory port grants one request, round-robin over the walkers,
+ *      the invalidation queue engine and the page request unit; a granted
+ *      wait status write is done then (memory, ICS.IWC), as is a granted
+ *      page request descriptor write;
+ *   8. the accept stage takes the next arrived request if it is free, the
+ *      page request unit the next arrived page request if it is idle;
  *   9. walks completed in 1 commit their fills (seen from the next cycle),
  *      or none if a descriptor executed from their take cycle through this.
  */
@@ -87,9 +90,34 @@ struct silent {
 	uint16_t sid;
 };
 
+/* The page request unit (docs/uarch.md section 8.1). */
+enum pphase {
+	P_IDLE,
+	P_MEM,     /* root and context reads, or the descriptor's writes */
+	P_DECIDE,  /* reads done: decides in step 6 */
+	P_WRITTEN, /* descriptor written: finishes in step 6 */
+};
+
+struct pr_arrival {
+	uint64_t arrive, tag;
+	struct iommu_page_req pr;
+};
+
+struct prunit {
+	enum pphase ph;
+	struct pr_arrival a;
+	struct iommu_prq_op op;
+	uint64_t accept;
+	uint64_t accept_from; /* idle again: takes the next from this cycle */
+	uint64_t ready_at;    /* may request the port from this cycle */
+	bool waiting;         /* a memory operation in flight */
+	unsigned reads_left, writes_left;
+	bool err; /* a descriptor write failed */
+};
+
 struct inflight {
 	uint64_t done;
-	int who; /* walker slot, or the queue engine (slots) */
+	int who; /* walker slot, the queue engine (slots), the page request unit (slots + 1) */
 };
 
 struct iommu_timing {
@@ -133,6 +161,14 @@ struct iommu_timing {
 	struct silent *sil;   /* unanswered device-TLB invalidations, by expiry */
 	size_t sil_cap, sil_head, sil_n;
 	uint64_t in_flight;
+	/* page request unit */
+	struct pr_arrival *pra; /* arrivals, in cycle order */
+	size_t pra_cap, pra_head, pra_n;
+	struct prunit pu;
+	uint64_t flt_cycle;  /* the response port recorded a fault in this cycle */
+	uint64_t prsp_cycle; /* the queue engine sent a page group response */
+	iommu_timed_pr_fn pr_cb;
+	void *pr_ctx;
 	struct iommu_timing_stats st;
 };
 
@@ -298,6 +334,7 @@ struct iommu_timing *iommu_timing_create(struct iommu *mmu, const struct iommu_t
 		iommu_timing_destroy(t);
 		return NULL;
 	}
+	t->flt_cycle = t->prsp_cycle = UINT64_MAX;
 	mmu->qi_engine = true;
 	iommu_set_spin(mmu, engine_spin, t);
 	return t;
@@ -317,6 +354,7 @@ void iommu_timing_destroy(struct iommu_timing *t)
 	free(t->mem);
 	free(t->jobs);
 	free(t->sil);
+	free(t->pra);
 	free(t);
 }
 
@@ -416,6 +454,45 @@ int iommu_timing_submit(struct iommu_timing *t, uint64_t cycle, const struct iom
 	return 0;
 }
 
+void iommu_timing_set_pr_done(struct iommu_timing *t, iommu_timed_pr_fn fn, void *ctx)
+{
+	t->pr_cb = fn;
+	t->pr_ctx = ctx;
+}
+
+int iommu_timing_page_request(struct iommu_timing *t, uint64_t cycle,
+			      const struct iommu_page_req *pr, uint64_t tag)
+{
+	struct pr_arrival a = {.arrive = cycle, .tag = tag, .pr = *pr};
+	struct pr_arrival *r;
+	size_t k;
+
+	if (cycle < t->now || iommu_prq_malformed(pr))
+		return -IOMMU_EINVAL;
+	r = ring_push(t->pra, sizeof(a), &t->pra_cap, &t->pra_head, &t->pra_n, &a);
+	if (!r)
+		return -IOMMU_ENOMEM;
+	t->pra = r;
+	/* In cycle order, submission order among equal cycles. */
+	for (k = t->pra_n - 1; k > 0; k--) {
+		struct pr_arrival *cur = &t->pra[(t->pra_head + k) % t->pra_cap];
+		struct pr_arrival *prev = &t->pra[(t->pra_head + k - 1) % t->pra_cap];
+		struct pr_arrival tmp;
+
+		if (prev->arrive <= cur->arrive)
+			break;
+		tmp = *prev;
+		*prev = *cur;
+		*cur = tmp;
+	}
+	return 0;
+}
+
+size_t iommu_timing_pr_in_flight(const struct iommu_timing *t)
+{
+	return t->pra_n + (t->pu.ph != P_IDLE);
+}
+
 static void complete(struct iommu_timing *t, int i, bool walked)
 {
 	struct treq *r = &t->pool[i];
@@ -426,8 +503,10 @@ static void complete(struct iommu_timing *t, int i, bool walked)
 	r->out.done = t->now;
 	r->out.walked = walked;
 	/* The fault record, in the response cycle (docs/uarch.md section 7). */
-	if (r->flt.valid)
+	if (r->flt.valid) {
 		r->out.resp.fault_recorded = iommu_fault_commit(t->mmu, &r->flt);
+		t->flt_cycle = t->now;
+	}
 	t->st.completed++;
 	t->st.last_cycle = t->now;
 	t->in_flight--;
@@ -537,6 +616,18 @@ static void step_memory(struct iommu_timing *t)
 			else
 				t->qphase = Q_WRITTEN;
 			t->q_drop = false;
+			continue;
+		}
+		if (m.who == (int)slots + 1) {
+			struct prunit *u = &t->pu;
+
+			u->waiting = false;
+			u->ready_at = t->now + 1; /* the next operation */
+			if (!u->reads_left && !u->writes_left) {
+				/* decides or finishes in this cycle's step 6 */
+				u->ph = u->op.write ? P_WRITTEN : P_DECIDE;
+				u->ready_at = t->now;
+			}
 			continue;
 		}
 		t->w[m.who].waiting = false;
@@ -732,6 +823,8 @@ static void queue_exec(struct iommu_timing *t)
 			       .wait_later = x.wait_later,
 			       .sw = x.wait_later && ((x.qw[0] >> 5) & 1)};
 	memcpy(t->cur.qw, x.qw, sizeof(x.qw));
+	if (x.type == 0x9)
+		t->prsp_cycle = t->now; /* the page group response left */
 	t->jobs_head = (t->jobs_head + 1) % t->jobs_cap;
 	t->jobs_n--;
 	if (x.type == 0x5) {
@@ -810,10 +903,87 @@ static void step_queue(struct iommu_timing *t)
 	}
 }
 
-/* Step 6: one memory-port grant, round-robin. */
+/* The page request unit is done with its request. */
+static void pr_finish(struct iommu_timing *t, const struct iommu_pr_result *res)
+{
+	struct prunit *u = &t->pu;
+	struct iommu_timed_pr out = {
+		.tag = u->a.tag,
+		.arrive = u->a.arrive,
+		.accept = u->accept,
+		.done = t->now,
+		.res = *res,
+	};
+
+	u->ph = P_IDLE;
+	u->accept_from = t->now + 1;
+	t->st.page_request_cycles += t->now - u->accept;
+	if (t->pr_cb)
+		t->pr_cb(t->pr_ctx, &out);
+}
+
+/* Step 6, after the queue engine: the page request unit decides (fault
+ * record and Invalid Request, PRO and Success, or the descriptor write) or
+ * finishes a written request. It waits a cycle while the fault record or
+ * the page group response port it may need is taken (the response port
+ * recorded a fault, the queue engine sent a response). */
+static void step_prq(struct iommu_timing *t)
+{
+	struct prunit *u = &t->pu;
+	struct iommu_pr_result res;
+	bool answers = iommu_prq_answers(&u->op.pr);
+
+	if (u->ph != P_DECIDE && u->ph != P_WRITTEN)
+		return;
+	if (u->ready_at > t->now || (answers && t->prsp_cycle == t->now))
+		return;
+	if (u->ph == P_WRITTEN) {
+		iommu_prq_written(t->mmu, &u->op, u->err, &res);
+		pr_finish(t, &res);
+		return;
+	}
+	if (iommu_prq_records(&u->op) && t->flt_cycle == t->now)
+		return;
+	iommu_prq_decide(t->mmu, &u->op, &res);
+	if (!u->op.write) {
+		pr_finish(t, &res);
+		return;
+	}
+	u->ph = P_MEM;
+	u->writes_left = VTD_PRQ_DESC_SIZE / 8;
+	u->err = false;
+	u->ready_at = t->now + 1;
+}
+
+/* The unit's memory operation granted in this cycle: a read (its data was
+ * taken at accept), or one 8-byte word of the descriptor, written now. */
+static void pr_granted(struct iommu_timing *t)
+{
+	struct prunit *u = &t->pu;
+
+	u->waiting = true;
+	if (u->reads_left) {
+		u->reads_left--;
+		t->st.mem_reads++;
+		return;
+	}
+	{
+		unsigned k = VTD_PRQ_DESC_SIZE / 8 - u->writes_left;
+		uint8_t b[8];
+
+		for (unsigned i = 0; i < 8; i++)
+			b[i] = (uint8_t)(u->op.qw[k] >> (8 * i));
+		if (t->mmu->mem.ops->write(t->mmu->mem.ctx, u->op.addr + 8 * k, b, sizeof(b)))
+			u->err = true;
+	}
+	u->writes_left--;
+	t->st.mem_writes++;
+}
+
+/* Step 7: one memory-port grant, round-robin. */
 static void step_port(struct iommu_timing *t)
 {
-	unsigned n = t->p.walk_slots + 1;
+	unsigned n = t->p.walk_slots + 2;
 
 	if (t->nmem == t->p.mem_outstanding ||
 	    (t->issued_any && t->now < t->last_issue + t->p.mem_interval))
@@ -824,6 +994,8 @@ static void step_port(struct iommu_timing *t)
 
 		if (who == t->p.walk_slots) {
 			wants = queue_wants_port(t);
+		} else if (who == t->p.walk_slots + 1) {
+			wants = t->pu.ph == P_MEM && !t->pu.waiting && t->pu.ready_at <= t->now;
 		} else {
 			struct walker *w = &t->w[who];
 
@@ -836,7 +1008,9 @@ static void step_port(struct iommu_timing *t)
 		t->last_issue = t->now;
 		t->issued_any = true;
 		t->rr = who;
-		if (who == t->p.walk_slots) {
+		if (who == t->p.walk_slots + 1) {
+			pr_granted(t);
+		} else if (who == t->p.walk_slots) {
 			if (t->qphase == Q_FETCH) {
 				t->qphase = Q_FETCHING;
 				t->st.mem_reads++;
@@ -859,11 +1033,34 @@ static void step_port(struct iommu_timing *t)
 	}
 }
 
-/* Step 7: accept. */
+/* Step 8: the page request unit takes the oldest arrived page request:
+ * its checks and its root and context reads, as of this cycle. */
+static void pr_accept(struct iommu_timing *t)
+{
+	struct prunit *u = &t->pu;
+
+	if (u->ph != P_IDLE || !t->pra_n || u->accept_from > t->now ||
+	    t->pra[t->pra_head].arrive > t->now)
+		return;
+	u->a = t->pra[t->pra_head];
+	t->pra_head = (t->pra_head + 1) % t->pra_cap;
+	t->pra_n--;
+	u->accept = t->now;
+	(void)iommu_prq_check(t->mmu, &u->a.pr, &u->op); /* checked at submission */
+	u->reads_left = u->op.reads;
+	u->writes_left = 0;
+	u->waiting = false;
+	u->ready_at = t->now + 1;
+	u->ph = u->reads_left ? P_MEM : P_DECIDE;
+	t->st.page_requests++;
+}
+
+/* Step 8: accept. */
 static void step_accept(struct iommu_timing *t)
 {
 	int i;
 
+	pr_accept(t);
 	if (!t->arr_n || t->stage[0] != NONE)
 		return;
 	i = t->arr[t->arr_head];
@@ -884,7 +1081,7 @@ static bool busy(const struct iommu_timing *t)
 		if (t->w[s].req != NONE)
 			return true;
 	return t->missq_n || t->respq_n || t->nmem || t->qphase != Q_FETCH || t->sil_n ||
-	       (t->jobs_n && queue_enabled(t)) || queue_moved(t);
+	       t->pu.ph != P_IDLE || t->pra_n || (t->jobs_n && queue_enabled(t)) || queue_moved(t);
 }
 
 static void step(struct iommu_timing *t)
@@ -894,6 +1091,7 @@ static void step(struct iommu_timing *t)
 	step_response(t);
 	step_walkers(t);
 	step_queue(t);
+	step_prq(t);
 	step_port(t);
 	step_accept(t);
 	step_commit(t);
@@ -959,6 +1157,23 @@ uint64_t iommu_timing_next_event(const struct iommu_timing *t)
 	}
 	for (unsigned k = 0; k < t->nmem; k++)
 		next = min_u64(next, t->mem[k].done);
+	switch (t->pu.ph) {
+	case P_IDLE:
+		if (t->pra_n) {
+			uint64_t a = t->pra[t->pra_head].arrive;
+
+			next = min_u64(next, a > t->pu.accept_from ? a : t->pu.accept_from);
+		}
+		break;
+	case P_MEM:
+		if (!t->pu.waiting) {
+			next = min_u64(next, t->pu.ready_at);
+			port_wanted = true;
+		}
+		break;
+	case P_DECIDE:
+	case P_WRITTEN: next = min_u64(next, t->pu.ready_at); break;
+	}
 	if (queue_moved(t))
 		return now; /* software wrote IQT: the engine sees it now */
 	if (t->sil_n)

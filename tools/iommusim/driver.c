@@ -45,7 +45,6 @@ struct chunk {
 enum agenda_kind {
 	AG_PAGE_REQ,    /* a page request message reaches the IOMMU (arg: chunk) */
 	AG_SERVICE,     /* software services the page request queue */
-	AG_RESPONSE,    /* a page group response waits for the queue engine (arg: chunk) */
 	AG_RETRY,       /* the response reached the device: retry or fail (arg: chunk) */
 	AG_SW_COST,     /* a software operation waits for its invalidations (arg: kind) */
 	AG_PRI_TIMEOUT, /* a page request still unanswered: the device gives up (arg: chunk) */
@@ -299,6 +298,7 @@ static void tap_queue_error(void *ctx, uint32_t fsts)
 }
 
 static void on_timed(void *ctx, const struct iommu_timed *t);
+static void on_pr_done(void *ctx, const struct iommu_timed_pr *r);
 static int driver_spin(void *ctx);
 static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t pasid,
 			    uint16_t prgi, unsigned code);
@@ -361,6 +361,7 @@ static int unit_create(struct driver *d, unsigned k, const struct iommu_config *
 	u->tm = iommu_timing_create(u->mmu, &d->tp, on_timed, d);
 	if (!u->tm)
 		return -1;
+	iommu_timing_set_pr_done(u->tm, on_pr_done, d);
 	iommu_set_spin(u->mmu, driver_spin, d);
 	return 0;
 }
@@ -995,6 +996,16 @@ static struct agenda_item agenda_pop(struct driver *d)
 
 static int prq_handler(void *ctx, const struct iommu_page_req *pr);
 
+/* No answer will come: the device gives up on the page. */
+static void pr_dropped(struct driver *d, int c, uint64_t when)
+{
+	for (size_t i = 0; i < d->npw; i++)
+		if (d->pw[i].chunk == c)
+			d->pw[i] = d->pw[--d->npw];
+	d->chunks[c].code = VTD_PRG_INVALID;
+	agenda_push(d, when + d->tp.ats_link_latency, AG_RETRY, c, 0);
+}
+
 /* A page request reaches the IOMMU. */
 static void page_request(struct driver *d, int c)
 {
@@ -1013,7 +1024,6 @@ static void page_request(struct driver *d, int c)
 		.prgi = d->next_prgi,
 		.lpig = true,
 	};
-	struct iommu_pr_result res;
 	int rc;
 
 	d->next_prgi = (uint16_t)((d->next_prgi + 1) % 512);
@@ -1033,21 +1043,26 @@ static void page_request(struct driver *d, int c)
 	}
 	d->pw[d->npw++] = (struct pri_wait){q->sid, pr.prgi, c};
 	agenda_push(d, now + DRIVER_PRI_TIMEOUT, AG_PRI_TIMEOUT, c, pr.prgi);
-	rc = iommu_page_request(d->u[ch->unit].mmu, &pr, &res); /* may answer at once (overflow) */
-	if (rc == 0 && res.outcome == IOMMU_PR_QUEUED) {
+	/* The IOMMU's page request unit takes it (docs/uarch.md 8.1):
+	 * on_pr_done says what became of it. */
+	rc = iommu_timing_page_request(d->u[ch->unit].tm, now, &pr, (uint64_t)c);
+	if (rc)
+		pr_dropped(d, c, now);
+}
+
+/* The page request unit finished a page request. */
+static void on_pr_done(void *ctx, const struct iommu_timed_pr *r)
+{
+	struct driver *d = ctx;
+	int c = (int)r->tag;
+
+	if (r->res.outcome == IOMMU_PR_QUEUED) {
 		if (!d->service_scheduled) {
 			d->service_scheduled = true;
-			agenda_push(d, now + d->rp.pri_service, AG_SERVICE, 0, 0);
+			agenda_push(d, r->done + d->rp.pri_service, AG_SERVICE, 0, 0);
 		}
-		return;
-	}
-	if (rc || res.outcome == IOMMU_PR_DISCARDED) {
-		/* No answer will come: the device gives up on the page. */
-		for (size_t i = 0; i < d->npw; i++)
-			if (d->pw[i].chunk == c)
-				d->pw[i] = d->pw[--d->npw];
-		ch->code = VTD_PRG_INVALID;
-		agenda_push(d, now + d->tp.ats_link_latency, AG_RETRY, c, 0);
+	} else if (r->res.outcome == IOMMU_PR_DISCARDED) {
+		pr_dropped(d, c, r->done);
 	}
 }
 
@@ -1062,9 +1077,12 @@ static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t 
 	for (size_t i = 0; i < d->npw; i++) {
 		if (d->pw[i].sid != sid || d->pw[i].prgi != prgi)
 			continue;
+		/* it leaves in this cycle of the engine, then crosses the link */
 		d->chunks[d->pw[i].chunk].code = code;
-		agenda_push(d, iommu_timing_now(d->u[d->chunks[d->pw[i].chunk].unit].tm),
-			    AG_RESPONSE, d->pw[i].chunk, 0);
+		agenda_push(d,
+			    iommu_timing_now(d->u[d->chunks[d->pw[i].chunk].unit].tm) +
+				    d->tp.ats_link_latency,
+			    AG_RETRY, d->pw[i].chunk, 0);
 		d->pw[i] = d->pw[--d->npw];
 		return;
 	}
@@ -1118,14 +1136,6 @@ static void agenda_item_run(struct driver *d, const struct agenda_item *it)
 		agenda_push(d, now, AG_SW_COST, DRIVER_SW_PRQ_SERVICE, now);
 		break;
 	}
-	case AG_RESPONSE:
-		/* The response descriptor executes in the queue engine; then the
-		 * message crosses the link. */
-		if (iommu_timing_queue_pending(d->u[d->chunks[it->arg].unit].tm))
-			agenda_push(d, now + 1, AG_RESPONSE, it->arg, 0);
-		else
-			agenda_push(d, now + d->tp.ats_link_latency, AG_RETRY, it->arg, 0);
-		break;
 	case AG_RETRY: pri_retry(d, it->arg); break;
 	case AG_PRI_TIMEOUT:
 		for (size_t i = 0; i < d->npw; i++) {

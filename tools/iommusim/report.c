@@ -252,6 +252,12 @@ static void text_timing(FILE *out, const struct driver *d)
 		ts->pipeline_stall_cycles);
 	if (driver_summary(d)->page_reqs)
 		latency_line(out, "page request (fault->retry)", driver_pri_latency(d));
+	if (ts->page_requests)
+		fprintf(out,
+			"  page request unit: %" PRIu64
+			" taken, %.1f cycles each from accept to done\n",
+			ts->page_requests,
+			(double)ts->page_request_cycles / (double)ts->page_requests);
 	for (int k = 0; k < DRIVER_SW_KINDS; k++) {
 		char what[40];
 
@@ -604,7 +610,9 @@ static bool json_timing(cJSON *root, const struct driver *d)
 	     add_num(o, "mem_writes", (double)ts->mem_writes) &&
 	     add_num(o, "walk_fills_dropped", (double)ts->walk_fills_dropped) &&
 	     add_num(o, "pipeline_stall_cycles", (double)ts->pipeline_stall_cycles) &&
-	     add_num(o, "qi_descriptors", (double)ts->qi_descriptors);
+	     add_num(o, "qi_descriptors", (double)ts->qi_descriptors) &&
+	     add_num(o, "page_requests", (double)ts->page_requests) &&
+	     add_num(o, "page_request_cycles", (double)ts->page_request_cycles);
 	p = ok ? cJSON_AddObjectToObject(o, "params") : NULL;
 	ok = p && add_num(p, "pipe.ctx_lat", tp->ctx_lat) &&
 	     add_num(p, "pipe.pasid_lat", tp->pasid_lat) &&
@@ -616,7 +624,8 @@ static bool json_timing(cJSON *root, const struct driver *d)
 	     add_num(p, "mem.interval", tp->mem_interval) &&
 	     add_num(p, "resp.queue", tp->resp_queue) &&
 	     add_num(p, "ats.link_latency", tp->ats_link_latency) &&
-	     add_num(p, "ats.devtlb_inv_latency", tp->devtlb_inv_latency);
+	     add_num(p, "ats.devtlb_inv_latency", tp->devtlb_inv_latency) &&
+	     add_num(p, "ats.timeout", tp->ats_timeout);
 	return ok;
 }
 
@@ -698,6 +707,8 @@ static cJSON *iommu_obj(const struct driver *d, unsigned k)
 	     add_num(tm, "walk_fills_dropped", (double)ts->walk_fills_dropped) &&
 	     add_num(tm, "pipeline_stall_cycles", (double)ts->pipeline_stall_cycles) &&
 	     add_num(tm, "qi_descriptors", (double)ts->qi_descriptors) &&
+	     add_num(tm, "page_requests", (double)ts->page_requests) &&
+	     add_num(tm, "page_request_cycles", (double)ts->page_request_cycles) &&
 	     add_num(tm, "last_cycle", (double)ts->last_cycle);
 	if (!ok) {
 		cJSON_Delete(o);

@@ -14,7 +14,9 @@
  * descriptor executed from its take cycle through that one), each queued
  * invalidation descriptor when the engine has fetched it (an IQT write only
  * moves the tail), a wait's status write and ICS.IWC when its status write
- * is granted the memory port.
+ * is granted the memory port, a page request's checks and root/context
+ * reads when the page request unit takes it, its descriptor words as their
+ * writes are granted, PQT when the last write is answered.
  */
 #ifndef IOMMU_TIMING_H
 #define IOMMU_TIMING_H
@@ -24,6 +26,7 @@
 #include <stdint.h>
 
 #include "iommu/iommu.h"
+#include "iommu/vtd_prq.h"
 
 /* Parameters: the configuration keys of docs/uarch.md §3. */
 struct iommu_tparams {
@@ -63,7 +66,9 @@ struct iommu_timing_stats {
 	uint64_t qi_descriptors, qi_waits; /* timed by the queue engine */
 	uint64_t qi_dropped;               /* executed, then dropped by ITE (a wait) */
 	uint64_t wait_latency_sum, wait_latency_max;
-	uint64_t last_cycle; /* of the last completion */
+	uint64_t page_requests;       /* taken by the page request unit */
+	uint64_t page_request_cycles; /* ... summed from accept to done */
+	uint64_t last_cycle;          /* of the last completion */
 };
 
 struct iommu_timing;
@@ -102,6 +107,23 @@ uint64_t iommu_timing_in_flight(const struct iommu_timing *t);
  * response returns). */
 size_t iommu_timing_queue_pending(const struct iommu_timing *t);
 const struct iommu_timing_stats *iommu_timing_stats(const struct iommu_timing *t);
+
+/* Page requests (docs/uarch.md section 8.1): a page request message
+ * arriving at cycle (>= now), tag for the report. The unit takes one at a
+ * time, in arrival order; its page group responses go to the endpoint
+ * through iommu_set_pri(), in the cycle they leave. -IOMMU_EINVAL for a
+ * cycle in the past or a message iommu_page_request() refuses. */
+struct iommu_timed_pr {
+	uint64_t tag;
+	uint64_t arrive, accept, done; /* cycles: arrival, taken, finished */
+	struct iommu_pr_result res;    /* queued, answered by the IOMMU, or dropped */
+};
+typedef void (*iommu_timed_pr_fn)(void *ctx, const struct iommu_timed_pr *r);
+void iommu_timing_set_pr_done(struct iommu_timing *t, iommu_timed_pr_fn fn, void *ctx);
+int iommu_timing_page_request(struct iommu_timing *t, uint64_t cycle,
+			      const struct iommu_page_req *pr, uint64_t tag);
+/* Page requests submitted and not finished. */
+size_t iommu_timing_pr_in_flight(const struct iommu_timing *t);
 
 /* Latency distribution: exact below 1024 cycles, then 64 sub-buckets per
  * power of two (relative error below 1/64). Deterministic. */

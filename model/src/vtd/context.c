@@ -17,7 +17,7 @@ unsigned vtd_context_fetch(struct iommu *mmu, uint16_t sid, struct vtd_context_e
 	unsigned bus = sid >> 8, devfn = sid & 0xFF;
 	struct cache *cc = iommu_cache(mmu, IOMMU_CACHE_CONTEXT);
 	struct cache_key key = {{sid, 0, 0}};
-	const struct vtd_context_entry *hit = cache_lookup(cc, sid, &key);
+	const struct vtd_context_entry *hit = st->no_cache ? NULL : cache_lookup(cc, sid, &key);
 	struct vtd_root_entry re;
 	uint64_t half, ctp;
 	unsigned fault;
@@ -54,7 +54,8 @@ unsigned vtd_context_fetch(struct iommu *mmu, uint16_t sid, struct vtd_context_e
 	if ((ce->qw[0] & (VTD_CE0_RSVD | above_haw(mmu))) || (ce->qw[1] & VTD_CE1_RSVD) ||
 	    ce->qw[2] || ce->qw[3])
 		return VTD_FR_CTX_RSVD;
-	iommu_fill_defer(mmu, cc, sid, &key, ce);
+	if (!st->no_cache)
+		iommu_fill_defer(mmu, cc, sid, &key, ce);
 	fault = 0;
 done:
 	/* SPEC(VT-d context entry): FPD == 1 → later faults are not recorded. */

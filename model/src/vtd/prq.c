@@ -159,7 +159,7 @@ bool vtd_prq_reg_write32(struct iommu *mmu, uint32_t off, uint32_t val)
 
 /* --- Page requests -------------------------------------------------------- */
 
-static bool pr_malformed(const struct iommu_page_req *pr)
+bool iommu_prq_malformed(const struct iommu_page_req *pr)
 {
 	if (pr->prgi > 0x1FF || (pr->pasid_valid && pr->pasid > 0xFFFFF))
 		return true;
@@ -180,10 +180,8 @@ static void prq_respond(struct iommu *mmu, const struct iommu_page_req *pr, unsi
 static void prq_refuse(struct iommu *mmu, const struct iommu_page_req *pr, unsigned code,
 		       struct iommu_pr_result *res)
 {
-	bool stop = !pr->read && !pr->write;
-
 	res->outcome = IOMMU_PR_DISCARDED;
-	if (!pr->lpig || stop)
+	if (!iommu_prq_answers(pr))
 		return;
 	res->outcome = IOMMU_PR_RESPONDED;
 	res->code = code;
@@ -215,18 +213,23 @@ static int prg_track(struct iommu *mmu, const struct iommu_page_req *pr)
 	return 0;
 }
 
-/* Checks the device may send page requests: 0, or the fault reason. */
-static unsigned prq_check_device(struct iommu *mmu, const struct iommu_page_req *pr, bool *fpd)
+/* Checks the device may send page requests: 0, or the fault reason. The
+ * root and context entries come from memory: the page request unit has no
+ * port into the context cache (docs/uarch.md section 8.1). */
+static unsigned prq_check_device(struct iommu *mmu, const struct iommu_page_req *pr, bool *fpd,
+				 unsigned *reads)
 {
 	struct iommu_refs refs = {0};
-	struct vtd_walk_state st = {.fpd = false, .refs = &refs};
+	struct vtd_walk_state st = {.fpd = false, .no_cache = true, .refs = &refs};
 	struct vtd_context_entry ce;
 	unsigned fault;
 
 	fault = vtd_context_fetch(mmu, pr->sid, &ce, &st);
-	iommu_fills_end(mmu, fault == 0);
 	iommu_refs_add(&mmu->stats.refs, &refs);
 	*fpd = st.fpd;
+	/* a read that failed was still made */
+	*reads = refs.root + refs.context +
+		 (fault == VTD_FR_ROOT_ACCESS || fault == VTD_FR_CTX_ACCESS);
 	if (fault)
 		return fault;
 	/* SPEC(VT-d context entry): page request with PRE = 0 → 0x47 */
@@ -235,31 +238,44 @@ static unsigned prq_check_device(struct iommu *mmu, const struct iommu_page_req 
 	return 0;
 }
 
-int iommu_page_request(struct iommu *mmu, const struct iommu_page_req *pr,
-		       struct iommu_pr_result *res)
+bool iommu_prq_answers(const struct iommu_page_req *pr)
 {
-	uint64_t pqa, qbytes, head, tail, qw[4];
-	uint32_t prs;
-	unsigned fault;
-	bool fpd = false;
+	return pr->lpig && (pr->read || pr->write);
+}
 
-	memset(res, 0, sizeof(*res));
-	if (pr_malformed(pr))
+int iommu_prq_check(struct iommu *mmu, const struct iommu_page_req *pr, struct iommu_prq_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	if (iommu_prq_malformed(pr))
 		return -IOMMU_EINVAL;
+	op->pr = *pr;
 	mmu->stats.page_reqs++;
 	mmu->seq++;
-
 	/* 1. SPEC(VT-d ECAP.PRS): no page request support, translation off or
 	 *    not scalable mode → Invalid Request (a choice: nothing to record). */
 	if (!mmu->cfg.page_req || !(vtd_reg_get32(mmu, VTD_REG_GSTS) & VTD_GSTS_TES) ||
 	    FIELD_GET64(VTD_RTADDR_TTM, mmu->root_active) != VTD_TTM_SCALABLE) {
-		prq_refuse(mmu, pr, VTD_PRG_INVALID, res);
+		op->invalid = true;
 		return 0;
 	}
-
 	/* 2, 3. The device and its context entry. */
-	fault = prq_check_device(mmu, pr, &fpd);
-	if (fault) {
+	op->fault = prq_check_device(mmu, pr, &op->fpd, &op->reads);
+	return 0;
+}
+
+void iommu_prq_decide(struct iommu *mmu, struct iommu_prq_op *op, struct iommu_pr_result *res)
+{
+	const struct iommu_page_req *pr = &op->pr;
+	uint64_t pqa, qbytes, head, tail;
+	uint32_t prs;
+
+	memset(res, 0, sizeof(*res));
+	op->write = false;
+	if (op->invalid) {
+		prq_refuse(mmu, pr, VTD_PRG_INVALID, res);
+		return;
+	}
+	if (op->fault) {
 		struct vtd_fault_info fi = {
 			.sid = pr->sid,
 			.pasid_present = pr->pasid_valid,
@@ -269,15 +285,15 @@ int iommu_page_request(struct iommu *mmu, const struct iommu_page_req *pr,
 			.priv = pr->priv,
 			.exec = pr->exec,
 			.page_req = true,
-			.reason = fault,
+			.reason = op->fault,
 		};
 
-		res->fault = (enum vtd_fault_reason)fault;
-		res->fault_recorded = vtd_fault_record(mmu, &fi, fpd);
+		res->fault = (enum vtd_fault_reason)op->fault;
+		res->fault_recorded = vtd_fault_record(mmu, &fi, op->fpd);
 		mmu->stats.faults++;
-		mmu->stats.faults_by_reason[fault & 0xFF]++;
+		mmu->stats.faults_by_reason[op->fault & 0xFF]++;
 		prq_refuse(mmu, pr, VTD_PRG_INVALID, res);
-		return 0;
+		return;
 	}
 
 	/* 4. SPEC(VT-d PRQ): PRO set, or the queue full (PQT + 1 == PQH) →
@@ -294,34 +310,57 @@ int iommu_page_request(struct iommu *mmu, const struct iommu_page_req *pr,
 			prq_event(mmu, prs);
 		}
 		prq_refuse(mmu, pr, VTD_PRG_SUCCESS, res);
-		return 0;
+		return;
 	}
 
-	/* 5. The descriptor at PQT; a write error answers Response Failure
-	 *    (a choice: the request is lost, nothing else to report it by). */
-	vtd_prd_encode(qw, pr);
-	{
-		uint8_t b[VTD_PRQ_DESC_SIZE];
+	/* 5. The descriptor at PQT (written, then iommu_prq_written). */
+	vtd_prd_encode(op->qw, pr);
+	op->write = true;
+	op->addr = (pqa & VTD_PQA_PQA) + tail;
+	op->tail = (tail + VTD_PRQ_DESC_SIZE) % qbytes;
+}
 
-		for (unsigned i = 0; i < sizeof(b); i++)
-			b[i] = (uint8_t)(qw[i / 8] >> (8 * (i % 8)));
-		if (mmu->mem.ops->write(mmu->mem.ctx, (pqa & VTD_PQA_PQA) + tail, b, sizeof(b))) {
-			prq_refuse(mmu, pr, VTD_PRG_FAILURE, res);
-			return 0;
-		}
-	}
-	if (pr->lpig && (pr->read || pr->write) && prg_track(mmu, pr)) {
+void iommu_prq_written(struct iommu *mmu, const struct iommu_prq_op *op, bool err,
+		       struct iommu_pr_result *res)
+{
+	const struct iommu_page_req *pr = &op->pr;
+	uint32_t prs;
+
+	memset(res, 0, sizeof(*res));
+	/* A write error answers Response Failure (a choice: the request is
+	 * lost, nothing else to report it by). */
+	if (err || (iommu_prq_answers(pr) && prg_track(mmu, pr))) {
 		prq_refuse(mmu, pr, VTD_PRG_FAILURE, res);
-		return 0;
+		return;
 	}
-	vtd_reg_set64(mmu, VTD_REG_PQT, (tail + VTD_PRQ_DESC_SIZE) % qbytes);
+	vtd_reg_set64(mmu, VTD_REG_PQT, op->tail);
 	mmu->stats.prq_queued++;
 	res->outcome = IOMMU_PR_QUEUED;
 	/* SPEC(VT-d PRS): PPR set when a request is queued; event if it rose. */
+	prs = vtd_reg_get32(mmu, VTD_REG_PRS);
 	if (!(prs & VTD_PRS_PPR)) {
 		vtd_reg_set32(mmu, VTD_REG_PRS, prs | (uint32_t)VTD_PRS_PPR);
 		prq_event(mmu, prs);
 	}
+}
+
+int iommu_page_request(struct iommu *mmu, const struct iommu_page_req *pr,
+		       struct iommu_pr_result *res)
+{
+	struct iommu_prq_op op;
+	uint8_t b[VTD_PRQ_DESC_SIZE];
+	bool err;
+
+	memset(res, 0, sizeof(*res));
+	if (iommu_prq_check(mmu, pr, &op))
+		return -IOMMU_EINVAL;
+	iommu_prq_decide(mmu, &op, res);
+	if (!op.write)
+		return 0;
+	for (unsigned i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)(op.qw[i / 8] >> (8 * (i % 8)));
+	err = mmu->mem.ops->write(mmu->mem.ctx, op.addr, b, sizeof(b)) != 0;
+	iommu_prq_written(mmu, &op, err, res);
 	return 0;
 }
 

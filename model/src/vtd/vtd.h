@@ -13,7 +13,8 @@
 /* Faults found after reading an entry whose FPD bit is set are not recorded. */
 struct vtd_walk_state {
 	bool fpd;
-	bool fetched; /* a context or PASID entry of this pass came from memory */
+	bool fetched;  /* a context or PASID entry of this pass came from memory */
+	bool no_cache; /* read the root and context entries from memory (page requests) */
 	struct iommu_refs *refs;
 };
 
