@@ -930,6 +930,47 @@ static void test_pr_port(void)
 	pfx_fini(&f);
 }
 
+/* Page-request drain. A page request accepted at 1000 is finished at 1306
+ * (PQT moves). A wait with SW written to the queue at 1100 is fetched at
+ * 1100 and executes at 1150 while the unit still holds the request: with
+ * PD its status write waits for the cycle after the unit finished (1307);
+ * without PD it is granted when the wait executes. A PD wait that executes
+ * while the unit is idle does not wait. */
+static void drain_case(unsigned flags, uint64_t post_at, uint64_t want_grant)
+{
+	const uint64_t status = 0xF0000000ull;
+	struct pfx f;
+	struct iommu_page_req pr = pfx_req(5);
+	uint64_t qw[4];
+
+	if (!pfx_init(&f, true))
+		return;
+	unit_poke64(&f.t.fx, status, 0);
+	UNIT_EQ_HEX(iommu_timing_page_request(f.t.t, 1000, &pr, 1), 0);
+	iommu_timing_advance(f.t.t, post_at);
+	vtd_desc_wait(qw, VTD_WAIT_SW | flags, status, 1);
+	post(&f.t, qw);
+	iommu_timing_advance(f.t.t, want_grant);
+	UNIT_EQ_HEX(unit_peek64(&f.t.fx, status), 0);
+	iommu_timing_advance(f.t.t, want_grant + 1);
+	UNIT_EQ_HEX(unit_peek64(&f.t.fx, status), 1);
+	iommu_timing_drain(f.t.t);
+	UNIT_EQ_HEX(f.npr, 1);
+	UNIT_EQ_HEX(f.pr[0].done, 1306);
+	UNIT_EQ_HEX(iommu_reg_read(f.t.fx.mmu, VTD_REG_PQT, 8), 32);
+	UNIT_EQ_HEX(iommu_timing_stats(f.t.t)->wait_latency_max, want_grant + L - post_at);
+	UNIT_EQ_HEX(iommu_stats(f.t.fx.mmu)->prq_drain_waits, (flags & VTD_WAIT_PD) ? 1 : 0);
+	pfx_fini(&f);
+}
+
+static void test_pr_drain(void)
+{
+	drain_case(VTD_WAIT_PD, 1100, 1307);
+	drain_case(0, 1100, 1150);
+	drain_case(VTD_WAIT_PD | VTD_WAIT_FN, 1100, 1307);
+	drain_case(VTD_WAIT_PD, 1400, 1450); /* the unit is idle from 1307 */
+}
+
 static void test_no_engine(void)
 {
 	struct tfx f;
@@ -1038,6 +1079,7 @@ void unit_register(void)
 		 test_pr_fault},
 		{"the page group response port: the queue engine's first", test_pr_port},
 		{"the fault port: the response port's first", test_pr_fault_port},
+		{"a wait with PD waits for the page request in the unit", test_pr_drain},
 		{"without an engine the IQT write runs the queue", test_no_engine},
 		{"latency histogram", test_hist},
 		{"parameters", test_params},

@@ -47,25 +47,6 @@ struct vtd_prg {
 	uint64_t seq; /* when the IOMMU received its last request */
 };
 
-/* Which groups a page-request drain waits for: the endpoints and PASIDs of
- * the device-TLB invalidations executed since the previous wait. */
-struct vtd_drain_sel {
-	uint16_t sid;
-	bool pasid_valid, all_pasids;
-	uint32_t pasid;
-};
-#define VTD_DRAIN_SEL_MAX 8
-
-/* An invalidation wait with PD whose completion waits for responses. */
-struct vtd_drain_wait {
-	uint64_t qw[4];
-	uint64_t seq; /* groups received before this are drained */
-	bool pd;      /* a plain wait only waits for the waits before it */
-	struct vtd_drain_sel sel[VTD_DRAIN_SEL_MAX];
-	unsigned nsel; /* 0: every group */
-};
-#define VTD_MAX_DRAIN_WAITS 32
-
 struct iommu {
 	struct iommu_config cfg;
 	struct iommu_mem mem;
@@ -107,11 +88,6 @@ struct iommu {
 	void *pri_ctx;
 	struct vtd_prg *prgs; /* groups in flight, in arrival order */
 	size_t nprgs, cprgs;
-	struct vtd_drain_sel drain_sel[VTD_DRAIN_SEL_MAX];
-	unsigned ndrain_sel;
-	bool drain_all; /* more device-TLB invalidations than drain_sel holds */
-	struct vtd_drain_wait drains[VTD_MAX_DRAIN_WAITS];
-	unsigned ndrains;
 };
 
 /* Queue a walk-cache fill for the end of the current request. */

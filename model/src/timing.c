@@ -157,6 +157,7 @@ struct iommu_timing {
 	enum qphase qphase;
 	uint64_t q_ready;     /* the scan ends at this cycle */
 	uint64_t devtlb_done; /* last device-TLB invalidation completion */
+	bool pd_hold;         /* a wait with PD waits for the page request unit */
 	bool q_drop;          /* the fetch in flight is dropped (ITE) */
 	struct silent *sil;   /* unanswered device-TLB invalidations, by expiry */
 	size_t sil_cap, sil_head, sil_n;
@@ -758,10 +759,11 @@ static uint64_t scan_cycles(const struct iommu_timing *t, unsigned type)
 }
 
 /* A wait's conditions: every device-TLB invalidation issued before it
- * answered (an unanswered one ends in ITE), the walks of its fence done. */
+ * answered (an unanswered one ends in ITE), the walks of its fence done,
+ * the page request of its drain (PD) finished. */
 static bool wait_may_end(const struct iommu_timing *t)
 {
-	return t->devtlb_done <= t->now && !t->sil_n && !t->fence;
+	return t->devtlb_done <= t->now && !t->sil_n && !t->fence && !t->pd_hold;
 }
 
 /* Does the queue engine want the memory port now (fetch or status write)? */
@@ -828,8 +830,11 @@ static void queue_exec(struct iommu_timing *t)
 	t->jobs_head = (t->jobs_head + 1) % t->jobs_cap;
 	t->jobs_n--;
 	if (x.type == 0x5) {
-		/* FN: the walks in flight now must finish first */
+		/* FN: the walks in flight now must finish first; PD: the page
+		 * request the unit holds now must be finished (written to the
+		 * page request queue, or answered by the unit) */
 		t->fence = (x.qw[0] >> 6) & 1 ? slots_busy(t) : 0;
+		t->pd_hold = (x.qw[0] >> 7) & 1 && t->pu.ph != P_IDLE;
 		t->qphase = Q_WAIT;
 		return;
 	}
@@ -870,6 +875,7 @@ static void queue_timeout(struct iommu_timing *t)
 		t->qphase = Q_FETCH;
 	} else if (t->qphase == Q_WAIT) {
 		t->qphase = Q_FETCH;
+		t->pd_hold = false;
 		dropped = 1;
 		t->st.qi_dropped++;
 	}
@@ -891,6 +897,9 @@ static void step_queue(struct iommu_timing *t)
 		break;
 	case Q_WAIT:
 		t->fence &= slots_busy(t); /* a slot once free has finished its walk */
+		/* the unit, idle now, finished its request in an earlier cycle
+		 * (it finishes after the queue engine's step) */
+		t->pd_hold = t->pd_hold && t->pu.ph != P_IDLE;
 		if (!t->cur.sw && wait_may_end(t)) {
 			/* no status write: completes now (IWC with IF) */
 			if (t->cur.wait_later)
@@ -1189,6 +1198,8 @@ uint64_t iommu_timing_next_event(const struct iommu_timing *t)
 		}
 		case Q_SCAN: next = min_u64(next, t->q_ready); break;
 		case Q_WAIT:
+			if (t->pd_hold && t->pu.ph == P_IDLE)
+				return now; /* the page request unit let it go */
 			/* an unanswered request holds it until its expiry, below */
 			if (!t->sil_n)
 				next = min_u64(next, t->devtlb_done);

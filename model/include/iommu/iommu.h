@@ -171,7 +171,6 @@ struct iommu_stats {
 	uint64_t prq_responses;      /* page group response descriptors (0x9) executed */
 	uint64_t prq_events;         /* page request event interrupts sent */
 	uint64_t prq_drain_waits;    /* invalidation waits with PD */
-	uint64_t prq_drain_deferred; /* ... that had to wait for page group responses */
 };
 
 /* Endpoints that receive ATS invalidation requests (device TLBs). */

@@ -178,12 +178,12 @@ int vtd_builder_prq_service(struct vtd_builder *b, vtd_prq_handler handler, void
 /* Drains the page requests of one device PASID (Linux's
  * intel_iommu_drain_pasid_prq): pending groups of it are answered with
  * Invalid Request, then P_IOTLB (or IOTLB for RID_PASID), the device-TLB
- * invalidation and a wait with PD. -IOMMU_EBUSY when the drain wait did not
- * complete (a group of that PASID is still unanswered). Detach and unbind
- * call it for devices with VTD_DEV_PRI. */
+ * invalidation and a wait with FN and PD; all again when PRS.PRO was set
+ * meanwhile (requests were dropped). Detach and unbind call it for devices
+ * with VTD_DEV_PRI. */
 int vtd_builder_drain_pasid(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid);
 /* A wait with the given VTD_WAIT_* flags (SW is always added); 0 when its
- * status arrived, -IOMMU_EBUSY when a PD drain deferred it. */
+ * status arrived. */
 int vtd_builder_wait_flags(struct vtd_builder *b, unsigned flags);
 
 /* --- Guest PASID bind (nested translation for a guest's vIOMMU, vSVA) ------

@@ -19,8 +19,8 @@
  * (PRE = 0, no context entry) is answered with Invalid Request.
  *
  * Invalidation waits with PD (page-request drain) complete only after the
- * page request groups they drain have been answered; see docs/model.md
- * ("Page requests") for the exact rule.
+ * page requests received before them are in the page request queue; see
+ * docs/model.md ("Page requests") and docs/uarch.md (section 8).
  */
 #ifndef IOMMU_VTD_PRQ_H
 #define IOMMU_VTD_PRQ_H
@@ -103,7 +103,5 @@ int iommu_page_request(struct iommu *mmu, const struct iommu_page_req *pr,
 /* Page request groups in flight: queued with LPIG (not stop markers) and
  * not yet answered by a page group response descriptor. */
 size_t iommu_prq_in_flight(const struct iommu *mmu);
-/* Invalidation waits with PD that are still waiting for responses. */
-size_t iommu_prq_drains_pending(const struct iommu *mmu);
 
 #endif

@@ -741,11 +741,6 @@ int vtd_builder_wait_flags(struct vtd_builder *b, unsigned flags)
 			break;
 		rc = b_queue_check(b);
 	}
-	if (iommu_prq_drains_pending(b->mmu))
-		return b_fail(b, IOMMU_EBUSY,
-			      "invalidation wait deferred: a page-request drain waits for "
-			      "responses to %zu page request group(s)",
-			      iommu_prq_in_flight(b->mmu));
 	return b_fail(b, IOMMU_EIO,
 		      "invalidation wait did not complete (status 0x%x, expected 0x%x)",
 		      (uint32_t)status, seq);
@@ -1375,7 +1370,6 @@ int vtd_builder_prq_service(struct vtd_builder *b, vtd_prq_handler handler, void
 static int b_drain(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t pasid,
 		   uint16_t did, bool dte)
 {
-	char name[16];
 	int rc = 0;
 
 	if (!b->prq || !(b->devcaps[sid] & VTD_DEV_PRI) || !b->cfg.flush_on_attach)
@@ -1419,13 +1413,6 @@ static int b_drain(struct vtd_builder *b, uint16_t sid, bool has_pasid, uint32_t
 			rc = b_post(b, bt.qw[i]);
 		if (!rc)
 			rc = vtd_builder_wait_flags(b, VTD_WAIT_FN | VTD_WAIT_PD);
-		if (rc == -IOMMU_EBUSY) {
-			b_sid_name(name, sid);
-			return b_fail(b, IOMMU_EBUSY,
-				      "page-request drain of %s PASID 0x%x did not complete: %zu "
-				      "page request group(s) unanswered",
-				      name, pasid, iommu_prq_in_flight(b->mmu));
-		}
 		if (rc)
 			return rc;
 		/* Requests may have been dropped meanwhile: drain again. */

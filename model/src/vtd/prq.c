@@ -67,11 +67,6 @@ size_t iommu_prq_in_flight(const struct iommu *mmu)
 	return mmu->nprgs;
 }
 
-size_t iommu_prq_drains_pending(const struct iommu *mmu)
-{
-	return mmu->ndrains;
-}
-
 /* --- Registers ------------------------------------------------------------ */
 
 void vtd_prq_reset(struct iommu *mmu)
@@ -80,9 +75,6 @@ void vtd_prq_reset(struct iommu *mmu)
 	 * request registers are reserved (read 0). */
 	vtd_reg_set32(mmu, VTD_REG_PECTL, mmu->cfg.page_req ? (uint32_t)VTD_PECTL_IM : 0);
 	mmu->nprgs = 0;
-	mmu->ndrains = 0;
-	mmu->ndrain_sel = 0;
-	mmu->drain_all = false;
 }
 
 void vtd_prq_fini(struct iommu *mmu)
@@ -366,49 +358,6 @@ int iommu_page_request(struct iommu *mmu, const struct iommu_page_req *pr,
 
 /* --- Responses and drains ------------------------------------------------- */
 
-static bool drain_selects(const struct vtd_drain_wait *w, const struct vtd_prg *g)
-{
-	if (g->seq >= w->seq)
-		return false; /* arrived after the wait */
-	if (!w->nsel)
-		return true;
-	for (unsigned i = 0; i < w->nsel; i++) {
-		const struct vtd_drain_sel *s = &w->sel[i];
-
-		if (s->sid != g->sid)
-			continue;
-		if (s->all_pasids ||
-		    (s->pasid_valid == g->pasid_valid && (!g->pasid_valid || s->pasid == g->pasid)))
-			return true;
-	}
-	return false;
-}
-
-static bool drain_done(const struct iommu *mmu, const struct vtd_drain_wait *w)
-{
-	if (!w->pd)
-		return true;
-	for (size_t i = 0; i < mmu->nprgs; i++) {
-		if (drain_selects(w, &mmu->prgs[i]))
-			return false;
-	}
-	return true;
-}
-
-/* Completes the deferred waits whose groups are answered, in queue order:
- * a wait never completes before the waits ahead of it. */
-static void drain_progress(struct iommu *mmu)
-{
-	while (mmu->ndrains && drain_done(mmu, &mmu->drains[0])) {
-		struct vtd_drain_wait w = mmu->drains[0];
-
-		memmove(&mmu->drains[0], &mmu->drains[1],
-			(mmu->ndrains - 1) * sizeof(mmu->drains[0]));
-		mmu->ndrains--;
-		vtd_qi_wait_complete(mmu, w.qw);
-	}
-}
-
 void vtd_prq_response(struct iommu *mmu, const uint64_t qw[4])
 {
 	uint16_t sid = (uint16_t)FIELD_GET64(GENMASK64(31, 16), qw[0]);
@@ -418,9 +367,9 @@ void vtd_prq_response(struct iommu *mmu, const uint64_t qw[4])
 	unsigned code = (unsigned)FIELD_GET64(GENMASK64(15, 12), qw[0]);
 
 	mmu->stats.prq_responses++;
-	/* The group is answered: it no longer holds back a drain. A response
-	 * for a group the IOMMU never queued is still forwarded (software may
-	 * answer a group whose requests it learned of otherwise). */
+	/* The group is answered. A response for a group the IOMMU never
+	 * queued is still forwarded (software may answer a group whose requests
+	 * it learned of otherwise). */
 	for (size_t i = 0; i < mmu->nprgs; i++) {
 		struct vtd_prg *g = &mmu->prgs[i];
 
@@ -432,49 +381,16 @@ void vtd_prq_response(struct iommu *mmu, const uint64_t qw[4])
 	}
 	if (mmu->pri && mmu->pri->response)
 		mmu->pri->response(mmu->pri_ctx, sid, pv, pasid, prgi, code);
-	drain_progress(mmu);
 }
 
-void vtd_prq_note_devtlb(struct iommu *mmu, uint16_t sid, bool pasid_valid, uint32_t pasid,
-			 bool all_pasids)
+void vtd_prq_wait(struct iommu *mmu, const uint64_t qw[4])
 {
-	if (mmu->ndrain_sel == VTD_DRAIN_SEL_MAX) {
-		mmu->drain_all = true;
-		return;
-	}
-	mmu->drain_sel[mmu->ndrain_sel++] = (struct vtd_drain_sel){
-		.sid = sid,
-		.pasid_valid = pasid_valid,
-		.all_pasids = all_pasids,
-		.pasid = pasid,
-	};
-}
-
-bool vtd_prq_wait(struct iommu *mmu, const uint64_t qw[4])
-{
-	struct vtd_drain_wait w = {.seq = mmu->seq, .pd = qw[0] & (uint64_t)VTD_WAIT_PD};
-
-	/* The device-TLB invalidations since the previous wait select what a
-	 * PD wait drains; every wait starts a new selection. */
-	if (!mmu->drain_all) {
-		w.nsel = mmu->ndrain_sel;
-		memcpy(w.sel, mmu->drain_sel, sizeof(w.sel));
-	}
-	mmu->ndrain_sel = 0;
-	mmu->drain_all = false;
-	if (w.pd)
+	/* SPEC(VT-d inv wait PD, 7.10): the wait completes only after the page
+	 * requests the IOMMU received before it are in the page request queue
+	 * (or answered by the IOMMU itself). Here a page request is handled
+	 * whole when it arrives, so there is nothing left to drain; the timing
+	 * engine holds the wait for the request its page request unit is
+	 * still working on (docs/uarch.md section 8). */
+	if (qw[0] & (uint64_t)VTD_WAIT_PD)
 		mmu->stats.prq_drain_waits++;
-	/* SPEC(VT-d inv wait PD): the wait completes once the page requests
-	 * received before it (for the drained endpoints and PASIDs) are
-	 * answered. Waits complete in queue order, so any wait behind a
-	 * deferred one is deferred too. */
-	if (mmu->ndrains == 0 && drain_done(mmu, &w))
-		return true;
-	if (mmu->ndrains == VTD_MAX_DRAIN_WAITS)
-		return true; /* no room to defer it: completes (documented limit) */
-	if (w.pd && !drain_done(mmu, &w))
-		mmu->stats.prq_drain_deferred++;
-	memcpy(w.qw, qw, sizeof(w.qw));
-	mmu->drains[mmu->ndrains++] = w;
-	return false;
 }

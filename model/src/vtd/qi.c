@@ -107,19 +107,16 @@ void vtd_qi_wait_complete(struct iommu *mmu, const uint64_t qw[4])
 			mmu->qi_obs[i].wait(mmu->qi_obs_ctx[i], qw);
 }
 
-/* Invalidation wait. FN (fence) orders work in time; this functional queue
- * executes in order. PD (page-request drain) may defer the completion until
- * software has answered the page requests received before the wait
- * (src/vtd/prq.c); the queue goes on meanwhile. With a timing engine
- * (*complete_later non-NULL) a wait that may complete now is left to the
- * engine, which completes it when its status write is granted. */
+/* Invalidation wait. FN (fence) and PD (page-request drain, src/vtd/prq.c)
+ * order work in time; this functional queue executes in order. With a
+ * timing engine (*complete_later non-NULL) the wait is left to the engine,
+ * which completes it when its conditions hold (its status write granted). */
 static void qi_wait(struct iommu *mmu, const uint64_t *qw, bool *complete_later)
 {
-	bool now = vtd_prq_wait(mmu, qw);
-
+	vtd_prq_wait(mmu, qw);
 	if (complete_later)
-		*complete_later = now;
-	else if (now)
+		*complete_later = true;
+	else
 		vtd_qi_wait_complete(mmu, qw);
 }
 
@@ -185,13 +182,11 @@ static int qi_exec(struct iommu *mmu, const uint64_t *qw, bool wide, uint16_t *i
 		break;
 	case VTD_DESC_DEVTLB:
 		*ite_sid = (uint16_t)FIELD_GET64(QI_DEV_SID, qw[0]);
-		vtd_prq_note_devtlb(mmu, *ite_sid, false, 0, false);
 		if (!qi_devtlb(mmu, *ite_sid, false, 0, false, qw[1] & QI1_ADDR, qw[1] & QI1_DEV_S))
 			return QI_TIMEOUT;
 		break;
 	case VTD_DESC_PDEVTLB:
 		*ite_sid = (uint16_t)FIELD_GET64(QI_PDEV_SID, qw[0]);
-		vtd_prq_note_devtlb(mmu, *ite_sid, true, pasid, qw[1] & QI1_PDEV_G);
 		if (!qi_devtlb(mmu, *ite_sid, true, pasid, qw[1] & QI1_PDEV_G, qw[1] & QI1_ADDR,
 			       qw[1] & QI1_PDEV_S))
 			return QI_TIMEOUT;

@@ -71,8 +71,11 @@ static uint64_t vtd_ecap_value(const struct iommu_config *c)
 		ecap |= VTD_ECAP_SLADS;
 	if (c->rid_pasid)
 		ecap |= VTD_ECAP_RPS;
+	/* SPEC(VT-d ECAP.PDS): the page-request drain of waits (PD) comes
+	 * with page requests. Without it PD drains nothing (no page request
+	 * is ever received) and is ignored. */
 	if (c->page_req)
-		ecap |= VTD_ECAP_PRS;
+		ecap |= VTD_ECAP_PRS | VTD_ECAP_PDS;
 	return ecap;
 }
 

@@ -150,12 +150,8 @@ void vtd_prq_fini(struct iommu *mmu);
 bool vtd_prq_reg_write32(struct iommu *mmu, uint32_t off, uint32_t val);
 /* A page group response descriptor (fields already checked). */
 void vtd_prq_response(struct iommu *mmu, const uint64_t qw[4]);
-/* A device-TLB invalidation executed: what the next PD wait drains. */
-void vtd_prq_note_devtlb(struct iommu *mmu, uint16_t sid, bool pasid_valid, uint32_t pasid,
-			 bool all_pasids);
-/* An invalidation wait: true when it completes now, false when its page
- * request drain (PD) defers it until responses arrive. */
-bool vtd_prq_wait(struct iommu *mmu, const uint64_t qw[4]);
+/* An invalidation wait executes: its page-request drain (PD). */
+void vtd_prq_wait(struct iommu *mmu, const uint64_t qw[4]);
 
 /* translate.c */
 int vtd_translate(struct iommu *mmu, const struct iommu_req *req, struct iommu_resp *resp);
