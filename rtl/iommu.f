@@ -11,6 +11,7 @@ iommu_iotlb.sv
 iommu_keys.sv
 iommu_lookup.sv
 iommu_pasid_cache.sv
+iommu_prq.sv
 iommu_pwc.sv
 iommu_qi.sv
 iommu_regs.sv

@@ -47,6 +47,7 @@ package iommu_params_pkg;
   localparam bit ExecReq = 1'b1;  // execute requests
   localparam bit SuperReq = 1'b1;  // supervisor requests
   localparam bit RidPasid = 1'b1;  // RID_PASID honoured
+  localparam bit PageReq = 1'b1;  // page requests (ECAP.PRS, ECAP.PDS)
   localparam bit LookupAfterFetch = 1'b1;  // caches looked up below an entry read from memory (the RTL: 0 only)
   // Micro-architecture (docs/uarch.md section 3).
   localparam int unsigned PipeCtxLat = 1;  // pipe.ctx_lat

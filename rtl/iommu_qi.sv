@@ -19,9 +19,13 @@
 //              - device-TLB and PASID-based device-TLB: an invalidation request
 //                to the endpoints with the lowest free itag (32 at most
 //                outstanding); it completes in the next cycle;
+//              - page group response (with PageReq, ECAP.PRS): leaves on the
+//                page group response port in this cycle; it completes in the
+//                next cycle;
 //              - wait: once every device-TLB invalidation issued before it has
-//                completed and, with FN, every walk in flight when it was
-//                fetched has finished, the status write (SW) goes to the memory
+//                completed, with FN every walk in flight when it was fetched
+//                has finished and with PD the page request the page request
+//                unit held then is finished, the status write (SW) goes to the memory
 //                port; ICS.IWC (IF) is set in the cycle the write is accepted,
 //                and the wait completes when the write's response returns;
 //                without SW it completes (and sets IWC) in the first cycle
@@ -59,6 +63,9 @@
 // - device-TLB invalidation (uarch section 2): request (valid/ready) with
 //   itag, SID, PASID, global, address and S; completion by itag.
 // - walk_busy_i: walker slots with a walk in flight (the FN fence).
+// - prq_busy_i: the page request unit holds a request (the PD drain).
+// - page group response out: valid with the descriptor's RID, PASID, PRG
+//   index and response code.
 // - events: exec_o (a descriptor passed its checks and executes: walks in
 //   flight must not fill), desc_done_o and wait_done_o (completions); busy_o
 //   while a descriptor is in progress, a kick is pending or the run has not
@@ -68,6 +75,7 @@ module iommu_qi #(
   parameter int unsigned MemId      = iommu_params_pkg::WalkSlots,
   parameter int unsigned WalkSlots  = iommu_params_pkg::WalkSlots,
   parameter int unsigned AtsTimeout = iommu_params_pkg::AtsTimeout,
+  parameter bit          PageReq    = iommu_params_pkg::PageReq,
   localparam int unsigned Itags     = 32,
   localparam int unsigned Targets   = 6
 ) (
@@ -130,6 +138,15 @@ module iommu_qi #(
   input  logic [4:0]           dtlb_cpl_itag_i,
   // Walks in flight, per walker slot.
   input  logic [WalkSlots-1:0] walk_busy_i,
+  // The page request unit holds a request (iommu_prq busy_o).
+  input  logic                 prq_busy_i,
+  // Page group response (0x9): leaves in the cycle the descriptor executes.
+  output logic                 prsp_valid_o,
+  output logic [15:0]          prsp_sid_o,
+  output logic                 prsp_pasid_valid_o,
+  output logic [19:0]          prsp_pasid_o,
+  output logic [8:0]           prsp_prgi_o,
+  output logic [3:0]           prsp_code_o,
   // Events.
   output logic                 exec_o,
   output logic                 desc_done_o,
@@ -161,6 +178,7 @@ module iommu_qi #(
   localparam logic [6:0] DescPiotlb  = 7'h6;
   localparam logic [6:0] DescPc      = 7'h7;
   localparam logic [6:0] DescPdevtlb = 7'h8;
+  localparam logic [6:0] DescPgrp    = 7'h9;
 
   // IQER.IQEI (enum vtd_iqei).
   localparam logic [3:0] IqeiTailBeyond   = 4'd1;
@@ -190,6 +208,7 @@ module iommu_qi #(
   logic               run_q, run_d;
   logic [18:4]        tail_q, tail_d;
   logic [WalkSlots-1:0] fence_q, fence_d;
+  logic               pd_q, pd_d;            // a wait with PD holds for the page request unit
   logic [Itags-1:0]   itag_busy_q, itag_busy_d;
   logic [TsW-1:0]     itag_ts_q  [Itags];
   logic [15:0]        itag_sid_q [Itags];
@@ -231,6 +250,7 @@ module iommu_qi #(
       DescWait:    rsvd0 = 64'h0000_0000_FFFF_F100;
       DescPiotlb:  rsvd0 = 64'hFFF0_0000_0000_F1C0;
       DescPc:      rsvd0 = 64'hFFF0_0000_0000_F1C0;
+      DescPgrp:    rsvd0 = 64'hFFF0_0000_0000_01E0;
       default:     rsvd0 = 64'd0;
     endcase
   endfunction
@@ -243,6 +263,7 @@ module iommu_qi #(
       DescPiotlb:  rsvd1 = 64'hF80;
       DescPc:      rsvd1 = '1;
       DescPdevtlb: rsvd1 = 64'h7FE;
+      DescPgrp:    rsvd1 = 64'hFFFF_FFFF_FFFF_F003;
       default:     rsvd1 = 64'd0;
     endcase
   endfunction
@@ -250,11 +271,14 @@ module iommu_qi #(
   logic [3:0] dec_err;
   always_comb begin
     dec_err = 4'd0;
-    // SPEC(VT-d QI): unknown or unsupported type → IQEI 3
-    if (dtype == 7'd0 || dtype == DescIec || dtype > DescPdevtlb)
+    // SPEC(VT-d QI): unknown or unsupported type → IQEI 3; page group
+    // responses only with ECAP.PRS
+    if (dtype == 7'd0 || dtype == DescIec || dtype > DescPgrp || (dtype == DescPgrp && !PageReq))
       dec_err = IqeiType;
-    // SPEC(VT-d QI): PASID-granular types need 256-bit descriptors → IQEI 5
-    else if (!wide && (dtype == DescPiotlb || dtype == DescPc || dtype == DescPdevtlb))
+    // SPEC(VT-d QI): PASID-granular types and page group responses need
+    // 256-bit descriptors → IQEI 5
+    else if (!wide && (dtype == DescPiotlb || dtype == DescPc || dtype == DescPdevtlb ||
+                       dtype == DescPgrp))
       dec_err = IqeiWidth;
     // SPEC(VT-d QI): reserved fields set → IQEI 4
     else if ((qw0 & rsvd0(dtype)) != '0 || (qw1 & rsvd1(dtype)) != '0 ||
@@ -267,11 +291,12 @@ module iommu_qi #(
   end
 
   // ---- What the descriptor asks for ----------------------------------------------
-  logic is_inv, is_dtlb, is_wait;
+  logic is_inv, is_dtlb, is_wait, is_prsp;
   logic ih;
   assign is_inv  = dtype == DescCc || dtype == DescIotlb || dtype == DescPiotlb || dtype == DescPc;
   assign is_dtlb = dtype == DescDevtlb || dtype == DescPdevtlb;
   assign is_wait = dtype == DescWait;
+  assign is_prsp = dtype == DescPgrp;
   assign ih      = qw1[6];
 
   // Which caches, and how each matches (model/src/vtd/inval.c).
@@ -339,6 +364,13 @@ module iommu_qi #(
   assign dtlb_req_addr_o        = {qw1[63:12], 12'd0};
   assign dtlb_req_s_o           = pdev ? qw1[11] : qw1[0];
 
+  // Page group response fields (vtd_prq_response()).
+  assign prsp_sid_o         = qw0[31:16];
+  assign prsp_pasid_valid_o = qw0[4];
+  assign prsp_pasid_o       = qw0[4] ? qw0[51:32] : 20'd0;
+  assign prsp_prgi_o        = qw1[11:3];
+  assign prsp_code_o        = qw0[15:12];
+
   // ---- Device-TLB invalidations outstanding ----------------------------------------
   logic [Itags-1:0] cpl_mask, expire;
   logic [4:0]       free_itag, exp_itag;
@@ -368,7 +400,7 @@ module iommu_qi #(
 
   // ---- The cycle --------------------------------------------------------------------
   logic             bad, have, inv_fire, dtlb_fire, wr_valid, wr_fire, fetch_valid, fetch_fire;
-  logic             wait_ok, done_now, free, kick_take, work;
+  logic             wait_ok, done_now, free, kick_take, work, pd_now;
   logic [WalkSlots-1:0] fence_now;
   logic [63:0]      status_addr;
   logic [Itags-1:0] busy_after;
@@ -377,7 +409,10 @@ module iommu_qi #(
   assign have        = (first && !bad) || (state_q == S_EXEC && !abort);
   assign busy_after  = itag_busy_q & ~cpl_mask & ~expire;
   assign fence_now   = (first ? ((is_wait && qw0[6]) ? walk_busy_i : '0) : fence_q) & walk_busy_i;
-  assign wait_ok     = busy_after == '0 && fence_now == '0;
+  // PD: the page request the unit held when the wait executed must be
+  // finished; the unit idle at the start of a cycle has finished it.
+  assign pd_now      = (first ? is_wait && qw0[7] : pd_q) && prq_busy_i;
+  assign wait_ok     = busy_after == '0 && fence_now == '0 && !pd_now;
   assign status_addr = {qw1[63:2], 2'b00};
 
   assign inv_valid_o      = have && is_inv && (inv_target_o & ~inv_ready_i) == '0;
@@ -387,6 +422,8 @@ module iommu_qi #(
   assign dtlb_fire        = dtlb_req_valid_o && dtlb_req_ready_i;
   assign wr_valid         = have && is_wait && qw0[5] && wait_ok;
   assign wr_fire          = wr_valid && mem_req_ready_i;
+  // A page group response leaves at once (the port is never stalled).
+  assign prsp_valid_o     = have && is_prsp;
 
   // The current descriptor completes this cycle.
   always_comb begin
@@ -471,6 +508,7 @@ module iommu_qi #(
     ofs_d       = ofs_q;
     drop_d      = drop_q;
     fence_d     = fence_now;
+    pd_d        = pd_now;
     run_d       = run_q;
     tail_d      = tail_q;
     kick_d      = kick_pend && !kick_take;
@@ -495,7 +533,7 @@ module iommu_qi #(
       if (inv_fire) begin
         state_d = S_SCAN;
         tgt_d   = inv_target_o;
-      end else if (dtlb_fire) begin
+      end else if (dtlb_fire || prsp_valid_o) begin
         state_d = S_SCAN;
         tgt_d   = '0;
       end else if (wr_fire) begin
@@ -527,6 +565,7 @@ module iommu_qi #(
       ofs_q       <= '0;
       drop_q      <= 1'b0;
       fence_q     <= '0;
+      pd_q        <= 1'b0;
       kick_q      <= 1'b0;
       run_q       <= 1'b0;
       tail_q      <= '0;
@@ -539,6 +578,7 @@ module iommu_qi #(
       ofs_q       <= ofs_d;
       drop_q      <= drop_d;
       fence_q     <= fence_d;
+      pd_q        <= pd_d;
       kick_q      <= kick_d;
       run_q       <= run_d;
       tail_q      <= tail_d;
@@ -558,7 +598,7 @@ module iommu_qi #(
   assign busy_o = state_q != S_IDLE || kick_q || kick_i || (run_q && head != {tail_q, 4'd0});
 
   logic unused_bits;
-  assign unused_bits = ^{qw0[8:7], qw1[11:7], qw1[5:1], iqa_i[10:3], rsp_line[511:256],
+  assign unused_bits = ^{qw0[8], qw1[11:7], qw1[5:1], iqa_i[10:3], rsp_line[511:256],
                         fetch_addr[5:0]};
 
 `ifndef SYNTHESIS
@@ -568,10 +608,10 @@ module iommu_qi #(
   end
   assert property (@(posedge clk_i) disable iff (!rst_ni)
     !$isunknown({mem_req_valid_o, inv_valid_o, dtlb_req_valid_o, iqh_we_o, iqe_set_o, ite_set_o,
-                 iwc_set_o, exec_o, desc_done_o, wait_done_o}));
+                 iwc_set_o, exec_o, desc_done_o, wait_done_o, prsp_valid_o}));
   // A descriptor that fails its checks does nothing.
   assert property (@(posedge clk_i) disable iff (!rst_ni)
-    bad |-> !(inv_valid_o || dtlb_req_valid_o || mem_req_valid_o || exec_o));
+    bad |-> !(inv_valid_o || dtlb_req_valid_o || mem_req_valid_o || exec_o || prsp_valid_o));
   // One memory request at a time: nothing is requested while one is in flight.
   assert property (@(posedge clk_i) disable iff (!rst_ni)
     (state_q == S_READ || state_q == S_WRITE) && !mem_rsp_valid_i |-> !mem_req_valid_o);

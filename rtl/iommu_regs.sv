@@ -29,6 +29,13 @@
 //   0x09C ICS      IWC 0 RW1C (clearing it clears IECTL.IP)
 //   0x0A0 IECTL    IM 31 RW, IP 30 RO
 //   0x0B0 IQER     RO: IQEI [3:0], ITESID [47:32]
+//   0x0C0 PQH      [18:5] RW; 0x0C8 PQT [18:5] RW (the page request unit moves it)
+//   0x0D0 PQA      [63:12] base, PQS [2:0] RW
+//   0x0DC PRS      PPR 0, PRO 1 RW1C (both clear: PECTL.IP clears)
+//   0x0E0 PECTL    IM 31 RW (1 after reset), IP 30 RO; clearing IM with IP set
+//                  sends the held event
+//   0x0E4 PEDATA, 0x0E8 PEADDR ([1:0] read 0), 0x0EC PEUADDR: 32-bit RW
+//   (0x0C0 .. 0x0EF read 0 and ignore writes without PageReq, ECAP.PRS.)
 //   0x400 FRCD i   16 bytes per record (iommu_fault), F (bit 127) RW1C
 // Everything else reads 0 and ignores writes.
 //
@@ -39,7 +46,10 @@
 // through iqh_we_i. A register write transferred in cycle t is applied after
 // the block's own updates of t (as the timing engine applies software's
 // actions between cycles): a hardware set of IQE, ITE or IWC and a software
-// clear of it in the same cycle leave it clear.
+// clear of it in the same cycle leave it clear. The page request unit
+// (iommu_prq) moves PQT and sets PPR and PRO; a rise of either while both
+// were clear raises the page request event: PECTL.IP with IM set, else
+// prq_event_o (the interrupt message) in this cycle.
 module iommu_regs #(
   parameter int unsigned Nfr         = iommu_params_pkg::FaultRecords,
   parameter int unsigned Mgaw        = iommu_params_pkg::Mgaw,
@@ -54,7 +64,8 @@ module iommu_regs #(
   parameter bit          SlAd        = iommu_params_pkg::SlAd,
   parameter bit          ExecReq     = iommu_params_pkg::ExecReq,
   parameter bit          SuperReq    = iommu_params_pkg::SuperReq,
-  parameter bit          RidPasid    = iommu_params_pkg::RidPasid
+  parameter bit          RidPasid    = iommu_params_pkg::RidPasid,
+  parameter bit          PageReq     = iommu_params_pkg::PageReq
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -98,6 +109,16 @@ module iommu_regs #(
   input  logic        ite_set_i,
   input  logic [15:0] itesid_i,
   input  logic        iwc_set_i,
+  // Page request unit (iommu_prq).
+  output logic [18:0] pqh_o,
+  output logic [18:0] pqt_o,
+  output logic [63:0] pqa_o,
+  output logic        pro_o,
+  input  logic        pqt_we_i,
+  input  logic [18:0] pqt_i,
+  input  logic        ppr_set_i,
+  input  logic        pro_set_i,
+  output logic        prq_event_o,   // a page request event message is sent
   // Interrupt requests: an event pending and not masked.
   output logic        fault_irq_o,   // FECTL.IP && !FECTL.IM
   output logic        inv_irq_o      // IECTL.IP && !IECTL.IM
@@ -123,6 +144,14 @@ module iommu_regs #(
   localparam logic [12:0] RegIcs     = 13'h09C;
   localparam logic [12:0] RegIectl   = 13'h0A0;
   localparam logic [12:0] RegIqer    = 13'h0B0;
+  localparam logic [12:0] RegPqh     = 13'h0C0;
+  localparam logic [12:0] RegPqt     = 13'h0C8;
+  localparam logic [12:0] RegPqa     = 13'h0D0;
+  localparam logic [12:0] RegPrs     = 13'h0DC;
+  localparam logic [12:0] RegPectl   = 13'h0E0;
+  localparam logic [12:0] RegPedata  = 13'h0E4;
+  localparam logic [12:0] RegPeaddr  = 13'h0E8;
+  localparam logic [12:0] RegPeuaddr = 13'h0EC;
   localparam logic [12:0] FrcdBase   = 13'h400;
 
   localparam logic [31:0] VerValue   = 32'h0000_0060;
@@ -145,10 +174,12 @@ module iommu_regs #(
     | 64'h4                                          // DT
     | (64'(PassThrough) << 6)
     | (64'(Nested) << 26)
+    | (64'(PageReq) << 29)                           // PRS
     | (64'(ExecReq) << 30)
     | (64'(SuperReq) << 31)
     | (64'(5'(PasidBits - 1)) << 35) // PSS
     | (64'd1 << 40)                                  // PASID
+    | (64'(PageReq) << 42)                           // PDS
     | (64'd1 << 43)                                  // SMTS
     | (64'(SlAd) << 45)
     | (64'd1 << 46)                                  // SLTS
@@ -168,6 +199,10 @@ module iommu_regs #(
   logic [3:0]  iqei_q;
   logic [15:0] itesid_q;
   logic        kick_q;
+  logic [18:5] pqh_q, pqt_q;
+  logic [63:0] pqa_q;
+  logic        ppr_q, pro_q, pectl_im_q, pectl_ip_q;
+  logic [31:0] pedata_q, peaddr_q, peuaddr_q;
 
   // ---- Access decode: two dword lanes ----------------------------------------
   logic        acc_ok, we0, we1;
@@ -279,6 +314,15 @@ module iommu_regs #(
       RegIectl:        v = {iectl_im_q, iectl_ip_q, 30'd0};
       RegIqer:         v = {28'd0, iqei_q};
       RegIqer + 13'd4: v = {16'd0, itesid_q};
+      RegPqh:          v = {13'd0, pqh_q, 5'd0};
+      RegPqt:          v = {13'd0, pqt_q, 5'd0};
+      RegPqa:          v = pqa_q[31:0];
+      RegPqa + 13'd4:  v = pqa_q[63:32];
+      RegPrs:          v = {30'd0, pro_q, ppr_q};
+      RegPectl:        v = {pectl_im_q, pectl_ip_q, 30'd0};
+      RegPedata:       v = pedata_q;
+      RegPeaddr:       v = peaddr_q;
+      RegPeuaddr:      v = peuaddr_q;
       default: begin
         if (frcd_hit(off[12:4])) begin
           unique case (off[3:2])
@@ -305,8 +349,10 @@ module iommu_regs #(
   // Per register dword: written by this access, and the value.
   logic        w_gcmd, w_rta_lo, w_rta_hi, w_fsts, w_fectl, w_fedata, w_feaddr, w_feuaddr;
   logic        w_iqt, w_iqa_lo, w_iqa_hi, w_ics, w_iectl;
+  logic        w_pqh, w_pqt, w_pqa_lo, w_pqa_hi, w_prs, w_pectl, w_pedata, w_peaddr, w_peuaddr;
   logic [31:0] v_gcmd, v_rta_lo, v_rta_hi, v_fectl, v_fedata, v_feaddr, v_feuaddr;
   logic [31:0] v_iqt, v_iqa_lo, v_iqa_hi, v_ics, v_iectl;
+  logic [31:0] v_pqh, v_pqt, v_pqa_lo, v_pqa_hi, v_prs, v_pectl, v_pedata, v_peaddr, v_peuaddr;
   assign w_gcmd    = hit(RegGcmd, we0, we1, off0, off1);
   assign w_rta_lo  = hit(RegRtaddr, we0, we1, off0, off1);
   assign w_rta_hi  = hit(RegRtaddr + 13'd4, we0, we1, off0, off1);
@@ -332,6 +378,45 @@ module iommu_regs #(
   assign v_iqa_hi  = wval(RegIqa + 13'd4, off0, wd0, wd1);
   assign v_ics     = wval(RegIcs, off0, wd0, wd1);
   assign v_iectl   = wval(RegIectl, off0, wd0, wd1);
+  // SPEC(VT-d PRQ registers): RsvdZ without ECAP.PRS.
+  assign w_pqh     = PageReq && hit(RegPqh, we0, we1, off0, off1);
+  assign w_pqt     = PageReq && hit(RegPqt, we0, we1, off0, off1);
+  assign w_pqa_lo  = PageReq && hit(RegPqa, we0, we1, off0, off1);
+  assign w_pqa_hi  = PageReq && hit(RegPqa + 13'd4, we0, we1, off0, off1);
+  assign w_prs     = PageReq && hit(RegPrs, we0, we1, off0, off1);
+  assign w_pectl   = PageReq && hit(RegPectl, we0, we1, off0, off1);
+  assign w_pedata  = PageReq && hit(RegPedata, we0, we1, off0, off1);
+  assign w_peaddr  = PageReq && hit(RegPeaddr, we0, we1, off0, off1);
+  assign w_peuaddr = PageReq && hit(RegPeuaddr, we0, we1, off0, off1);
+  assign v_pqh     = wval(RegPqh, off0, wd0, wd1);
+  assign v_pqt     = wval(RegPqt, off0, wd0, wd1);
+  assign v_pqa_lo  = wval(RegPqa, off0, wd0, wd1);
+  assign v_pqa_hi  = wval(RegPqa + 13'd4, off0, wd0, wd1);
+  assign v_prs     = wval(RegPrs, off0, wd0, wd1);
+  assign v_pectl   = wval(RegPectl, off0, wd0, wd1);
+  assign v_pedata  = wval(RegPedata, off0, wd0, wd1);
+  assign v_peaddr  = wval(RegPeaddr, off0, wd0, wd1);
+  assign v_peuaddr = wval(RegPeuaddr, off0, wd0, wd1);
+
+  // ---- Page request status and event (prq_event() of the model) ----------------
+  // The unit's updates of this cycle first, then software's write.
+  logic hw_ppr, hw_pro, hw_rise, ev_ip, sw_ppr, sw_pro, sw_im, send_hw, send_sw;
+  always_comb begin
+    hw_ppr  = ppr_q || ppr_set_i;
+    hw_pro  = pro_q || pro_set_i;
+    // SPEC(VT-d PECTL): an event when PPR or PRO rises while both were clear.
+    hw_rise = !ppr_q && !pro_q && (ppr_set_i || pro_set_i);
+    send_hw = hw_rise && !pectl_im_q;
+    ev_ip   = pectl_ip_q || (hw_rise && pectl_im_q);
+    // SPEC(VT-d PRS): PPR and PRO RW1C; with both clear the held event drops.
+    sw_ppr  = hw_ppr && !(w_prs && v_prs[0]);
+    sw_pro  = hw_pro && !(w_prs && v_prs[1]);
+    if (w_prs && !sw_ppr && !sw_pro) ev_ip = 1'b0;
+    // SPEC(VT-d PECTL): clearing IM with IP set sends the held message.
+    sw_im   = w_pectl ? v_pectl[31] : pectl_im_q;
+    send_sw = w_pectl && ev_ip && !sw_im;
+    if (send_sw) ev_ip = 1'b0;
+  end
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -355,6 +440,16 @@ module iommu_regs #(
       iqei_q     <= '0;
       itesid_q   <= '0;
       kick_q     <= 1'b0;
+      pqh_q      <= '0;
+      pqt_q      <= '0;
+      pqa_q      <= '0;
+      ppr_q      <= 1'b0;
+      pro_q      <= 1'b0;
+      pectl_im_q <= PageReq;
+      pectl_ip_q <= 1'b0;
+      pedata_q   <= '0;
+      peaddr_q   <= '0;
+      peuaddr_q  <= '0;
     end else begin
       // SPEC(VT-d GCMD): TE/QIE are levels, SRTP is one-shot; GSTS reflects them.
       if (w_gcmd) begin
@@ -403,6 +498,20 @@ module iommu_regs #(
         iectl_ip_q <= 1'b0;
       end
 
+      // Page request queue: the unit moves PQT; software's write wins.
+      if (pqt_we_i)  pqt_q <= pqt_i[18:5];
+      if (w_pqt)     pqt_q <= v_pqt[18:5];
+      if (w_pqh)     pqh_q <= v_pqh[18:5];
+      if (w_pqa_lo)  pqa_q[31:0]  <= v_pqa_lo & 32'hFFFF_F007;  // [11:3] reserved
+      if (w_pqa_hi)  pqa_q[63:32] <= v_pqa_hi;
+      if (w_pedata)  pedata_q     <= v_pedata;
+      if (w_peaddr)  peaddr_q     <= v_peaddr & ~32'd3;
+      if (w_peuaddr) peuaddr_q    <= v_peuaddr;
+      ppr_q      <= sw_ppr;
+      pro_q      <= sw_pro;
+      pectl_im_q <= sw_im;
+      pectl_ip_q <= ev_ip;
+
       // SPEC(VT-d QI): IQT, GCMD, and clearing IQE/ITE run the queue.
       kick_q <= w_iqt || w_gcmd || (w_fsts && (v_fsts[4] || v_fsts[6]));
     end
@@ -412,7 +521,8 @@ module iommu_regs #(
   logic unused_bits;
   assign unused_bits = ^{iqh_i[3:0], v_fsts[31:7], v_fsts[5], v_fsts[3:1], v_gcmd[29:27],
                          v_gcmd[25:0], v_fectl[30:0], v_iqt[31:19], v_iqt[3:0], v_ics[31:1],
-                         v_iectl[30:0]};
+                         v_iectl[30:0], v_pqh[31:19], v_pqh[4:0], v_pqt[31:19], v_pqt[4:0],
+                         v_prs[31:2], v_pectl[30:0], pqt_i[4:0]};
 
   assign te_o        = tes_q;
   assign rtaddr_o    = root_q;
@@ -425,6 +535,11 @@ module iommu_regs #(
   assign qi_kick_o   = kick_q;
   assign fault_irq_o = ppf && !fectl_im_q;
   assign inv_irq_o   = iectl_ip_q && !iectl_im_q;
+  assign pqh_o       = {pqh_q, 5'd0};
+  assign pqt_o       = {pqt_q, 5'd0};
+  assign pqa_o       = pqa_q;
+  assign pro_o       = pro_q;
+  assign prq_event_o = send_hw || send_sw;
 
 `ifndef SYNTHESIS
   initial begin
@@ -433,7 +548,7 @@ module iommu_regs #(
   end
   assert property (@(posedge clk_i) disable iff (!rst_ni)
     !$isunknown({reg_rdata_o, te_o, rtaddr_o, qies_o, iqa_o, iqt_o, iqh_o, iqe_o, ite_o,
-                 qi_kick_o, fault_irq_o, inv_irq_o}));
+                 qi_kick_o, fault_irq_o, inv_irq_o, pqh_o, pqt_o, pqa_o, pro_o, prq_event_o}));
 `endif
 
 endmodule

@@ -36,8 +36,16 @@
 // Unsupported Request, are recorded through the register file's fault input
 // (as the model records them), unless an FPD bit suppresses them.
 //
+// Page requests (docs/uarch.md section 8.1): iommu_prq takes one at a time
+// (pr_ready_o while it is idle), writes it into the page request queue or
+// answers it; page group responses, the queue engine's (0x9 descriptors)
+// first, leave on the registered page group response port (prsp_*_o in the
+// cycle after). Its fault records take the fault input when the translation
+// path records none in that cycle.
+//
 // Memory: one master port shared round-robin by the walker slots (ids
-// 0..WalkSlots-1) and the queue engine (id WalkSlots), with at most
+// 0..WalkSlots-1), the queue engine (id WalkSlots) and the page request
+// unit (id WalkSlots + 1), with at most
 // MemOutstanding requests in flight and MemInterval cycles between
 // transfers; responses are routed by id.
 //
@@ -75,7 +83,7 @@ module iommu_top #(
   parameter int unsigned PasidLat   = iommu_params_pkg::PipePasidLat,
   parameter int unsigned IotlbLat   = iommu_params_pkg::PipeIotlbLat,
   parameter int unsigned RespQueue  = iommu_params_pkg::RespQueue,
-  localparam int unsigned MemIdW    = $clog2(WalkSlots + 1),
+  localparam int unsigned MemIdW    = $clog2(WalkSlots + 2),
   localparam int unsigned Haw       = iommu_params_pkg::Haw,
   localparam int unsigned Mgaw      = iommu_params_pkg::Mgaw,
   localparam int unsigned PasidBits = iommu_params_pkg::PasidBits
@@ -136,9 +144,30 @@ module iommu_top #(
   output logic              dtlb_req_s_o,
   input  logic              dtlb_cpl_valid_i,
   input  logic [4:0]        dtlb_cpl_itag_i,
+  // Page requests (PCIe PRI page request messages).
+  input  logic              pr_valid_i,
+  output logic              pr_ready_o,
+  input  logic [15:0]       pr_sid_i,
+  input  logic              pr_pasid_valid_i,
+  input  logic [19:0]       pr_pasid_i,
+  input  logic              pr_priv_i,
+  input  logic              pr_exec_i,
+  input  logic              pr_read_i,
+  input  logic              pr_write_i,
+  input  logic              pr_lpig_i,
+  input  logic [8:0]        pr_prgi_i,
+  input  logic [63:12]      pr_addr_i,
+  // Page group responses (never stalled; registered).
+  output logic              prsp_valid_o,
+  output logic [15:0]       prsp_sid_o,
+  output logic              prsp_pasid_valid_o,
+  output logic [19:0]       prsp_pasid_o,
+  output logic [8:0]        prsp_prgi_o,
+  output logic [3:0]        prsp_code_o,
   // Interrupts.
   output logic              fault_irq_o,
   output logic              inv_irq_o,
+  output logic              prq_event_o,  // a page request event message (pulse)
   // Observation.
   output logic              qi_desc_done_o,
   output logic              qi_wait_done_o,
@@ -146,10 +175,11 @@ module iommu_top #(
   output logic              qi_ite_o,   // ... FSTS.ITE
   output logic              walk_start_o,
   output logic              walk_fill_dropped_o,
-  output logic              flt_recorded_o
+  output logic              flt_recorded_o,
+  output logic              prq_done_o    // the page request unit finishes a request
 );
 
-  localparam int unsigned Nreq = WalkSlots + 1;  // memory requesters
+  localparam int unsigned Nreq = WalkSlots + 2;  // memory requesters
   localparam int unsigned SlotW = (WalkSlots > 1) ? $clog2(WalkSlots) : 1;
   localparam int unsigned MqW   = (MissQueue > 1) ? $clog2(MissQueue) : 1;
   localparam int unsigned OutW  = $clog2(MemOutstanding + 1);
@@ -176,6 +206,9 @@ module iommu_top #(
   logic [19:0] flt_pasid;
   logic [63:0] flt_addr;
   logic [7:0]  flt_reason;
+  logic [18:0] pqh, pqt, pqt_new;
+  logic [63:0] pqa;
+  logic        pro, pqt_we, ppr_set, pro_set;
 
   iommu_regs u_regs (
     .clk_i,
@@ -216,6 +249,15 @@ module iommu_top #(
     .ite_set_i         (ite_set),
     .itesid_i          (itesid),
     .iwc_set_i         (iwc_set),
+    .pqh_o             (pqh),
+    .pqt_o             (pqt),
+    .pqa_o             (pqa),
+    .pro_o             (pro),
+    .pqt_we_i          (pqt_we),
+    .pqt_i             (pqt_new),
+    .ppr_set_i         (ppr_set),
+    .pro_set_i         (pro_set),
+    .prq_event_o,
     .fault_irq_o,
     .inv_irq_o
   );
@@ -239,6 +281,12 @@ module iommu_top #(
   logic [WalkSlots-1:0] slot_busy_q;
   logic                 qi_exec;
   logic                 qi_desc_done;
+  logic                 prq_busy;
+  logic                 q_prsp_valid, q_prsp_pv;
+  logic [15:0]          q_prsp_sid;
+  logic [19:0]          q_prsp_pasid;
+  logic [8:0]           q_prsp_prgi;
+  logic [3:0]           q_prsp_code;
 
   iommu_qi #(
     .MemIdW    (MemIdW),
@@ -300,6 +348,13 @@ module iommu_top #(
     .dtlb_cpl_valid_i,
     .dtlb_cpl_itag_i,
     .walk_busy_i      (slot_busy_q),
+    .prq_busy_i       (prq_busy),
+    .prsp_valid_o     (q_prsp_valid),
+    .prsp_sid_o       (q_prsp_sid),
+    .prsp_pasid_valid_o (q_prsp_pv),
+    .prsp_pasid_o     (q_prsp_pasid),
+    .prsp_prgi_o      (q_prsp_prgi),
+    .prsp_code_o      (q_prsp_code),
     .exec_o           (qi_exec),
     .desc_done_o      (qi_desc_done),
     .wait_done_o      (qi_wait_done_o),
@@ -308,6 +363,104 @@ module iommu_top #(
   assign qi_desc_done_o = qi_desc_done;
   assign qi_iqe_o       = iqe_set;
   assign qi_ite_o       = ite_set;
+
+  // ---- Page request unit (memory requester WalkSlots + 1) ---------------------------
+  logic        u_flt_valid, u_flt_fpd, u_prsp_valid;
+  logic [7:0]  u_flt_reason;
+  logic [3:0]  u_prsp_code;
+  logic [15:0] u_sid;
+  logic        u_pv, u_priv, u_exec, u_write;
+  logic [19:0] u_pasid;
+  logic [8:0]  u_prgi;
+  logic [63:12] u_addr;
+  logic [MemIdW-1:0] prq_mem_id;
+  logic        tr_flt_valid;
+
+  iommu_prq #(
+    .MemIdW (MemIdW),
+    .MemId  (WalkSlots + 1),
+    .Haw    (Haw)
+  ) u_prq (
+    .clk_i,
+    .rst_ni,
+    .pr_valid_i,
+    .pr_ready_o,
+    .pr_sid_i,
+    .pr_pasid_valid_i,
+    .pr_pasid_i,
+    .pr_priv_i,
+    .pr_exec_i,
+    .pr_read_i,
+    .pr_write_i,
+    .pr_lpig_i,
+    .pr_prgi_i,
+    .pr_addr_i,
+    .te_i              (te),
+    .rtaddr_i          (rtaddr),
+    .pqh_i             (pqh),
+    .pqt_i             (pqt),
+    .pqa_i             (pqa),
+    .pro_i             (pro),
+    .pqt_we_o          (pqt_we),
+    .pqt_o             (pqt_new),
+    .ppr_set_o         (ppr_set),
+    .pro_set_o         (pro_set),
+    .flt_busy_i        (tr_flt_valid),
+    .prsp_busy_i       (q_prsp_valid),
+    .flt_valid_o       (u_flt_valid),
+    .flt_reason_o      (u_flt_reason),
+    .flt_fpd_o         (u_flt_fpd),
+    .prsp_valid_o      (u_prsp_valid),
+    .prsp_code_o       (u_prsp_code),
+    .cur_sid_o         (u_sid),
+    .cur_pasid_valid_o (u_pv),
+    .cur_pasid_o       (u_pasid),
+    .cur_priv_o        (u_priv),
+    .cur_exec_o        (u_exec),
+    .cur_write_o       (u_write),
+    .cur_prgi_o        (u_prgi),
+    .cur_addr_o        (u_addr),
+    .mem_req_valid_o   (m_valid[WalkSlots + 1]),
+    .mem_req_ready_i   (m_ready[WalkSlots + 1]),
+    .mem_req_id_o      (prq_mem_id),
+    .mem_req_we_o      (m_we[WalkSlots + 1]),
+    .mem_req_addr_o    (m_addr[WalkSlots + 1]),
+    .mem_req_wofs_o    (m_wofs[WalkSlots + 1]),
+    .mem_req_wdata_o   (m_wdata[WalkSlots + 1]),
+    .mem_req_w4_o      (m_w4[WalkSlots + 1]),
+    .mem_rsp_valid_i   (m_rsp[WalkSlots + 1]),
+    .mem_rsp_rdata_i,
+    .mem_rsp_err_i,
+    .busy_o            (prq_busy),
+    .done_o            (prq_done_o)
+  );
+
+  // Page group response port: the queue engine's first (the unit waits).
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      prsp_valid_o       <= 1'b0;
+      prsp_sid_o         <= '0;
+      prsp_pasid_valid_o <= 1'b0;
+      prsp_pasid_o       <= '0;
+      prsp_prgi_o        <= '0;
+      prsp_code_o        <= '0;
+    end else begin
+      prsp_valid_o <= q_prsp_valid || u_prsp_valid;
+      if (q_prsp_valid) begin
+        prsp_sid_o         <= q_prsp_sid;
+        prsp_pasid_valid_o <= q_prsp_pv;
+        prsp_pasid_o       <= q_prsp_pasid;
+        prsp_prgi_o        <= q_prsp_prgi;
+        prsp_code_o        <= q_prsp_code;
+      end else if (u_prsp_valid) begin
+        prsp_sid_o         <= u_sid;
+        prsp_pasid_valid_o <= u_pv;
+        prsp_pasid_o       <= u_pv ? u_pasid : 20'd0;
+        prsp_prgi_o        <= u_prgi;
+        prsp_code_o        <= u_prsp_code;
+      end
+    end
+  end
 
   // The nested TLB is not built in this block (its walks use none): its
   // invalidations complete at once.
@@ -1192,17 +1345,20 @@ module iommu_top #(
   logic [63:0] r_addr;
   logic [1:0]  r_access, r_at;
   assign {r_tag, r_sid, r_pv, r_pasid, r_priv, r_addr, r_access, r_at, r_nw} = o_req;
-  assign flt_valid       = o_valid && (o_status == 2'd1 || o_status == 2'd2);
-  assign flt_page_req    = r_at == 2'd1;
-  assign flt_sid         = r_sid;
-  assign flt_pasid_valid = r_pv;
-  assign flt_pasid       = r_pasid;
-  assign flt_addr        = r_addr;
-  assign flt_reason      = o_fault;
-  assign flt_read        = r_access != 2'd1;
-  assign flt_priv        = r_priv;
-  assign flt_exec        = r_access == 2'd2;
-  assign flt_fpd         = o_fpd;
+  // The page request unit's records (T2: page request) take the input when
+  // the translation path has none.
+  assign tr_flt_valid    = o_valid && (o_status == 2'd1 || o_status == 2'd2);
+  assign flt_valid       = tr_flt_valid || u_flt_valid;
+  assign flt_page_req    = tr_flt_valid ? r_at == 2'd1 : 1'b1;
+  assign flt_sid         = tr_flt_valid ? r_sid : u_sid;
+  assign flt_pasid_valid = tr_flt_valid ? r_pv : u_pv;
+  assign flt_pasid       = tr_flt_valid ? r_pasid : u_pasid;
+  assign flt_addr        = tr_flt_valid ? r_addr : {u_addr, 12'd0};
+  assign flt_reason      = tr_flt_valid ? o_fault : u_flt_reason;
+  assign flt_read        = tr_flt_valid ? r_access != 2'd1 : !u_write;
+  assign flt_priv        = tr_flt_valid ? r_priv : u_priv;
+  assign flt_exec        = tr_flt_valid ? r_access == 2'd2 : u_exec;
+  assign flt_fpd         = tr_flt_valid ? o_fpd : u_flt_fpd;
 
   // ---- Memory-port arbiter -------------------------------------------------------------
   logic [MemIdW-1:0] rr_q, gsel;
@@ -1253,7 +1409,7 @@ module iommu_top #(
   end
 
   logic unused;
-  assign unused = ^{qi_mem_id, w_mem_id[0], inv_by_range[3:0], r_tag, r_nw, inv_target[3],
+  assign unused = ^{qi_mem_id, prq_mem_id, w_mem_id[0], inv_by_range[3:0], r_tag, r_nw, inv_target[3],
                     inv_by_did[3:2], inv_by_did[0], inv_by_pasid[5], inv_by_pasid[3:2],
                     inv_by_pasid[0], lq_tlb_probe[0], lq_key_did[0], lq_key_pasid[0],
                     lq_key_pasid[1], w_fill_pasid[fs],
@@ -1277,7 +1433,8 @@ module iommu_top #(
   end
   always_ff @(posedge clk_i) begin
     if (alive_q) begin
-      assert (!$isunknown({rsp_valid_o, req_ready_o, mem_req_valid_o, fault_irq_o, inv_irq_o}))
+      assert (!$isunknown({rsp_valid_o, req_ready_o, mem_req_valid_o, fault_irq_o, inv_irq_o,
+                           pr_ready_o, prsp_valid_o, prq_event_o}))
         else $error("iommu_top: output unknown after reset");
       if (rsp_valid_o)
         assert (outstanding_q[rsp_tag_o])

@@ -501,6 +501,18 @@ int sc_main(int argc, char **argv)
 		qi_iqe_o{"qi_iqe_o"}, qi_ite_o{"qi_ite_o"},
 		walk_start_o{"walk_start_o"}, walk_fill_dropped_o{"walk_fill_dropped_o"},
 		flt_recorded_o{"flt_recorded_o"};
+	// Page requests: this harness sends none (the model runs without
+	// ECAP.PRS); the inputs stay 0, the outputs are not compared.
+	sc_signal<bool> pr_valid_i{"pr_valid_i"}, pr_ready_o{"pr_ready_o"},
+		pr_pasid_valid_i{"pr_pasid_valid_i"}, pr_priv_i{"pr_priv_i"},
+		pr_exec_i{"pr_exec_i"}, pr_read_i{"pr_read_i"}, pr_write_i{"pr_write_i"},
+		pr_lpig_i{"pr_lpig_i"}, prsp_valid_o{"prsp_valid_o"},
+		prsp_pasid_valid_o{"prsp_pasid_valid_o"}, prq_event_o{"prq_event_o"},
+		prq_done_o{"prq_done_o"};
+	sc_signal<uint32_t> pr_sid_i{"pr_sid_i"}, pr_pasid_i{"pr_pasid_i"},
+		pr_prgi_i{"pr_prgi_i"}, prsp_sid_o{"prsp_sid_o"}, prsp_pasid_o{"prsp_pasid_o"},
+		prsp_prgi_o{"prsp_prgi_o"}, prsp_code_o{"prsp_code_o"};
+	sc_signal<uint64_t> pr_addr_i{"pr_addr_i"};
 
 	std::unique_ptr<VTOP> top(new VTOP("iommu_top"));
 	sh.top = top.get();
@@ -564,6 +576,26 @@ int sc_main(int argc, char **argv)
 	top->walk_start_o(walk_start_o);
 	top->walk_fill_dropped_o(walk_fill_dropped_o);
 	top->flt_recorded_o(flt_recorded_o);
+	top->pr_valid_i(pr_valid_i);
+	top->pr_ready_o(pr_ready_o);
+	top->pr_sid_i(pr_sid_i);
+	top->pr_pasid_valid_i(pr_pasid_valid_i);
+	top->pr_pasid_i(pr_pasid_i);
+	top->pr_priv_i(pr_priv_i);
+	top->pr_exec_i(pr_exec_i);
+	top->pr_read_i(pr_read_i);
+	top->pr_write_i(pr_write_i);
+	top->pr_lpig_i(pr_lpig_i);
+	top->pr_prgi_i(pr_prgi_i);
+	top->pr_addr_i(pr_addr_i);
+	top->prsp_valid_o(prsp_valid_o);
+	top->prsp_sid_o(prsp_sid_o);
+	top->prsp_pasid_valid_o(prsp_pasid_valid_o);
+	top->prsp_pasid_o(prsp_pasid_o);
+	top->prsp_prgi_o(prsp_prgi_o);
+	top->prsp_code_o(prsp_code_o);
+	top->prq_event_o(prq_event_o);
+	top->prq_done_o(prq_done_o);
 
 	CosimStimulus stim("stimulus", &sh);
 	stim.clk(clk);

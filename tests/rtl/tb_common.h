@@ -106,4 +106,31 @@ template <class V> class Tb
 			tb_fail((tb).cycle, __VA_ARGS__);                                          \
 	} while (0)
 
+// A page group response as it leaves the block (prsp_*_o) or the model
+// (its pri->response callback), with the cycle it left in.
+struct TbPageResp {
+	uint16_t sid;
+	bool pv;
+	uint32_t pasid;
+	uint16_t prgi;
+	unsigned code;
+	uint64_t cycle;
+	bool operator==(const TbPageResp &o) const
+	{
+		return sid == o.sid && pv == o.pv && pasid == o.pasid && prgi == o.prgi &&
+		       code == o.code && cycle == o.cycle;
+	}
+};
+
+// The page group response on a block's prsp_*_o outputs, if any; `cycle`
+// is the cycle it left in.
+template <class V> bool tb_page_resp(const V *t, uint64_t cycle, TbPageResp *r)
+{
+	if (!t->prsp_valid_o)
+		return false;
+	*r = {(uint16_t)t->prsp_sid_o,  (bool)t->prsp_pasid_valid_o, (uint32_t)t->prsp_pasid_o,
+	      (uint16_t)t->prsp_prgi_o, (unsigned)t->prsp_code_o,    cycle};
+	return true;
+}
+
 #endif

@@ -8,6 +8,8 @@
 // - registers: IQH, IQT, IQA, FSTS (IQE, ITE), IQER (IQEI, ITESID), ICS, IECTL;
 // - the status writes (address, data, order) and the device-TLB invalidations
 //   (SID, PASID, global, range) with the model's memory writes and ATS calls;
+// - the page group responses (0x9: RID, PASID, PRG index, code and cycle)
+//   with the model's responses to the endpoints;
 // - each cache invalidation request with what docs/model.md says the model's
 //   executed descriptor clears (a table here, written from the document);
 // - cycles with the timing engine: descriptor fetch grants, status write
@@ -269,6 +271,20 @@ class QiTest
 					n, i, r.sid, r.pv, r.pasid, r.global, r.base, r.size, m.sid,
 					m.pv, m.pasid, m.global, m.base, m.size);
 		}
+		// Page group responses: fields and cycle.
+		if (h.r_prsp.size() != h.m_prsp.size())
+			tb_fail(h.tb.cycle, "%s: %zu page group responses, model %zu", n,
+				h.r_prsp.size(), h.m_prsp.size());
+		for (size_t i = 0; i < h.r_prsp.size(); i++) {
+			const qi::PageResp &r = h.r_prsp[i], &m = h.m_prsp[i];
+			if (!(r == m))
+				tb_fail(h.tb.cycle,
+					"%s: page group response %zu: RTL sid 0x%x pv %d pasid 0x%x "
+					"prgi %u code %u at %" PRIu64
+					", model sid 0x%x pv %d pasid 0x%x prgi %u code %u at %" PRIu64,
+					n, i, r.sid, r.pv, r.pasid, r.prgi, r.code, r.cycle, m.sid,
+					m.pv, m.pasid, m.prgi, m.code, m.cycle);
+		}
 		// Cache invalidations.
 		std::vector<InvReq> exp;
 		for (const Desc &d : h.m_desc) {
@@ -344,7 +360,7 @@ class QiTest
 		uint64_t size = 0;
 		unsigned sl = sizes_log[below(7)];
 		size = sl ? 1ull << sl : 0;
-		switch (below(q.wide ? 8 : 4)) {
+		switch (below(q.wide ? 9 : 4)) {
 		case 0: vtd_desc_cc(d.data(), 1 + below(3), did, sid, below(4)); break;
 		case 1:
 			vtd_desc_iotlb(d.data(), 1 + below(3), did, rnd_addr(), below(20),
@@ -360,6 +376,10 @@ class QiTest
 			break;
 		case 5: vtd_desc_pc(d.data(), pc_gran[below(3)], did, pasid); break;
 		case 6: vtd_desc_pdevtlb(d.data(), sid, pasid, below(2), rnd_addr(), size); break;
+		case 7:
+			vtd_desc_pgrp_resp(d.data(), sid, below(2), pasid, (uint16_t)below(512),
+					   below(2) ? 0xF : below(2));
+			break;
 		default: vtd_desc_iotlb(d.data(), 3, did, rnd_addr(), below(64), below(2)); break;
 		}
 		return d;
@@ -404,6 +424,10 @@ class QiTest
 			v.push_back(d);
 			vtd_desc_pdevtlb(d.data(), 0x201, 0x56, true, 0x80000000, 1ull << 30);
 			v.push_back(d);
+			for (unsigned code : {0x0u, 0x1u, 0xFu}) {
+				vtd_desc_pgrp_resp(d.data(), 0x0310, code != 1, 0x4567, 0x1A5, code);
+				v.push_back(d);
+			}
 		}
 		for (unsigned f = 0; f < 16; f++)
 			v.push_back(wait(f << 4, 0x200000 + 8 * f, 0xC0DE0000 + f));
@@ -438,12 +462,15 @@ class QiTest
 	void iqe_codes()
 	{
 		Desc d{};
-		// IQEI 3: types 0, 4 (IEC), 9..15, and type bits [11:9].
-		for (uint64_t t : {0x0ull, 0x4ull, 0x9ull, 0xFull, 0x205ull, 0xE01ull}) {
+		// IQEI 3: types 0, 4 (IEC), 10..15, and type bits [11:9].
+		for (uint64_t t : {0x0ull, 0x4ull, 0xAull, 0xFull, 0x205ull, 0xE01ull}) {
 			d = {t, 0, 0, 0};
 			iqe_case("type", d);
 		}
-		// IQEI 5: PASID-granular types in a 128-bit queue.
+		// IQEI 5: PASID-granular types and page group responses in a
+		// 128-bit queue.
+		vtd_desc_pgrp_resp(d.data(), 1, true, 2, 3, 0);
+		iqe_case("page group response in a 128-bit queue", d, false);
 		vtd_desc_piotlb(d.data(), 2, 1, 1, 0, 0, false);
 		iqe_case("P_IOTLB in a 128-bit queue", d, false);
 		vtd_desc_pc(d.data(), 3, 1, 1);
@@ -503,7 +530,7 @@ class QiTest
 	// decides whether it is an error (and which) or what it does.
 	void bit_sweep()
 	{
-		Desc base[8];
+		Desc base[9];
 		vtd_desc_cc(base[0].data(), 3, 1, 0x1234, 1);
 		vtd_desc_iotlb(base[1].data(), 3, 2, 0x40000000, 3, false);
 		vtd_desc_devtlb(base[2].data(), 0x300, 0x40000000, 1 << 16);
@@ -512,8 +539,9 @@ class QiTest
 		vtd_desc_pc(base[5].data(), 1, 4, 0x2222);
 		vtd_desc_pdevtlb(base[6].data(), 0x301, 0x3333, false, 0x40000000, 4096);
 		vtd_desc_iotlb(base[7].data(), 2, 2, 0, 0, false);
+		vtd_desc_pgrp_resp(base[8].data(), 0x302, true, 0x4444, 0x155, 1);
 		setup(0x100000, true, 0);
-		for (unsigned t = 0; t < 8; t++) {
+		for (unsigned t = 0; t < 9; t++) {
 			for (unsigned bit = 0; bit < 256; bit++) {
 				Desc d = base[t];
 				d[bit / 64] ^= 1ull << (bit % 64);

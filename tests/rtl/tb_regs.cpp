@@ -50,6 +50,12 @@ const uint32_t kRegs[] = {
 	0x098,          VTD_REG_ICS,
 	VTD_REG_IECTL,  0x0A4,
 	VTD_REG_IQER,   VTD_REG_IQER + 4,
+	VTD_REG_PQH,    VTD_REG_PQH + 4,
+	VTD_REG_PQT,    VTD_REG_PQT + 4,
+	VTD_REG_PQA,    VTD_REG_PQA + 4,
+	0x0D8,          VTD_REG_PRS,
+	VTD_REG_PECTL,  VTD_REG_PEDATA,
+	VTD_REG_PEADDR, VTD_REG_PEUADDR,
 };
 
 class RegsTest

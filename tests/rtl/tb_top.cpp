@@ -23,6 +23,16 @@
 // the model's completion cycle (the response port is registered), and be
 // walked exactly when the model's was.
 //
+// Page requests (docs/uarch.md section 8.1), cycle for cycle: world 0 with
+// ECAP.PRS, every other device given PRI (context entry PRE); a seeded
+// stream of page requests (devices with and without PRI, an absent device,
+// with and without a PASID, stop markers, requests that are not last in
+// their group) beside a translation burst, on the timing engine and on the
+// RTL. Every page request must be taken and finished in the model's cycles;
+// the page group responses (fields, and one cycle after the model's), the
+// number of fault records and page request events, PQT, PRS, PECTL and every
+// word of the page request queue (it overflows: PRO and Success) must agree.
+//
 // Plusargs: +trace (VCD). TB_TOP_VERBOSE=1 in the environment prints every
 // burst event (the model's cycles, the RTL's accepts, responses, walker
 // takes and memory requests).
@@ -40,6 +50,9 @@
 
 extern "C" {
 #include "iommu/timing.h"
+#include "iommu/vtd_prq.h"
+#include "iommu/vtd_qi.h"
+#include "iommu/vtd_regs.h"
 }
 #include "walker/walker_model.h"
 
@@ -53,7 +66,7 @@ const unsigned kMemLatency = 50; // mem.latency (iommu_params_pkg::MemLatency)
 // A test world whose model has the verilated block's paging-structure
 // caches: the package's (the model's defaults), or the ways the build gave
 // the block (RTL_PARAM_*).
-struct wm *world(unsigned variant)
+struct wm *world(unsigned variant, bool page_req = false)
 {
 	struct iommu_config d;
 	iommu_config_default(&d);
@@ -63,7 +76,7 @@ struct wm *world(unsigned variant)
 #ifdef RTL_PARAM_SlPwcWays
 	d.sl_pwc.ways = RTL_PARAM_SlPwcWays;
 #endif
-	return wm_create_pwc(variant, d.fl_pwc.ways, d.sl_pwc.ways);
+	return wm_create_prq(variant, d.fl_pwc.ways, d.sl_pwc.ways, page_req);
 }
 
 struct Pending {
@@ -94,6 +107,10 @@ struct Bench {
 	Tb<VTOP> tb;
 	std::deque<Pending> pend;
 	uint8_t tag = 0;
+	// Combinational outputs of the last cycle (with its memory response).
+	bool prq_done = false, flt_recorded = false, prq_event = false;
+	// Invalidation wait status writes granted: cycle, data.
+	std::vector<std::pair<uint64_t, uint32_t>> wait_grants;
 
 	Bench(int argc, char **argv) : tb(argc, argv)
 	{
@@ -133,13 +150,23 @@ struct Bench {
 			pend.pop_front();
 		}
 		tb.settle();
+		prq_done = t->prq_done_o;
+		flt_recorded = t->flt_recorded_o;
+		prq_event = t->prq_event_o;
 		if (t->mem_req_valid_o && t->mem_req_ready_i) {
 			Pending p{};
 			p.id = t->mem_req_id_o;
 			p.due = tb.cycle + kMemLatency;
-			if (t->mem_req_we_o) {
-				TB_CHECK(tb, !t->mem_req_w4_o,
-					 "4-byte write without a queue in use");
+			if (t->mem_req_we_o && t->mem_req_w4_o) {
+				// A wait's status write (4 bytes): read, merge, write.
+				uint64_t pa = t->mem_req_addr_o + t->mem_req_wofs_o;
+				uint64_t old = wm_peek(w, pa & ~7ull);
+				unsigned sh = 8 * (pa & 4);
+				uint64_t v = (old & ~(0xFFFFFFFFull << sh)) |
+					     ((t->mem_req_wdata_o & 0xFFFFFFFFull) << sh);
+				p.err = wm_word_write(w, pa & ~7ull, v) != 0;
+				wait_grants.push_back({tb.cycle, (uint32_t)t->mem_req_wdata_o});
+			} else if (t->mem_req_we_o) {
 				p.err = wm_word_write(w, t->mem_req_addr_o + t->mem_req_wofs_o,
 						      t->mem_req_wdata_o) != 0;
 			} else {
@@ -148,6 +175,20 @@ struct Bench {
 			pend.push_back(p);
 		}
 		tb.tick();
+	}
+
+	uint64_t reg_read(struct wm *w, unsigned addr, unsigned size)
+	{
+		VTOP *t = tb.top.get();
+		t->reg_req_i = 1;
+		t->reg_we_i = 0;
+		t->reg_addr_i = addr;
+		t->reg_size_i = size;
+		tb.settle();
+		uint64_t v = t->reg_rdata_o;
+		cycle(w);
+		t->reg_req_i = 0;
+		return v;
 	}
 
 	void reg_write(struct wm *w, unsigned addr, uint64_t v)
@@ -390,29 +431,292 @@ std::vector<Expect> burst_stream(struct wm *w, uint64_t seed, unsigned n)
 	return v;
 }
 
+// ---- Page requests (docs/uarch.md section 8.1) -----------------------------------
+
+struct PrExpect {
+	struct iommu_page_req pr {
+	};
+	uint64_t arrive = 0;
+	bool have = false;
+	struct iommu_timed_pr r {
+	};
+};
+
+// A page group response as it leaves (the model: the cycle of its pri
+// callback; the RTL: the cycle before it is on the registered port).
+using PrResp = TbPageResp;
+
+// Page requests running beside a burst: the stream, the model's responses
+// and what the model left in the page request queue.
+struct PrRun {
+	std::vector<PrExpect> v;
+	std::vector<PrResp> m_rsp, r_rsp;
+	struct iommu_timing *t = nullptr;
+	uint64_t pqa = 0, pqh = 0, pqt = 0, pectl = 0; // before the run
+	uint64_t m_pqt = 0, m_prs = 0, m_pectl = 0;   // after the model's run
+	std::vector<uint64_t> m_queue;                 // the queue's words, model
+	uint64_t m_recorded = 0, r_recorded = 0;       // fault records (both paths)
+	uint64_t m_events = 0, r_events = 0;           // page request events sent
+	unsigned queued = 0, answered = 0, faults = 0;
+	// Software's invalidation queue: IQA, and IQT written at these cycles;
+	// the waits' status writes (grant cycle, data).
+	uint64_t iqa = 0, base = 0; // base: the RTL's cycle 0
+	std::vector<std::pair<uint64_t, uint64_t>> sw;
+	std::vector<std::pair<uint64_t, uint32_t>> m_wait;
+	unsigned pd_waits = 0, qi_rsp = 0;
+};
+
+void on_wait(void *ctx, const uint64_t qw[4])
+{
+	auto *p = static_cast<PrRun *>(ctx);
+	p->m_wait.push_back({iommu_timing_now(p->t), (uint32_t)(qw[0] >> 32)});
+}
+
+// Software's invalidation queue beside the page requests: a 256-bit queue
+// from IQH = 0, and every few thousand cycles a batch of page group
+// responses (0x9, random groups and codes) and a wait with SW, mostly with
+// PD (it waits for the page request the unit holds), now and then with IF.
+void qi_program(struct wm *w, PrRun &pr, uint64_t seed, uint64_t span)
+{
+	struct iommu *mmu = wm_iommu(w);
+	const struct wm_target *tl;
+	size_t nt = wm_targets(w, &tl);
+	uint64_t s = seed * 0x9E3779B97F4A7C15ull + 3, tail = 0;
+	uint32_t te = (uint32_t)VTD_GCMD_TE;
+	uint64_t iqa = iommu_reg_read(mmu, VTD_REG_IQA, 8);
+	pr.iqa = (iqa & ~0xFFFull) | VTD_IQA_DW; // one page: 128 descriptors
+	iommu_reg_write(mmu, VTD_REG_GCMD, 4, te);
+	iommu_reg_write(mmu, VTD_REG_IQA, 8, pr.iqa);
+	iommu_reg_write(mmu, VTD_REG_IQT, 8, 0);
+	iommu_reg_write(mmu, VTD_REG_GCMD, 4, te | (uint32_t)VTD_GCMD_QIE);
+	const uint64_t base = pr.iqa & ~0xFFFull, status = 0x080000000000ull;
+	unsigned waits = 0;
+	for (uint64_t c = 1500 + rnd(s) % 1000; c < span && tail + 5 * 32 < 4096;
+	     c += 2000 + rnd(s) % 6000) {
+		unsigned n = rnd(s) % 4;
+		for (unsigned k = 0; k <= n; k++) {
+			uint64_t qw[4];
+			if (k < n) {
+				const struct wm_target &tg = tl[rnd(s) % nt];
+				static const unsigned codes[] = {0x0, 0x1, 0xF};
+				vtd_desc_pgrp_resp(qw, tg.sid, tg.pasid_valid, tg.pasid,
+						   (uint16_t)(rnd(s) & 0x1FF), codes[rnd(s) % 3]);
+				pr.qi_rsp++;
+			} else {
+				unsigned f = VTD_WAIT_SW;
+				if (rnd(s) % 4 != 0) {
+					f |= VTD_WAIT_PD;
+					pr.pd_waits++;
+				}
+				if (rnd(s) % 4 == 0)
+					f |= VTD_WAIT_IF;
+				vtd_desc_wait(qw, f, status + 4 * waits, 0xA000 + waits);
+				waits++;
+			}
+			for (unsigned i = 0; i < 4; i++)
+				wm_word_write(w, base + tail + 8 * i, qw[i]);
+			tail += 32;
+		}
+		pr.sw.push_back({c, tail});
+	}
+}
+
+
+void on_pr_done(void *ctx, const struct iommu_timed_pr *r)
+{
+	auto *p = static_cast<PrRun *>(ctx);
+	p->v[r->tag].r = *r;
+	p->v[r->tag].have = true;
+}
+
+void on_pr_rsp(void *ctx, uint16_t sid, bool pv, uint32_t pasid, uint16_t prgi, unsigned code)
+{
+	auto *p = static_cast<PrRun *>(ctx);
+	p->m_rsp.push_back({sid, pv, pasid, prgi, code, iommu_timing_now(p->t)});
+}
+
+const struct iommu_pri_ops kPri = {on_pr_rsp};
+
+// Seeded page requests from the world's devices: with PRI (PRE set), without
+// it (0x47), an absent device (root entry not present), with and without a
+// PASID, stop markers and requests that are not last in their group, some
+// back to back, most a few hundred cycles apart (the queue of 128
+// descriptors overflows near the end).
+std::vector<PrExpect> pr_stream(struct wm *w, uint64_t seed, unsigned n)
+{
+	std::vector<PrExpect> v(n);
+	const struct wm_target *tl;
+	size_t nt = wm_targets(w, &tl);
+	uint64_t s = seed * 0xD1B54A32D192ED03ull + 7, t = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct iommu_page_req pr {
+		};
+		unsigned k = rnd(s) % 100;
+		if (k < 4) {
+			pr.sid = 0xFFF7;
+		} else {
+			const struct wm_target &tg = tl[rnd(s) % nt];
+			pr.sid = tg.sid;
+			pr.pasid_valid = tg.pasid_valid && rnd(s) % 4 != 0;
+			pr.pasid = pr.pasid_valid ? tg.pasid : 0;
+		}
+		pr.addr = (rnd(s) & 0xFFFFFFFFF000ull) | (rnd(s) & 0xFFF);
+		unsigned a = rnd(s) % 8;
+		pr.read = a != 0 && a != 7;
+		pr.write = a >= 4;
+		pr.lpig = rnd(s) % 4 != 0 || a == 0;
+		if (pr.pasid_valid) {
+			pr.priv = rnd(s) % 4 == 0;
+			pr.exec = pr.read && rnd(s) % 4 == 0;
+		}
+		pr.prgi = (uint16_t)(rnd(s) & 0x1FF);
+		unsigned g = rnd(s) % 16;
+		t += g < 3 ? 0 : (g < 6 ? rnd(s) % 64 : 100 + rnd(s) % 400);
+		v[i].pr = pr;
+		v[i].arrive = t;
+	}
+	return v;
+}
+
 // The model's answers and cycles for the stream, on empty caches.
-bool burst_model(struct wm *w, std::vector<Expect> &v)
+bool burst_model(struct wm *w, std::vector<Expect> &v, PrRun *pr = nullptr)
 {
 	struct wm_cached c;
 	struct iommu_tparams tp;
 	wm_warm(w, &v[0].rq, 0, &c); // empties every cache
 	iommu_tparams_default(&tp);
-	struct iommu_timing *t = iommu_timing_create(wm_iommu(w), &tp, on_done, &v);
+	struct iommu *mmu = wm_iommu(w);
+	struct iommu_timing *t = iommu_timing_create(mmu, &tp, on_done, &v);
 	if (!t)
 		return false;
+	uint64_t rec0 = iommu_stats(mmu)->faults_recorded;
+	uint64_t ev0 = iommu_stats(mmu)->prq_events;
+	if (pr) {
+		pr->t = t;
+		pr->pqa = iommu_reg_read(mmu, VTD_REG_PQA, 8);
+		pr->pqh = iommu_reg_read(mmu, VTD_REG_PQH, 8);
+		pr->pqt = iommu_reg_read(mmu, VTD_REG_PQT, 8);
+		pr->pectl = iommu_reg_read(mmu, VTD_REG_PECTL, 4);
+		iommu_timing_set_pr_done(t, on_pr_done, pr);
+		iommu_set_pri(mmu, &kPri, pr);
+		if (iommu_add_qi_observer(mmu, {nullptr, on_wait, nullptr}, pr))
+			return false;
+		for (size_t i = 0; i < pr->v.size(); i++)
+			if (iommu_timing_page_request(t, pr->v[i].arrive, &pr->v[i].pr, i))
+				return false;
+	}
 	for (size_t i = 0; i < v.size(); i++)
 		if (iommu_timing_submit(t, v[i].arrive, &v[i].rq, i))
 			return false;
+	// Software's IQT writes, applied after their cycle (as the RTL's
+	// register port applies a write after the block's own updates).
+	for (const auto &e : pr ? pr->sw : std::vector<std::pair<uint64_t, uint64_t>>()) {
+		iommu_timing_advance(t, e.first + 1);
+		iommu_reg_write(mmu, VTD_REG_IQT, 8, e.second);
+	}
 	iommu_timing_drain(t);
 	iommu_timing_destroy(t);
 	for (const Expect &e : v)
 		if (!e.have)
 			return false;
+	if (pr) {
+		iommu_set_pri(mmu, nullptr, nullptr);
+		iommu_remove_qi_observer(mmu, pr);
+		pr->t = nullptr;
+		for (const PrExpect &e : pr->v)
+			if (!e.have)
+				return false;
+		pr->m_recorded = iommu_stats(mmu)->faults_recorded - rec0;
+		pr->m_events = iommu_stats(mmu)->prq_events - ev0;
+		pr->m_pqt = iommu_reg_read(mmu, VTD_REG_PQT, 8);
+		pr->m_prs = iommu_reg_read(mmu, VTD_REG_PRS, 4);
+		pr->m_pectl = iommu_reg_read(mmu, VTD_REG_PECTL, 4);
+		// The queue as the model left it; emptied for the RTL's run.
+		uint64_t base = pr->pqa & ~0xFFFull, bytes = 4096ull << (pr->pqa & 7);
+		for (uint64_t a = 0; a < bytes; a += 8) {
+			pr->m_queue.push_back(wm_peek(w, base + a));
+			wm_word_write(w, base + a, 0);
+		}
+	}
+	return true;
+}
+
+// After both runs: the page group responses (fields and cycles), fault
+// records, events, the page request registers and the queue's contents.
+bool pr_check(Bench &b, struct wm *w, PrRun &pr)
+{
+	if (pr.r_rsp.size() != pr.m_rsp.size()) {
+		std::printf("page requests: %zu page group responses, model %zu\n",
+			    pr.r_rsp.size(), pr.m_rsp.size());
+		return false;
+	}
+	for (size_t i = 0; i < pr.r_rsp.size(); i++) {
+		const PrResp &r = pr.r_rsp[i], &m = pr.m_rsp[i];
+		if (!(r == m)) {
+			std::printf("page requests: response %zu: RTL sid 0x%04x pv %d pasid 0x%x "
+				    "prgi %u code %u at %" PRIu64 "; model sid 0x%04x pv %d pasid "
+				    "0x%x prgi %u code %u at %" PRIu64 "\n",
+				    i, r.sid, r.pv, r.pasid, r.prgi, r.code, r.cycle, m.sid, m.pv,
+				    m.pasid, m.prgi, m.code, m.cycle);
+			return false;
+		}
+	}
+	if (b.wait_grants.size() != pr.m_wait.size()) {
+		std::printf("page requests: %zu wait status writes, model %zu\n",
+			    b.wait_grants.size(), pr.m_wait.size());
+		return false;
+	}
+	for (size_t i = 0; i < pr.m_wait.size(); i++) {
+		const auto &r = b.wait_grants[i], &m = pr.m_wait[i];
+		if (r.first - pr.base != m.first || r.second != m.second) {
+			std::printf("page requests: wait %zu: status 0x%x written at %" PRIu64
+				    ", model 0x%x at %" PRIu64 "\n",
+				    i, r.second, r.first - pr.base, m.second, m.first);
+			return false;
+		}
+	}
+	if (pr.r_recorded != pr.m_recorded || pr.r_events != pr.m_events) {
+		std::printf("page requests: %" PRIu64 " fault records and %" PRIu64
+			    " events, model %" PRIu64 " and %" PRIu64 "\n",
+			    pr.r_recorded, pr.r_events, pr.m_recorded, pr.m_events);
+		return false;
+	}
+	struct {
+		unsigned off, size;
+		uint64_t want;
+		const char *name;
+	} regs[] = {{VTD_REG_PQT, 8, pr.m_pqt, "PQT"},
+		    {VTD_REG_PRS, 4, pr.m_prs, "PRS"},
+		    {VTD_REG_PECTL, 4, pr.m_pectl, "PECTL"}};
+	for (const auto &r : regs) {
+		uint64_t got = b.reg_read(w, r.off, r.size);
+		if (got != r.want) {
+			std::printf("page requests: %s 0x%" PRIx64 ", model 0x%" PRIx64 "\n",
+				    r.name, got, r.want);
+			return false;
+		}
+	}
+	uint64_t base = pr.pqa & ~0xFFFull;
+	for (size_t i = 0; i < pr.m_queue.size(); i++) {
+		uint64_t got = wm_peek(w, base + 8 * i);
+		if (got != pr.m_queue[i]) {
+			std::printf("page requests: queue word %zu: 0x%016" PRIx64
+				    ", model 0x%016" PRIx64 "\n",
+				    i, got, pr.m_queue[i]);
+			return false;
+		}
+	}
+	for (const PrExpect &e : pr.v) {
+		pr.queued += e.r.res.outcome == IOMMU_PR_QUEUED;
+		pr.answered += e.r.res.outcome == IOMMU_PR_RESPONDED;
+		pr.faults += e.r.res.fault != VTD_FR_NONE;
+	}
 	return true;
 }
 
 // The stream on the RTL, from cycle base on; every response checked.
-bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked)
+bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked,
+	       PrRun *pr = nullptr)
 {
 	VTOP *t = b.tb.top.get();
 	const uint64_t base = b.tb.cycle + 1;
@@ -426,10 +730,25 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked)
 				    req_str(v[i].rq).c_str());
 	std::vector<int> by_tag(256, -1);
 	size_t next = 0, answered = 0;
+	size_t pr_next = 0, pr_done = 0, pr_n = pr ? pr->v.size() : 0, sw_next = 0;
+	size_t sw_n = pr ? pr->sw.size() : 0, wait_n = pr ? pr->m_wait.size() : 0;
 	walked = 0;
-	for (uint64_t guard = 0; answered < v.size(); guard++) {
-		if (guard > 10000000) {
-			std::printf("burst: TIMEOUT, %zu of %zu answered\n", answered, v.size());
+	b.wait_grants.clear();
+	// A page group response on the (registered) port left in the cycle before.
+	auto grab_prsp = [&]() {
+		PrResp r;
+		if (pr && tb_page_resp(t, b.tb.cycle - base - 1, &r))
+			pr->r_rsp.push_back(r);
+	};
+	if (pr)
+		pr->base = base;
+	for (uint64_t guard = 0;
+	     answered < v.size() || pr_done < pr_n || sw_next < sw_n || b.wait_grants.size() < wait_n;
+	     guard++) {
+		if (guard > 2000000) {
+			std::printf("burst: TIMEOUT, %zu of %zu answered, page requests %zu of %zu "
+				    "taken, %zu finished\n",
+				    answered, v.size(), pr_next, pr_n, pr_done);
 			return false;
 		}
 		bool offer = next < v.size() && base + v[next].arrive <= b.tb.cycle;
@@ -450,7 +769,42 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked)
 			t->req_no_write_i = rq.no_write;
 		}
 		t->req_valid_i = offer;
+		bool pr_offer = pr_next < pr_n && base + pr->v[pr_next].arrive <= b.tb.cycle;
+		if (pr_offer) {
+			const struct iommu_page_req &q = pr->v[pr_next].pr;
+			t->pr_sid_i = q.sid;
+			t->pr_pasid_valid_i = q.pasid_valid;
+			t->pr_pasid_i = q.pasid;
+			t->pr_priv_i = q.priv;
+			t->pr_exec_i = q.exec;
+			t->pr_read_i = q.read;
+			t->pr_write_i = q.write;
+			t->pr_lpig_i = q.lpig;
+			t->pr_prgi_i = q.prgi;
+			t->pr_addr_i = q.addr >> 12;
+		}
+		t->pr_valid_i = pr_offer;
+		bool sw_write = sw_next < (pr ? pr->sw.size() : 0) &&
+				base + pr->sw[sw_next].first == b.tb.cycle;
+		if (sw_write) {
+			t->reg_req_i = 1;
+			t->reg_we_i = 1;
+			t->reg_addr_i = VTD_REG_IQT;
+			t->reg_size_i = 8;
+			t->reg_wdata_i = pr->sw[sw_next].second;
+			sw_next++;
+		}
 		b.tb.settle();
+		if (pr_offer && t->pr_ready_o) {
+			const PrExpect &e = pr->v[pr_next];
+			if (b.tb.cycle != base + e.r.accept) {
+				std::printf("burst: page request %zu accepted at %" PRIu64
+					    ", model %" PRIu64 "\n",
+					    pr_next, b.tb.cycle - base, e.r.accept);
+				return false;
+			}
+			pr_next++;
+		}
 		if (offer && t->req_ready_o) {
 			const Expect &e = v[next];
 			if (b.tb.cycle != base + e.r.accept) {
@@ -515,18 +869,40 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked)
 			walked += e.r.walked;
 			answered++;
 		}
-		if (verbose && t->walk_start_o)
-			std::printf("rtl: walk start at %" PRIu64 "\n", b.tb.cycle - base);
-		if (verbose && t->mem_req_valid_o && t->mem_req_ready_i)
-			std::printf("rtl: mem id %u %s 0x%" PRIx64 " at %" PRIu64 "\n",
-				    t->mem_req_id_o, t->mem_req_we_o ? "write" : "read",
-				    static_cast<uint64_t>(t->mem_req_addr_o), b.tb.cycle - base);
+		grab_prsp();
 		b.cycle(w);
+		t->reg_req_i = 0;
+		t->reg_we_i = 0;
+		// The cycle just run (its memory response included).
+		const uint64_t now = b.tb.cycle - 1;
+		if (pr && b.prq_done) {
+			const PrExpect &e = pr->v[pr_done];
+			if (pr_done >= pr_next || now != base + e.r.done) {
+				std::printf("burst: page request %zu (sid 0x%04x pv %d prgi %u lpig %d "
+					    "r %d w %d) finished at %" PRIu64 ", model %" PRIu64
+					    " (accept %" PRIu64 ", outcome %d code %u fault 0x%02x)\n",
+					    pr_done, e.pr.sid, e.pr.pasid_valid, e.pr.prgi, e.pr.lpig,
+					    e.pr.read, e.pr.write, now - base, e.r.done,
+					    e.r.accept, e.r.res.outcome, e.r.res.code, e.r.res.fault);
+				return false;
+			}
+			pr_done++;
+		}
+		if (pr && b.flt_recorded)
+			pr->r_recorded++;
+		if (pr && b.prq_event)
+			pr->r_events++;
 	}
 	t->req_valid_i = 0;
-	while (!b.pend.empty())
+	t->pr_valid_i = 0;
+	// The memory drains; a page group response of the last cycle is on the
+	// (registered) port in this one.
+	for (bool first = true; first || !b.pend.empty(); first = false) {
+		b.tb.settle();
+		grab_prsp();
 		b.cycle(w);
-	return true;
+	}
+	return pr ? pr_check(b, w, *pr) : true;
 }
 
 } // namespace
@@ -582,6 +958,51 @@ int main(int argc, char **argv)
 			if (!ok)
 				rc = 1;
 			else if (walked == 0 || walked == v.size())
+				rc = 1;
+		}
+		wm_destroy(w);
+	}
+	// Page requests beside translations, cycle for cycle (world 0 with
+	// ECAP.PRS; every other device with PRI): the page request unit shares
+	// the memory port and the fault input with the translation path.
+	for (uint64_t seed = 1; seed <= 2 && rc == 0; seed++) {
+		struct wm *w = world(0, true);
+		if (!w)
+			return 1;
+		const struct wm_target *tl;
+		size_t nt = wm_targets(w, &tl);
+		for (size_t i = 0; i < nt; i += 2)
+			if (wm_set_pri(w, tl[i].sid)) {
+				std::printf("page requests: cannot set PRI on 0x%04x\n", tl[i].sid);
+				rc = 1;
+			}
+		std::vector<Expect> v = burst_stream(w, seed + 10, 1500);
+		PrRun pr;
+		pr.v = pr_stream(w, seed, 400);
+		qi_program(w, pr, seed, pr.v.back().arrive);
+		if (rc == 0 && !burst_model(w, v, &pr)) {
+			std::printf("page requests %" PRIu64 ": the model did not finish\n", seed);
+			rc = 1;
+		} else if (rc == 0) {
+			Bench b(argc, argv);
+			b.program(w);
+			b.reg_write(w, VTD_REG_PQA, pr.pqa);
+			b.reg_write(w, VTD_REG_PQH, pr.pqh);
+			b.reg_write(w, VTD_REG_PQT, pr.pqt);
+			b.reg_write(w, VTD_REG_PECTL, pr.pectl);
+			b.reg_write(w, VTD_REG_IQA, pr.iqa);
+			b.reg_write(w, VTD_REG_IQT, 0);
+			b.reg_write(w, VTD_REG_GCMD, VTD_GCMD_TE | VTD_GCMD_QIE);
+			unsigned walked = 0;
+			bool ok = burst_rtl(b, w, v, walked, &pr);
+			std::printf("page requests %" PRIu64 ": %zu beside %zu translations: %u queued, "
+				    "%u answered by the IOMMU, %u faults, %zu page group responses "
+				    "(%u from the queue), %zu waits (%u with PD), cycle for cycle%s\n",
+				    seed, pr.v.size(), v.size(), pr.queued, pr.answered, pr.faults,
+				    pr.m_rsp.size(), pr.qi_rsp, pr.m_wait.size(), pr.pd_waits,
+				    ok ? "" : " (FAILED)");
+			if (!ok || pr.queued == 0 || pr.answered == 0 || pr.faults == 0 ||
+			    pr.pd_waits == 0)
 				rc = 1;
 		}
 		wm_destroy(w);

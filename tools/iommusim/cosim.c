@@ -247,8 +247,9 @@ static int cosim_config(const struct cosim_opts *o, struct sim_config *cfg)
 
 	config_default(&rtl);
 	apply_rtl_params(&rtl);
-	/* The block takes no page requests and executes no page group response
-	 * (its ECAP.PRS is 0): the model must not either. */
+	/* The harness drives no page requests into the block (rtl_top checks
+	 * its page request unit): the model runs without ECAP.PRS, so that its
+	 * driver sends no page request, page group response or PD drain. */
 	rtl.mmu.page_req = false;
 	*cfg = rtl;
 	if (o->config && config_load(cfg, o->config, err, sizeof(err))) {

@@ -105,6 +105,7 @@ static void write_pkg(FILE *f, const struct sim_config *c)
 	put_bit(f, "ExecReq", m->exec_req, "execute requests");
 	put_bit(f, "SuperReq", m->super_req, "supervisor requests");
 	put_bit(f, "RidPasid", m->rid_pasid, "RID_PASID honoured");
+	put_bit(f, "PageReq", m->page_req, "page requests (ECAP.PRS, ECAP.PDS)");
 	put_bit(f, "LookupAfterFetch", m->lookup_after_fetch,
 		"caches looked up below an entry read from memory (the RTL: 0 only)");
 

@@ -39,6 +39,7 @@
 extern "C" {
 #include "iommu/iommu.h"
 #include "iommu/timing.h"
+#include "iommu/vtd_prq.h"
 #include "iommu/vtd_regs.h"
 }
 #include "qi/qi_shim.h"
@@ -115,6 +116,8 @@ struct DevtlbInv {
 	}
 };
 
+using PageResp = TbPageResp;
+
 // An RTL invalidation request, as the engine presents it.
 struct InvReq {
 	unsigned target, kind, by_did, by_pasid, by_range;
@@ -173,6 +176,7 @@ class Harness
 	// Logs.
 	std::vector<StatusWrite> m_writes, r_writes;
 	std::vector<DevtlbInv> m_dtlb, r_dtlb;
+	std::vector<PageResp> m_prsp, r_prsp;
 	std::vector<std::array<uint64_t, 4>> m_desc, m_waits;
 	std::vector<InvReq> r_inv;
 	std::vector<uint64_t> m_fetch, m_wgrant, m_done, m_wdone;
@@ -186,10 +190,13 @@ class Harness
 	Harness(int argc, char **argv) : tb(argc, argv)
 	{
 		iommu_config_default(&cfg);
+		/* iommu_params_pkg::PageReq: the simulator's default (ECAP.PRS) */
+		cfg.page_req = true;
 		iommu_tparams_default(&tp);
 		mem_ops.read = &Harness::m_read;
 		mem_ops.write = &Harness::m_write;
 		ats_ops.invalidate = &Harness::m_ats;
+		pri_ops.response = &Harness::m_pri_response;
 		restart();
 	}
 	~Harness()
@@ -210,6 +217,7 @@ class Harness
 		if (!mmu)
 			tb_fail(0, "model: iommu_create failed");
 		iommu_set_ats(mmu, &ats_ops, this);
+		iommu_set_pri(mmu, &pri_ops, this);
 		tm = iommu_timing_create(mmu, &tp, nullptr, nullptr);
 		if (!tm ||
 		    iommu_add_qi_observer(
@@ -232,6 +240,8 @@ class Harness
 		r_writes.clear();
 		m_dtlb.clear();
 		r_dtlb.clear();
+		m_prsp.clear();
+		r_prsp.clear();
 		m_desc.clear();
 		m_waits.clear();
 		r_inv.clear();
@@ -376,6 +386,7 @@ class Harness
       private:
 	iommu_mem_ops mem_ops{};
 	iommu_ats_ops ats_ops{};
+	iommu_pri_ops pri_ops{};
 	struct MemRsp {
 		uint64_t due;
 		bool err;
@@ -455,6 +466,9 @@ class Harness
 				 "memory responses out of order");
 			mem_q.push_back(r);
 		}
+		PageResp pr;
+		if (tb_page_resp(t, c, &pr))
+			r_prsp.push_back(pr);
 		if (t->dtlb_req_valid_o) {
 			DevtlbInv d{};
 			d.sid = t->dtlb_req_sid_o;
@@ -537,6 +551,12 @@ class Harness
 		auto *h = static_cast<Harness *>(ctx);
 		h->m_dtlb.push_back({sid, pv, pasid, global, addr, size, 0, 0});
 		return !h->dead.count(sid);
+	}
+	static void m_pri_response(void *ctx, uint16_t sid, bool pv, uint32_t pasid, uint16_t prgi,
+				   unsigned code)
+	{
+		auto *h = static_cast<Harness *>(ctx);
+		h->m_prsp.push_back({sid, pv, pasid, prgi, code, iommu_timing_now(h->tm)});
 	}
 	static void m_obs_desc(void *ctx, const uint64_t qw[4])
 	{

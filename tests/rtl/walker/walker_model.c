@@ -248,6 +248,12 @@ struct wm *wm_create(unsigned variant)
 
 struct wm *wm_create_pwc(unsigned variant, unsigned fl_pwc_ways, unsigned sl_pwc_ways)
 {
+	return wm_create_prq(variant, fl_pwc_ways, sl_pwc_ways, false);
+}
+
+struct wm *wm_create_prq(unsigned variant, unsigned fl_pwc_ways, unsigned sl_pwc_ways,
+			 bool page_req)
+{
 	struct wm *w = calloc(1, sizeof(*w));
 	struct iommu_config cfg;
 	struct vtd_builder_config bcfg;
@@ -263,6 +269,7 @@ struct wm *wm_create_pwc(unsigned variant, unsigned fl_pwc_ways, unsigned sl_pwc
 	cfg.fl_pwc.ways = fl_pwc_ways;
 	cfg.sl_pwc.ways = sl_pwc_ways;
 	cfg.nested_tlb.ways = 0;
+	cfg.page_req = page_req;
 	vtd_builder_config_default(&bcfg);
 	if (variant == 1) {
 		bcfg.preset_ad = false;
@@ -284,6 +291,11 @@ struct wm *wm_create_pwc(unsigned variant, unsigned fl_pwc_ways, unsigned sl_pwc
 fail:
 	wm_destroy(w);
 	return NULL;
+}
+
+int wm_set_pri(struct wm *w, uint16_t sid)
+{
+	return vtd_builder_set_dev_caps(w->b, sid, VTD_DEV_PRI);
 }
 
 size_t wm_targets(const struct wm *w, const struct wm_target **list)

@@ -74,6 +74,12 @@ struct wm *wm_create(unsigned variant);
 /* The same world with first- and second-level paging-structure caches of
  * the model's default geometry but these ways (0: none). */
 struct wm *wm_create_pwc(unsigned variant, unsigned fl_pwc_ways, unsigned sl_pwc_ways);
+/* The same with ECAP.PRS (page_req): the builder's page request queue (one
+ * page) programmed and its event unmasked. */
+struct wm *wm_create_prq(unsigned variant, unsigned fl_pwc_ways, unsigned sl_pwc_ways,
+			 bool page_req);
+/* Gives device sid PRI (its context entry's PRE; needs ECAP.PRS). */
+int wm_set_pri(struct wm *w, uint16_t sid);
 void wm_destroy(struct wm *w);
 struct iommu *wm_iommu(struct wm *w);
 size_t wm_targets(const struct wm *w, const struct wm_target **list);
