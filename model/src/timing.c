@@ -336,6 +336,9 @@ struct iommu_timing *iommu_timing_create(struct iommu *mmu, const struct iommu_t
 		return NULL;
 	}
 	t->flt_cycle = t->prsp_cycle = UINT64_MAX;
+	/* Before the first grant the round-robin starts at walker slot 0: as
+	 * if the last requester (the page request unit) had been granted. */
+	t->rr = p->walk_slots + 1;
 	mmu->qi_engine = true;
 	iommu_set_spin(mmu, engine_spin, t);
 	return t;

@@ -453,7 +453,7 @@ struct PrRun {
 	std::vector<PrResp> m_rsp, r_rsp;
 	struct iommu_timing *t = nullptr;
 	uint64_t pqa = 0, pqh = 0, pqt = 0, pectl = 0; // before the run
-	uint64_t m_pqt = 0, m_prs = 0, m_pectl = 0;   // after the model's run
+	uint64_t m_pqt = 0, m_prs = 0, m_pectl = 0;    // after the model's run
 	std::vector<uint64_t> m_queue;                 // the queue's words, model
 	uint64_t m_recorded = 0, r_recorded = 0;       // fault records (both paths)
 	uint64_t m_events = 0, r_events = 0;           // page request events sent
@@ -476,20 +476,27 @@ void on_wait(void *ctx, const uint64_t qw[4])
 // from IQH = 0, and every few thousand cycles a batch of page group
 // responses (0x9, random groups and codes) and a wait with SW, mostly with
 // PD (it waits for the page request the unit holds), now and then with IF.
-void qi_program(struct wm *w, PrRun &pr, uint64_t seed, uint64_t span)
+// The model's queue emptied and enabled again (IQH = IQT = 0), 256-bit; the
+// RTL gets the same IQA. Returns the queue's base.
+uint64_t qi_reset(struct wm *w, PrRun &pr)
 {
 	struct iommu *mmu = wm_iommu(w);
-	const struct wm_target *tl;
-	size_t nt = wm_targets(w, &tl);
-	uint64_t s = seed * 0x9E3779B97F4A7C15ull + 3, tail = 0;
-	uint32_t te = (uint32_t)VTD_GCMD_TE;
+	uint32_t te = wm_te(w) ? (uint32_t)VTD_GCMD_TE : 0;
 	uint64_t iqa = iommu_reg_read(mmu, VTD_REG_IQA, 8);
 	pr.iqa = (iqa & ~0xFFFull) | VTD_IQA_DW; // one page: 128 descriptors
 	iommu_reg_write(mmu, VTD_REG_GCMD, 4, te);
 	iommu_reg_write(mmu, VTD_REG_IQA, 8, pr.iqa);
 	iommu_reg_write(mmu, VTD_REG_IQT, 8, 0);
 	iommu_reg_write(mmu, VTD_REG_GCMD, 4, te | (uint32_t)VTD_GCMD_QIE);
-	const uint64_t base = pr.iqa & ~0xFFFull, status = 0x080000000000ull;
+	return pr.iqa & ~0xFFFull;
+}
+
+void qi_program(struct wm *w, PrRun &pr, uint64_t seed, uint64_t span)
+{
+	const struct wm_target *tl;
+	size_t nt = wm_targets(w, &tl);
+	uint64_t s = seed * 0x9E3779B97F4A7C15ull + 3, tail = 0;
+	const uint64_t base = qi_reset(w, pr), status = 0x080000000000ull;
 	unsigned waits = 0;
 	for (uint64_t c = 1500 + rnd(s) % 1000; c < span && tail + 5 * 32 < 4096;
 	     c += 2000 + rnd(s) % 6000) {
@@ -520,7 +527,6 @@ void qi_program(struct wm *w, PrRun &pr, uint64_t seed, uint64_t span)
 		pr.sw.push_back({c, tail});
 	}
 }
-
 
 void on_pr_done(void *ctx, const struct iommu_timed_pr *r)
 {
@@ -646,8 +652,12 @@ bool burst_model(struct wm *w, std::vector<Expect> &v, PrRun *pr = nullptr)
 bool pr_check(Bench &b, struct wm *w, PrRun &pr)
 {
 	if (pr.r_rsp.size() != pr.m_rsp.size()) {
-		std::printf("page requests: %zu page group responses, model %zu\n",
-			    pr.r_rsp.size(), pr.m_rsp.size());
+		std::printf("page requests: %zu page group responses, model %zu\n", pr.r_rsp.size(),
+			    pr.m_rsp.size());
+		for (int side = 0; side < 2; side++)
+			for (const PrResp &r : side ? pr.m_rsp : pr.r_rsp)
+				std::printf("  %s: sid 0x%04x prgi %u code %u at %" PRIu64 "\n",
+					    side ? "model" : "rtl", r.sid, r.prgi, r.code, r.cycle);
 		return false;
 	}
 	for (size_t i = 0; i < pr.r_rsp.size(); i++) {
@@ -742,8 +752,8 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked,
 	};
 	if (pr)
 		pr->base = base;
-	for (uint64_t guard = 0;
-	     answered < v.size() || pr_done < pr_n || sw_next < sw_n || b.wait_grants.size() < wait_n;
+	for (uint64_t guard = 0; answered < v.size() || pr_done < pr_n || sw_next < sw_n ||
+				 b.wait_grants.size() < wait_n;
 	     guard++) {
 		if (guard > 2000000) {
 			std::printf("burst: TIMEOUT, %zu of %zu answered, page requests %zu of %zu "
@@ -870,6 +880,12 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked,
 			answered++;
 		}
 		grab_prsp();
+		if (verbose && t->walk_start_o)
+			std::printf("rtl: walk start at %" PRIu64 "\n", b.tb.cycle - base);
+		if (verbose && t->mem_req_valid_o && t->mem_req_ready_i)
+			std::printf("rtl: mem id %u %s 0x%" PRIx64 " at %" PRIu64 "\n",
+				    t->mem_req_id_o, t->mem_req_we_o ? "write" : "read",
+				    static_cast<uint64_t>(t->mem_req_addr_o), b.tb.cycle - base);
 		b.cycle(w);
 		t->reg_req_i = 0;
 		t->reg_we_i = 0;
@@ -878,12 +894,13 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked,
 		if (pr && b.prq_done) {
 			const PrExpect &e = pr->v[pr_done];
 			if (pr_done >= pr_next || now != base + e.r.done) {
-				std::printf("burst: page request %zu (sid 0x%04x pv %d prgi %u lpig %d "
-					    "r %d w %d) finished at %" PRIu64 ", model %" PRIu64
-					    " (accept %" PRIu64 ", outcome %d code %u fault 0x%02x)\n",
-					    pr_done, e.pr.sid, e.pr.pasid_valid, e.pr.prgi, e.pr.lpig,
-					    e.pr.read, e.pr.write, now - base, e.r.done,
-					    e.r.accept, e.r.res.outcome, e.r.res.code, e.r.res.fault);
+				std::printf(
+					"burst: page request %zu (sid 0x%04x pv %d prgi %u lpig %d "
+					"r %d w %d) finished at %" PRIu64 ", model %" PRIu64
+					" (accept %" PRIu64 ", outcome %d code %u fault 0x%02x)\n",
+					pr_done, e.pr.sid, e.pr.pasid_valid, e.pr.prgi, e.pr.lpig,
+					e.pr.read, e.pr.write, now - base, e.r.done, e.r.accept,
+					e.r.res.outcome, e.r.res.code, e.r.res.fault);
 				return false;
 			}
 			pr_done++;
@@ -897,12 +914,159 @@ bool burst_rtl(Bench &b, struct wm *w, std::vector<Expect> &v, unsigned &walked,
 	t->pr_valid_i = 0;
 	// The memory drains; a page group response of the last cycle is on the
 	// (registered) port in this one.
-	for (bool first = true; first || !b.pend.empty(); first = false) {
+	for (int tail = 2; tail > 0; tail -= b.pend.empty()) {
 		b.tb.settle();
 		grab_prsp();
 		b.cycle(w);
 	}
 	return pr ? pr_check(b, w, *pr) : true;
+}
+
+// The RTL's run of a stream with page requests: registers as the model's
+// were before its run, then burst_rtl.
+bool pr_rtl(int argc, char **argv, struct wm *w, std::vector<Expect> &v, PrRun &pr)
+{
+	Bench b(argc, argv);
+	b.program(w);
+	b.reg_write(w, VTD_REG_PQA, pr.pqa);
+	b.reg_write(w, VTD_REG_PQH, pr.pqh);
+	b.reg_write(w, VTD_REG_PQT, pr.pqt);
+	b.reg_write(w, VTD_REG_PECTL, pr.pectl);
+	b.reg_write(w, VTD_REG_IQA, pr.iqa);
+	b.reg_write(w, VTD_REG_IQT, 0);
+	b.reg_write(w, VTD_REG_GCMD, (wm_te(w) ? VTD_GCMD_TE : 0) | VTD_GCMD_QIE);
+	unsigned walked = 0;
+	return burst_rtl(b, w, v, walked, &pr);
+}
+
+// A world with ECAP.PRS, every other device with PRI.
+struct wm *pr_world()
+{
+	struct wm *w = world(0, true);
+	const struct wm_target *tl;
+	size_t nt = w ? wm_targets(w, &tl) : 0;
+	for (size_t i = 0; i < nt; i += 2)
+		if (wm_set_pri(w, tl[i].sid)) {
+			std::printf("page requests: cannot set PRI on 0x%04x\n", tl[i].sid);
+			wm_destroy(w);
+			return nullptr;
+		}
+	return w;
+}
+
+// Port contention, aimed. Fault input: a page request from a device without
+// PRI (root and context entries read, refused with fault 0x47, recorded,
+// its group answered Invalid Request) against a translated request from a
+// device without ATS whose context entry is cached (refused with 0x44 in
+// stage R, recorded, no memory). Page group response port: with
+// translation off the unit refuses a page request the cycle after it takes
+// it (Invalid Request, no read), against a page group response descriptor
+// (0x9). Each is timed, from lone runs of the model, to leave in the cycles
+// around the unit's decision, one run per offset. The unit must give way
+// by a cycle when they meet; the model says in which runs it did, and the
+// RTL must agree cycle for cycle in every run. Returns the runs in which
+// the unit gave way, or -1 on a failure.
+// One aimed run: the page request at P, the translation at t_arrive (or the
+// IQT write at t_write); false on a difference.
+struct Aim {
+	bool queue;
+	uint64_t t_arrive, t_write;
+	bool lone_tr, lone_pr; // the model alone, to measure
+	PrRun pr;
+	std::vector<Expect> v;
+};
+
+bool aim_run(int argc, char **argv, Aim &a)
+{
+	const uint64_t P = 1000;
+	struct wm *w = pr_world();
+	if (!w)
+		return false;
+	{
+		const struct wm_target *tl;
+		size_t nt = wm_targets(w, &tl);
+		uint16_t no_pri = 0;
+		PrRun &pr = a.pr;
+		std::vector<Expect> &v = a.v;
+		const bool queue = a.queue;
+		for (size_t i = 1; i < nt && !no_pri; i += 2) {
+			bool pri = false;
+			for (size_t j = 0; j < nt; j += 2)
+				pri |= tl[j].sid == tl[i].sid;
+			if (!pri)
+				no_pri = tl[i].sid;
+		}
+		pr = PrRun();
+		pr.v.resize(a.lone_tr ? 0 : 1);
+		if (!a.lone_tr) {
+			pr.v[0].pr.sid = no_pri;
+			pr.v[0].pr.read = true;
+			pr.v[0].pr.lpig = true;
+			pr.v[0].pr.prgi = 0x42;
+			pr.v[0].pr.addr = 0x7000;
+			pr.v[0].arrive = P;
+		}
+		// A device without ATS: its context entry cached by a first
+		// request, a translated request is refused (0x44) in stage R,
+		// without memory.
+		size_t k = 0;
+		while (k + 1 < nt && tl[k].dte)
+			k++;
+		v.assign(queue ? 1 : 2, Expect());
+		v[0].rq.sid = tl[k].sid;
+		v[0].rq.pasid_valid = tl[k].pasid_valid;
+		v[0].rq.pasid = tl[k].pasid;
+		v[0].rq.addr = tl[k].size ? tl[k].iova : 0x40000000;
+		if (!queue) {
+			v[1].rq.sid = tl[k].sid;
+			v[1].rq.addr = 0x1000;
+			v[1].rq.at = IOMMU_AT_TRANSLATED;
+			v[1].arrive = a.lone_pr ? 500 : a.t_arrive;
+		}
+		// The queue's sweep: translation off, so that the unit refuses
+		// the request (step 1) the cycle after it takes it, with no read.
+		if (queue)
+			wm_set_te(w, false);
+		uint64_t base = qi_reset(w, pr);
+		if (queue && !a.lone_pr) {
+			// Fetched the cycle after the IQT write, executed when the
+			// fetch returns.
+			uint64_t qw[4];
+			vtd_desc_pgrp_resp(qw, tl[2].sid, false, 0, 0x11, 0);
+			for (unsigned i = 0; i < 4; i++)
+				wm_word_write(w, base + 8 * i, qw[i]);
+			pr.sw.push_back({a.t_write, 32});
+		}
+		bool ok = burst_model(w, v, &pr);
+		if (ok && !a.lone_tr && !a.lone_pr)
+			ok = pr_rtl(argc, argv, w, v, pr);
+		wm_destroy(w);
+		return ok;
+	}
+}
+
+int pr_contention(int argc, char **argv, bool queue)
+{
+	// Alone: the translation's response and the page request's decision.
+	Aim t{queue, 500, 0, true, false, {}, {}}, p{queue, 0, 0, false, true, {}, {}};
+	if (!aim_run(argc, argv, t) || !aim_run(argc, argv, p))
+		return -1;
+	const uint64_t lat = queue ? 0 : t.v[1].r.done - t.v[1].arrive;
+	const uint64_t dec = p.pr.v[0].r.done, took = dec - p.pr.v[0].r.accept;
+	int gave_way = 0;
+	for (int off = -3; off <= 3; off++) {
+		// The fault response, or the 0x9 executing (fetched the cycle
+		// after the IQT write, executed when the fetch returns), at
+		// dec + off.
+		Aim a{queue, dec + off - lat, dec + off - (kMemLatency + 1), false, false, {}, {}};
+		if (!aim_run(argc, argv, a)) {
+			std::printf("contention (%s), offset %d: FAILED\n",
+				    queue ? "page group response port" : "fault input", off);
+			return -1;
+		}
+		gave_way += a.pr.v[0].r.done - a.pr.v[0].r.accept != took;
+	}
+	return gave_way;
 }
 
 } // namespace
@@ -962,20 +1126,24 @@ int main(int argc, char **argv)
 		}
 		wm_destroy(w);
 	}
+	for (bool queue : {false, true}) {
+		if (rc)
+			break;
+		int n = pr_contention(argc, argv, queue);
+		std::printf("page requests: %s taken by another in %d of 7 aimed runs, cycle for "
+			    "cycle%s\n",
+			    queue ? "page group response port" : "fault input", n,
+			    n > 0 ? "" : " (FAILED)");
+		if (n <= 0)
+			rc = 1;
+	}
 	// Page requests beside translations, cycle for cycle (world 0 with
 	// ECAP.PRS; every other device with PRI): the page request unit shares
 	// the memory port and the fault input with the translation path.
 	for (uint64_t seed = 1; seed <= 2 && rc == 0; seed++) {
-		struct wm *w = world(0, true);
+		struct wm *w = pr_world();
 		if (!w)
 			return 1;
-		const struct wm_target *tl;
-		size_t nt = wm_targets(w, &tl);
-		for (size_t i = 0; i < nt; i += 2)
-			if (wm_set_pri(w, tl[i].sid)) {
-				std::printf("page requests: cannot set PRI on 0x%04x\n", tl[i].sid);
-				rc = 1;
-			}
 		std::vector<Expect> v = burst_stream(w, seed + 10, 1500);
 		PrRun pr;
 		pr.v = pr_stream(w, seed, 400);
@@ -984,23 +1152,15 @@ int main(int argc, char **argv)
 			std::printf("page requests %" PRIu64 ": the model did not finish\n", seed);
 			rc = 1;
 		} else if (rc == 0) {
-			Bench b(argc, argv);
-			b.program(w);
-			b.reg_write(w, VTD_REG_PQA, pr.pqa);
-			b.reg_write(w, VTD_REG_PQH, pr.pqh);
-			b.reg_write(w, VTD_REG_PQT, pr.pqt);
-			b.reg_write(w, VTD_REG_PECTL, pr.pectl);
-			b.reg_write(w, VTD_REG_IQA, pr.iqa);
-			b.reg_write(w, VTD_REG_IQT, 0);
-			b.reg_write(w, VTD_REG_GCMD, VTD_GCMD_TE | VTD_GCMD_QIE);
-			unsigned walked = 0;
-			bool ok = burst_rtl(b, w, v, walked, &pr);
-			std::printf("page requests %" PRIu64 ": %zu beside %zu translations: %u queued, "
-				    "%u answered by the IOMMU, %u faults, %zu page group responses "
-				    "(%u from the queue), %zu waits (%u with PD), cycle for cycle%s\n",
-				    seed, pr.v.size(), v.size(), pr.queued, pr.answered, pr.faults,
-				    pr.m_rsp.size(), pr.qi_rsp, pr.m_wait.size(), pr.pd_waits,
-				    ok ? "" : " (FAILED)");
+			bool ok = pr_rtl(argc, argv, w, v, pr);
+			std::printf(
+				"page requests %" PRIu64
+				": %zu beside %zu translations: %u queued, "
+				"%u answered by the IOMMU, %u faults, %zu page group responses "
+				"(%u from the queue), %zu waits (%u with PD), cycle for cycle%s\n",
+				seed, pr.v.size(), v.size(), pr.queued, pr.answered, pr.faults,
+				pr.m_rsp.size(), pr.qi_rsp, pr.m_wait.size(), pr.pd_waits,
+				ok ? "" : " (FAILED)");
 			if (!ok || pr.queued == 0 || pr.answered == 0 || pr.faults == 0 ||
 			    pr.pd_waits == 0)
 				rc = 1;
