@@ -129,6 +129,17 @@ class DirectClock final : public CosimClock
 		t->dtlb_req_ready_i = in.dtlb_req_ready;
 		t->dtlb_cpl_valid_i = in.dtlb_cpl_valid;
 		t->dtlb_cpl_itag_i = in.dtlb_cpl_itag;
+		t->pr_valid_i = in.pr_valid;
+		t->pr_sid_i = in.pr_sid;
+		t->pr_pasid_valid_i = in.pr_pasid_valid;
+		t->pr_pasid_i = in.pr_pasid;
+		t->pr_priv_i = in.pr_priv;
+		t->pr_exec_i = in.pr_exec;
+		t->pr_read_i = in.pr_read;
+		t->pr_write_i = in.pr_write;
+		t->pr_lpig_i = in.pr_lpig;
+		t->pr_prgi_i = in.pr_prgi;
+		t->pr_addr_i = in.pr_addr;
 	}
 
 	void get(CosimOut &o)
@@ -160,6 +171,15 @@ class DirectClock final : public CosimClock
 		o.qi_wait_done = t->qi_wait_done_o;
 		o.qi_iqe = t->qi_iqe_o;
 		o.qi_ite = t->qi_ite_o;
+		o.pr_ready = t->pr_ready_o;
+		o.prsp_valid = t->prsp_valid_o;
+		o.prsp_sid = t->prsp_sid_o;
+		o.prsp_pasid_valid = t->prsp_pasid_valid_o;
+		o.prsp_pasid = t->prsp_pasid_o;
+		o.prsp_prgi = t->prsp_prgi_o;
+		o.prsp_code = t->prsp_code_o;
+		o.prq_done = t->prq_done_o;
+		o.prq_event = t->prq_event_o;
 	}
 
 	// The rising edge; settled: the inputs have not changed since the

@@ -23,7 +23,12 @@
 // - an invalidation wait the engine completes at cycle w shows as
 //   qi_wait_done_o at cycle w;
 // - IQE or ITE the engine raises at cycle e shows as qi_iqe_o or qi_ite_o
-//   at cycle e (FSTS reads it from e + 1 on both sides).
+//   at cycle e (FSTS reads it from e + 1 on both sides);
+// - a page request that arrived at cycle t is presented on the page request
+//   port from t on, oldest first; the unit takes it at the model's accept
+//   cycle and finishes it (prq_done_o) at the model's done cycle;
+// - a page group response that leaves the model at cycle g shows as
+//   prsp_valid_o at g + 1 (the port is registered).
 // The RTL runs LAG cycles behind the model, so the register writes of a
 // cycle are known before the RTL reaches the first cycle they take.
 #include <algorithm>
@@ -49,8 +54,11 @@ const uint64_t kPreroll = kLag + 8;   // cycles between reset release and cycle 
 const uint64_t kDrainLimit = 2000000; // cycles after the model's end before giving up
 const uint64_t kStallLimit = 1000000; // cycles without a response while requests wait
 const size_t kHistory = 16;
-const uint32_t kIqt = 0x088;      // invalidation queue tail register
+const uint32_t kIqt = 0x088;       // invalidation queue tail register
 const uint32_t kFstsIte = 1u << 6; // FSTS.ITE (else IQE, bit 4)
+const uint32_t kPqt = 0x0C8;       // page request queue tail
+const uint32_t kPrs = 0x0DC;       // page request status
+const uint32_t kPectl = 0x0E0;     // page request event control
 
 enum { ST_OK = 0, ST_FAULT = 1, ST_UR = 2 };
 
@@ -172,6 +180,56 @@ struct DtlbSent {
 	bool answered; // false: the endpoint never answers (ITE)
 };
 
+// Puts item uid into a port's queue of waiting items: by arrival cycle,
+// submission order among equals.
+template <class Item>
+void in_arrival_order(std::deque<uint64_t> &q, const std::vector<Item> &items, uint64_t uid)
+{
+	auto it = q.end();
+	while (it != q.begin() && items[*(it - 1)].arrive > items[uid].arrive)
+		--it;
+	q.insert(it, uid);
+}
+
+// A page request through the page request port: the model's accept and
+// finish cycles, the RTL's.
+struct PageReq {
+	struct iommu_page_req pr;
+	uint64_t arrive;
+	bool have_model = false, have_rtl = false, compared = false;
+	uint64_t m_accept = 0, m_done = 0, r_accept = 0, r_done = 0;
+	struct iommu_pr_result res {
+	};
+};
+
+// A page group response: the cycle it left the IOMMU (model cycle; the
+// RTL's port shows it one cycle later) and its fields.
+struct PrgResp {
+	uint64_t cycle;
+	uint16_t sid, prgi;
+	bool pasid_valid;
+	uint32_t pasid;
+	unsigned code;
+	bool operator==(const PrgResp &o) const
+	{
+		return sid == o.sid && prgi == o.prgi && pasid_valid == o.pasid_valid &&
+		       (!pasid_valid || pasid == o.pasid) && code == o.code;
+	}
+};
+
+std::string prsp_str(const PrgResp &r)
+{
+	return fmt("to %s pasid %s prgi %u code %u at cycle %" PRIu64, bdf(r.sid).c_str(),
+		   r.pasid_valid ? fmt("0x%05x", r.pasid).c_str() : "-", r.prgi, r.code, r.cycle);
+}
+
+std::string pr_str(const struct iommu_page_req &p)
+{
+	return fmt("%s pasid %s addr 0x%" PRIx64 " %s%s%s%s prgi %u%s", bdf(p.sid).c_str(),
+		   p.pasid_valid ? fmt("0x%05x", p.pasid).c_str() : "-", p.addr, p.read ? "r" : "",
+		   p.write ? "w" : "", p.exec ? "x" : "", p.priv ? " priv" : "", p.prgi,
+		   p.lpig ? " last" : "");
+}
 
 // A memory write of one side: the bytes at an address.
 struct Write {
@@ -412,11 +470,7 @@ class Run final : public CosimCycle
 			r.arrive = ev.cycle;
 			reqs_.push_back(r);
 			live_[ev.tag] = uid;
-			// Arrival order: by cycle, submission order among equals.
-			auto it = arrivals_.end();
-			while (it != arrivals_.begin() && reqs_[*(it - 1)].arrive > ev.cycle)
-				--it;
-			arrivals_.insert(it, uid);
+			in_arrival_order(arrivals_, reqs_, uid);
 			break;
 		}
 		case COSIM_EV_DONE: {
@@ -462,6 +516,49 @@ class Run final : public CosimCycle
 			model_qerr_.push_back({ev.cycle, ev.u.fsts == kFstsIte});
 			match_qerr();
 			break;
+		case COSIM_EV_PR: {
+			uint64_t uid = prs_.size();
+			PageReq r;
+			r.pr = ev.u.pr;
+			r.arrive = ev.cycle;
+			prs_.push_back(r);
+			pr_live_[ev.tag] = uid;
+			in_arrival_order(pr_arrivals_, prs_, uid);
+			note(fmt("model %" PRIu64 ": page request %" PRIu64 " arrives: %s",
+				 ev.cycle, uid, pr_str(r.pr).c_str()));
+			break;
+		}
+		case COSIM_EV_PR_DONE: {
+			auto it = pr_live_.find(ev.tag);
+			if (it == pr_live_.end()) {
+				diverge(ev.cycle,
+					"the model finished a page request it never took (tag "
+					"%" PRIu64 ")",
+					ev.tag);
+				return;
+			}
+			PageReq &r = prs_[it->second];
+			r.m_accept = ev.u.pr_done.accept;
+			r.m_done = ev.cycle;
+			r.res = ev.u.pr_done.res;
+			r.have_model = true;
+			note(fmt("model %" PRIu64 ": page request %" PRIu64
+				 " finished (accepted %" PRIu64 ", outcome %d)",
+				 ev.cycle, it->second, r.m_accept,
+				 static_cast<int>(r.res.outcome)));
+			compare_pr(it->second);
+			pr_live_.erase(it);
+			break;
+		}
+		case COSIM_EV_PRSP:
+			model_prsp_.push_back({ev.cycle, ev.u.prsp.sid, ev.u.prsp.prgi,
+					       ev.u.prsp.pasid_valid, ev.u.prsp.pasid,
+					       ev.u.prsp.code});
+			note(fmt("model %" PRIu64 ": page group response %s", ev.cycle,
+				 prsp_str(model_prsp_.back()).c_str()));
+			match_prsp();
+			break;
+		case COSIM_EV_COUNT: break;
 		}
 	}
 
@@ -503,6 +600,22 @@ class Run final : public CosimCycle
 				return;
 			}
 		}
+		for (uint64_t i = 0; i < prs_.size(); i++) {
+			if (!prs_[i].compared) {
+				diverge(cyc_, "page request %" PRIu64 " (%s): %s", i,
+					pr_str(prs_[i].pr).c_str(),
+					prs_[i].have_rtl ? "the model never finished it"
+							 : "the RTL never finished it");
+				return;
+			}
+		}
+		if (!model_prsp_.empty() || !rtl_prsp_.empty()) {
+			bool m = !model_prsp_.empty();
+			const PrgResp &e = m ? model_prsp_.front() : rtl_prsp_.front();
+			diverge(cyc_, "page group responses: the %s sent one %s, the %s did not",
+				m ? "model" : "RTL", prsp_str(e).c_str(), m ? "RTL" : "model");
+			return;
+		}
 		for (auto &kv : model_w_) {
 			if (!kv.second.empty()) {
 				diverge(cyc_,
@@ -535,8 +648,8 @@ class Run final : public CosimCycle
 			diverge(e.cycle,
 				"invalidation queue errors: the %s raised %s at cycle %" PRIu64
 				", the %s did not",
-				model_qerr_.empty() ? "RTL" : "model", e.ite ? "ITE" : "IQE", e.cycle,
-				model_qerr_.empty() ? "model" : "RTL");
+				model_qerr_.empty() ? "RTL" : "model", e.ite ? "ITE" : "IQE",
+				e.cycle, model_qerr_.empty() ? "model" : "RTL");
 			return;
 		}
 		if (!model_waits_.empty() || !rtl_waits_.empty()) {
@@ -565,21 +678,26 @@ class Run final : public CosimCycle
 	// up to LAG cycles behind the model's).
 	bool pending() const
 	{
-		return !diverged_ && (!arrivals_.empty() || !inflight_.empty());
+		return !diverged_ && (!arrivals_.empty() || !inflight_.empty() ||
+				      !pr_arrivals_.empty() || !pr_inflight_.empty());
 	}
 
 	const char *summary()
 	{
-		summary_ = fmt("RTL: %" PRIu64 " cycles, %zu responses compared, %" PRIu64
-			       " memory writes and %" PRIu64
-			       " waits matched (RTL - model cycle %" PRId64 "..%" PRId64
-			       "), %" PRIu64 " device-TLB invalidations matched (%" PRIu64
-			       " unanswered), %" PRIu64 " queue errors matched, %" PRIu64
-			       " register writes (%" PRIu64
-			       " later than their cycle, %" PRIu64 " IQT writes merged)",
-			       rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, wait_off_min_,
-			       wait_off_max_, n_dtlb_, n_dtlb_silent_, n_qerr_, n_regs_, n_regs_late_,
-			       n_iqt_merged_);
+		summary_ =
+			fmt("RTL: %" PRIu64 " cycles, %zu responses compared, %" PRIu64
+			    " memory writes and %" PRIu64
+			    " waits matched (RTL - model cycle %" PRId64 "..%" PRId64 "), %" PRIu64
+			    " device-TLB invalidations matched (%" PRIu64 " unanswered), %" PRIu64
+			    " queue errors matched, %" PRIu64 " register writes (%" PRIu64
+			    " later than their cycle, %" PRIu64 " IQT writes merged)",
+			    rtl_cycles_, reqs_.size(), n_writes_, n_model_waits_, wait_off_min_,
+			    wait_off_max_, n_dtlb_, n_dtlb_silent_, n_qerr_, n_regs_, n_regs_late_,
+			    n_iqt_merged_);
+		if (!prs_.empty() || n_prsp_)
+			summary_ += fmt(", %zu page requests and %" PRIu64
+					" page group responses compared",
+					prs_.size(), n_prsp_);
 		if (caches_compared_)
 			summary_ += fmt(", cache lines equal: %" PRIu64 " context, %" PRIu64
 					" PASID, %" PRIu64 " IOTLB, %" PRIu64 " + %" PRIu64 " PWC",
@@ -616,6 +734,14 @@ class Run final : public CosimCycle
 	std::map<int64_t, RegWrite> regs_; // by RTL cycle
 	int64_t last_reg_slot_ = INT64_MIN;
 	uint64_t n_regs_ = 0, n_regs_late_ = 0, n_iqt_merged_ = 0;
+
+	std::vector<PageReq> prs_;
+	std::unordered_map<uint64_t, uint64_t> pr_live_; // engine tag -> page request
+	std::deque<uint64_t> pr_arrivals_;               // not yet taken by the RTL
+	std::deque<uint64_t> pr_inflight_;               // taken, not finished
+	uint64_t pr_present_ = UINT64_MAX;               // on the port this cycle
+	std::deque<PrgResp> model_prsp_, rtl_prsp_;
+	uint64_t n_prsp_ = 0, n_prq_events_ = 0, n_pr_done_ = 0;
 
 	std::deque<struct cosim_ev> sw_;
 	std::unordered_map<uint64_t, std::array<uint8_t, 4096>> mem_;
@@ -670,7 +796,8 @@ class Run final : public CosimCycle
 	bool busy() const
 	{
 		return !arrivals_.empty() || !inflight_.empty() || !mem_pend_.empty() ||
-		       !dtlb_pend_.empty() || !regs_.empty() || !sw_.empty();
+		       !dtlb_pend_.empty() || !regs_.empty() || !sw_.empty() ||
+		       !pr_arrivals_.empty() || !pr_inflight_.empty();
 	}
 
 	// The register writes of one model cycle get their RTL cycles.
@@ -798,15 +925,61 @@ class Run final : public CosimCycle
 			QueueError m = model_qerr_.front(), x = rtl_qerr_.front();
 			if (m.ite != x.ite || (cycles_ && m.cycle != x.cycle)) {
 				diverge(x.cycle,
-					"invalidation queue error %" PRIu64 ": the model raised %s at "
+					"invalidation queue error %" PRIu64
+					": the model raised %s at "
 					"cycle %" PRIu64 ", the RTL %s at cycle %" PRIu64,
-					n_qerr_, m.ite ? "ITE" : "IQE", m.cycle, x.ite ? "ITE" : "IQE",
-					x.cycle);
+					n_qerr_, m.ite ? "ITE" : "IQE", m.cycle,
+					x.ite ? "ITE" : "IQE", x.cycle);
 				return;
 			}
 			n_qerr_++;
 			model_qerr_.pop_front();
 			rtl_qerr_.pop_front();
+		}
+	}
+
+	// A page request both sides finished: with the cycles, accepted and
+	// finished in the same cycles.
+	void compare_pr(uint64_t uid)
+	{
+		PageReq &r = prs_[uid];
+		if (!r.have_model || !r.have_rtl || r.compared)
+			return;
+		r.compared = true;
+		if (cycles_ && (r.m_accept != r.r_accept || r.m_done != r.r_done))
+			diverge(r.r_done,
+				"page request %" PRIu64 " (%s, arrived at cycle %" PRIu64
+				"): the model took it at cycle %" PRIu64
+				" and finished it at %" PRIu64
+				" (outcome %d, fault 0x%02x), the RTL at %" PRIu64 " and %" PRIu64,
+				uid, pr_str(r.pr).c_str(), r.arrive, r.m_accept, r.m_done,
+				static_cast<int>(r.res.outcome), static_cast<unsigned>(r.res.fault),
+				r.r_accept, r.r_done);
+	}
+
+	// Page group responses: with the cycles, one stream in order, fields and
+	// cycles equal; else each RTL response matches one of the model's with
+	// the same fields (responses of the queue engine and of the page request
+	// unit may interleave differently when the timing differs).
+	void match_prsp()
+	{
+		while (!diverged_ && !rtl_prsp_.empty() && !model_prsp_.empty()) {
+			const PrgResp &x = rtl_prsp_.front();
+			auto m = model_prsp_.begin();
+			if (!cycles_)
+				m = std::find(model_prsp_.begin(), model_prsp_.end(), x);
+			if (m == model_prsp_.end())
+				return; // the model's may come later
+			if (!(*m == x) || (cycles_ && m->cycle != x.cycle)) {
+				diverge(x.cycle + 1,
+					"page group response %" PRIu64 ": the model sent one %s, "
+					"the RTL %s",
+					n_prsp_, prsp_str(*m).c_str(), prsp_str(x).c_str());
+				return;
+			}
+			n_prsp_++;
+			model_prsp_.erase(m);
+			rtl_prsp_.pop_front();
 		}
 	}
 
@@ -842,12 +1015,16 @@ class Run final : public CosimCycle
 			{"invalidation waits", end.qi_waits, n_waits_},
 			{"invalidation descriptors", end.qi_descriptors, n_desc_},
 			{"fault records", end.faults_recorded, n_flt_},
+			{"page requests", end.page_requests, n_pr_done_},
+			{"page request events", end.prq_events, n_prq_events_},
 		};
 		for (auto &k : c) {
 			// Walks and memory-port transfers are micro-architecture, and
 			// which faults find a free fault record depends on when
 			// software cleared them: compared with the cycles only.
-			if (!cycles_ && (k.name[0] == 'w' || k.name[0] == 'm' || k.name[0] == 'f'))
+			// So do the page request events (software clears PRS.PPR).
+			if (!cycles_ && (k.name[0] == 'w' || k.name[0] == 'm' || k.name[0] == 'f' ||
+					 !std::strcmp(k.name, "page request events")))
 				continue;
 			if (k.model != k.rtl) {
 				diverge(cyc_, "end of run: %s: model %" PRIu64 ", RTL %" PRIu64,
@@ -860,6 +1037,25 @@ class Run final : public CosimCycle
 		// when the cycles are compared too.
 		if (!cycles_)
 			return;
+		// The page request queue's tail, status and event control.
+		struct {
+			const char *name;
+			uint32_t off;
+			unsigned size;
+			uint64_t model;
+		} pq[] = {
+			{"PQT", kPqt, 8, end.pqt},
+			{"PRS", kPrs, 4, end.prs},
+			{"PECTL", kPectl, 4, end.pectl},
+		};
+		for (auto &k : pq) {
+			uint64_t v = reg_read(k.off, k.size);
+			if (v != k.model) {
+				diverge(cyc_, "end of run: %s: model 0x%" PRIx64 ", RTL 0x%" PRIx64,
+					k.name, k.model, v);
+				return;
+			}
+		}
 		uint64_t fsts = reg_read(0x034, 4);
 		if ((fsts & 0xFF) != (end.fsts & 0xFF)) {
 			diverge(cyc_, "end of run: FSTS: model 0x%08x, RTL 0x%08" PRIx64, end.fsts,
@@ -967,14 +1163,16 @@ class Run final : public CosimCycle
 	// Software memory writes, the register port and the request port.
 	void drive_stimulus(int64_t c, CosimIn &t) override
 	{
-		if (arrivals_.empty() && inflight_.empty())
+		if (arrivals_.empty() && inflight_.empty() && pr_arrivals_.empty() &&
+		    pr_inflight_.empty())
 			last_progress_ = c;
 		else if (c - last_progress_ > static_cast<int64_t>(kStallLimit))
 			diverge(static_cast<uint64_t>(c),
 				"the RTL answered nothing for %" PRIu64
 				" cycles with %zu requests waiting "
-				"and %zu in flight",
-				kStallLimit, arrivals_.size(), inflight_.size());
+				"and %zu in flight, %zu page requests waiting and %zu taken",
+				kStallLimit, arrivals_.size(), inflight_.size(),
+				pr_arrivals_.size(), pr_inflight_.size());
 		cosim_idle_stimulus(t);
 		// Software memory writes of this cycle.
 		while (!sw_.empty() && static_cast<int64_t>(sw_.front().cycle) <= (c < 0 ? 0 : c) &&
@@ -1012,6 +1210,24 @@ class Run final : public CosimCycle
 			t.req_access = static_cast<uint8_t>(q.access);
 			t.req_at = static_cast<uint8_t>(q.at);
 			t.req_no_write = q.no_write;
+		}
+		// Page request port: the oldest arrived page request.
+		pr_present_ = UINT64_MAX;
+		if (!pr_arrivals_.empty() && c >= 0 &&
+		    prs_[pr_arrivals_.front()].arrive <= static_cast<uint64_t>(c)) {
+			pr_present_ = pr_arrivals_.front();
+			const struct iommu_page_req &q = prs_[pr_present_].pr;
+			t.pr_valid = 1;
+			t.pr_sid = q.sid;
+			t.pr_pasid_valid = q.pasid_valid;
+			t.pr_pasid = q.pasid;
+			t.pr_priv = q.priv;
+			t.pr_exec = q.exec;
+			t.pr_read = q.read;
+			t.pr_write = q.write;
+			t.pr_lpig = q.lpig;
+			t.pr_prgi = q.prgi;
+			t.pr_addr = q.addr >> 12;
 		}
 	}
 
@@ -1058,12 +1274,27 @@ class Run final : public CosimCycle
 			note(fmt("rtl %" PRId64 ": request %" PRIu64 " taken (%s) as tag %u", c,
 				 present_, req_str(reqs_[present_].req).c_str(), tag));
 		}
+		if (pr_present_ != UINT64_MAX && t.pr_ready) {
+			prs_[pr_present_].r_accept = static_cast<uint64_t>(c);
+			pr_inflight_.push_back(pr_present_);
+			pr_arrivals_.pop_front();
+			note(fmt("rtl %" PRId64 ": page request %" PRIu64 " taken", c,
+				 pr_present_));
+		}
 	}
 
 	void sample_response(int64_t c, const CosimOut &t) override
 	{
 		if (t.rsp_valid)
 			response(c, t);
+		if (t.prsp_valid) {
+			// Registered: it left in the cycle before.
+			rtl_prsp_.push_back({static_cast<uint64_t>(c - 1), t.prsp_sid, t.prsp_prgi,
+					     t.prsp_pasid_valid != 0, t.prsp_pasid, t.prsp_code});
+			note(fmt("rtl %" PRId64 ": page group response %s", c,
+				 prsp_str(rtl_prsp_.back()).c_str()));
+			match_prsp();
+		}
 	}
 
 	void sample_memory(int64_t c, const CosimOut &t) override
@@ -1119,14 +1350,16 @@ class Run final : public CosimCycle
 			diverge(uc,
 				"device-TLB invalidation %" PRIu64 ": model to %s at cycle %" PRIu64
 				", RTL to %s at cycle %" PRIu64,
-				n_dtlb_, bdf(m.sid).c_str(), m.cycle, bdf(t.dtlb_req_sid).c_str(), uc);
+				n_dtlb_, bdf(m.sid).c_str(), m.cycle, bdf(t.dtlb_req_sid).c_str(),
+				uc);
 			return;
 		}
 		note(fmt("rtl %" PRIu64 ": device-TLB invalidation to %s%s", uc, bdf(m.sid).c_str(),
 			 m.answered ? "" : " (never answered)"));
 		n_dtlb_++;
 		if (m.answered)
-			dtlb_pend_.push_back({uc + dtlb_latency_, static_cast<unsigned>(t.dtlb_req_itag)});
+			dtlb_pend_.push_back(
+				{uc + dtlb_latency_, static_cast<unsigned>(t.dtlb_req_itag)});
 		else
 			n_dtlb_silent_++;
 	}
@@ -1149,6 +1382,23 @@ class Run final : public CosimCycle
 			note(fmt("rtl %" PRId64 ": invalidation queue error%s%s", c,
 				 t.qi_iqe ? " IQE" : "", t.qi_ite ? " ITE" : ""));
 			match_qerr();
+		}
+		if (t.prq_event)
+			n_prq_events_++;
+		if (t.prq_done) {
+			n_pr_done_++;
+			last_progress_ = c;
+			if (pr_inflight_.empty()) {
+				diverge(static_cast<uint64_t>(c),
+					"the RTL finished a page request it never took");
+				return;
+			}
+			uint64_t uid = pr_inflight_.front();
+			pr_inflight_.pop_front();
+			prs_[uid].r_done = static_cast<uint64_t>(c);
+			prs_[uid].have_rtl = true;
+			note(fmt("rtl %" PRId64 ": page request %" PRIu64 " finished", c, uid));
+			compare_pr(uid);
 		}
 		if (t.qi_wait_done) {
 			n_waits_++;
@@ -1179,7 +1429,10 @@ class Run final : public CosimCycle
 		r.rtl.psize = t.rsp_page_size;
 		r.rtl.perm = t.rsp_perm;
 		r.rtl.walked = t.rsp_walked;
-		r.rtl.recorded = flt_cycle_ == c - 1;
+		// The page request unit records faults through the same port, but
+		// only in a cycle the translation path does not: a record in the
+		// cycle before a fault response is the response's.
+		r.rtl.recorded = flt_cycle_ == c - 1 && t.rsp_status != ST_OK;
 		r.rtl.cycle = static_cast<uint64_t>(c);
 		r.have_rtl = true;
 		note(fmt("rtl %" PRId64 ": request %" PRIu64 " answered: %s", c, uid,
@@ -1247,6 +1500,7 @@ void be_end(void *run)
 void cosim_idle_stimulus(CosimIn &in)
 {
 	in.req_valid = 0;
+	in.pr_valid = 0;
 	in.reg_req = 0;
 	in.reg_we = 0;
 }

@@ -38,6 +38,10 @@ struct CosimIn {
 	uint16_t reg_addr;
 	uint64_t reg_wdata;
 	uint8_t dtlb_req_ready, dtlb_cpl_valid, dtlb_cpl_itag;
+	uint8_t pr_valid, pr_pasid_valid, pr_priv, pr_exec, pr_read, pr_write, pr_lpig;
+	uint16_t pr_sid, pr_prgi;
+	uint32_t pr_pasid;
+	uint64_t pr_addr; // the page number (address bits 63:12)
 };
 
 // The block's outputs in one cycle, before its rising edge.
@@ -51,6 +55,11 @@ struct CosimOut {
 	uint8_t dtlb_req_valid, dtlb_req_itag;
 	uint16_t dtlb_req_sid;
 	uint8_t walk_start, qi_desc_done, flt_recorded, qi_wait_done, qi_iqe, qi_ite;
+	uint8_t pr_ready;
+	uint8_t prsp_valid, prsp_pasid_valid, prsp_code;
+	uint16_t prsp_sid, prsp_prgi;
+	uint32_t prsp_pasid;
+	uint8_t prq_done, prq_event;
 };
 
 // The idle value of each port group's inputs.

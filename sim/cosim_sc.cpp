@@ -80,7 +80,11 @@ SC_MODULE(CosimStimulus)
 	sc_out<bool> reg_req_i, reg_we_i;
 	sc_out<uint32_t> reg_addr_i, reg_size_i;
 	sc_out<uint64_t> reg_wdata_i;
-	sc_in<bool> req_ready_o;
+	sc_out<bool> pr_valid_i, pr_pasid_valid_i, pr_priv_i, pr_exec_i, pr_read_i, pr_write_i,
+		pr_lpig_i;
+	sc_out<uint32_t> pr_sid_i, pr_pasid_i, pr_prgi_i;
+	sc_out<uint64_t> pr_addr_i;
+	sc_in<bool> req_ready_o, pr_ready_o;
 	sc_in<uint64_t> reg_rdata_o;
 
 	ScShared *sh;
@@ -122,6 +126,17 @@ SC_MODULE(CosimStimulus)
 		reg_addr_i.write(in.reg_addr);
 		reg_size_i.write(in.reg_size);
 		reg_wdata_i.write(in.reg_wdata);
+		pr_valid_i.write(in.pr_valid);
+		pr_sid_i.write(in.pr_sid);
+		pr_pasid_valid_i.write(in.pr_pasid_valid);
+		pr_pasid_i.write(in.pr_pasid);
+		pr_priv_i.write(in.pr_priv);
+		pr_exec_i.write(in.pr_exec);
+		pr_read_i.write(in.pr_read);
+		pr_write_i.write(in.pr_write);
+		pr_lpig_i.write(in.pr_lpig);
+		pr_prgi_i.write(in.pr_prgi);
+		pr_addr_i.write(in.pr_addr);
 	}
 
 	void sample()
@@ -135,6 +150,7 @@ SC_MODULE(CosimStimulus)
 			return;
 		}
 		sh->out.req_ready = req_ready_o.read();
+		sh->out.pr_ready = pr_ready_o.read();
 		sh->out.reg_rdata = reg_rdata_o.read();
 		sh->edge.notify(SC_ZERO_TIME);
 	}
@@ -277,7 +293,10 @@ SC_MODULE(CosimScoreboard)
 	sc_in<bool> rsp_valid_o, rsp_walked_o;
 	sc_in<uint32_t> rsp_tag_o, rsp_status_o, rsp_fault_o, rsp_page_size_o, rsp_perm_o;
 	sc_in<uint64_t> rsp_hpa_o;
-	sc_in<bool> walk_start_o, qi_desc_done_o, flt_recorded_o, qi_wait_done_o, qi_iqe_o, qi_ite_o;
+	sc_in<bool> walk_start_o, qi_desc_done_o, flt_recorded_o, qi_wait_done_o, qi_iqe_o,
+		qi_ite_o;
+	sc_in<bool> prsp_valid_o, prsp_pasid_valid_o, prq_done_o, prq_event_o;
+	sc_in<uint32_t> prsp_sid_o, prsp_pasid_o, prsp_prgi_o, prsp_code_o;
 
 	ScShared *sh;
 
@@ -314,6 +333,14 @@ SC_MODULE(CosimScoreboard)
 		o.qi_wait_done = qi_wait_done_o.read();
 		o.qi_iqe = qi_iqe_o.read();
 		o.qi_ite = qi_ite_o.read();
+		o.prsp_valid = prsp_valid_o.read();
+		o.prsp_sid = static_cast<uint16_t>(prsp_sid_o.read());
+		o.prsp_pasid_valid = prsp_pasid_valid_o.read();
+		o.prsp_pasid = prsp_pasid_o.read();
+		o.prsp_prgi = static_cast<uint16_t>(prsp_prgi_o.read());
+		o.prsp_code = static_cast<uint8_t>(prsp_code_o.read());
+		o.prq_done = prq_done_o.read();
+		o.prq_event = prq_event_o.read();
 	}
 
 	void responses()
@@ -498,9 +525,8 @@ int sc_main(int argc, char **argv)
 	sc_signal<uint64_t> rsp_hpa_o{"rsp_hpa_o"};
 	sc_signal<bool> fault_irq_o{"fault_irq_o"}, inv_irq_o{"inv_irq_o"},
 		qi_desc_done_o{"qi_desc_done_o"}, qi_wait_done_o{"qi_wait_done_o"},
-		qi_iqe_o{"qi_iqe_o"}, qi_ite_o{"qi_ite_o"},
-		walk_start_o{"walk_start_o"}, walk_fill_dropped_o{"walk_fill_dropped_o"},
-		flt_recorded_o{"flt_recorded_o"};
+		qi_iqe_o{"qi_iqe_o"}, qi_ite_o{"qi_ite_o"}, walk_start_o{"walk_start_o"},
+		walk_fill_dropped_o{"walk_fill_dropped_o"}, flt_recorded_o{"flt_recorded_o"};
 	// Page requests: this harness sends none (the model runs without
 	// ECAP.PRS); the inputs stay 0, the outputs are not compared.
 	sc_signal<bool> pr_valid_i{"pr_valid_i"}, pr_ready_o{"pr_ready_o"},
@@ -509,9 +535,9 @@ int sc_main(int argc, char **argv)
 		pr_lpig_i{"pr_lpig_i"}, prsp_valid_o{"prsp_valid_o"},
 		prsp_pasid_valid_o{"prsp_pasid_valid_o"}, prq_event_o{"prq_event_o"},
 		prq_done_o{"prq_done_o"};
-	sc_signal<uint32_t> pr_sid_i{"pr_sid_i"}, pr_pasid_i{"pr_pasid_i"},
-		pr_prgi_i{"pr_prgi_i"}, prsp_sid_o{"prsp_sid_o"}, prsp_pasid_o{"prsp_pasid_o"},
-		prsp_prgi_o{"prsp_prgi_o"}, prsp_code_o{"prsp_code_o"};
+	sc_signal<uint32_t> pr_sid_i{"pr_sid_i"}, pr_pasid_i{"pr_pasid_i"}, pr_prgi_i{"pr_prgi_i"},
+		prsp_sid_o{"prsp_sid_o"}, prsp_pasid_o{"prsp_pasid_o"}, prsp_prgi_o{"prsp_prgi_o"},
+		prsp_code_o{"prsp_code_o"};
 	sc_signal<uint64_t> pr_addr_i{"pr_addr_i"};
 
 	std::unique_ptr<VTOP> top(new VTOP("iommu_top"));
@@ -617,6 +643,18 @@ int sc_main(int argc, char **argv)
 	stim.reg_wdata_i(reg_wdata_i);
 	stim.req_ready_o(req_ready_o);
 	stim.reg_rdata_o(reg_rdata_o);
+	stim.pr_valid_i(pr_valid_i);
+	stim.pr_sid_i(pr_sid_i);
+	stim.pr_pasid_valid_i(pr_pasid_valid_i);
+	stim.pr_pasid_i(pr_pasid_i);
+	stim.pr_priv_i(pr_priv_i);
+	stim.pr_exec_i(pr_exec_i);
+	stim.pr_read_i(pr_read_i);
+	stim.pr_write_i(pr_write_i);
+	stim.pr_lpig_i(pr_lpig_i);
+	stim.pr_prgi_i(pr_prgi_i);
+	stim.pr_addr_i(pr_addr_i);
+	stim.pr_ready_o(pr_ready_o);
 
 	CosimMemory mem("memory", &sh);
 	mem.clk(clk);
@@ -658,6 +696,14 @@ int sc_main(int argc, char **argv)
 	sb.qi_wait_done_o(qi_wait_done_o);
 	sb.qi_iqe_o(qi_iqe_o);
 	sb.qi_ite_o(qi_ite_o);
+	sb.prsp_valid_o(prsp_valid_o);
+	sb.prsp_sid_o(prsp_sid_o);
+	sb.prsp_pasid_valid_o(prsp_pasid_valid_o);
+	sb.prsp_pasid_o(prsp_pasid_o);
+	sb.prsp_prgi_o(prsp_prgi_o);
+	sb.prsp_code_o(prsp_code_o);
+	sb.prq_done_o(prq_done_o);
+	sb.prq_event_o(prq_event_o);
 
 	CosimModelSide model("model", &sh, argc, argv);
 

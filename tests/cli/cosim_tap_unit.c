@@ -41,6 +41,20 @@ static void done(struct cosim_tap *t, uint64_t cycle, uint64_t tag)
 	cosim_tap_ops()->timed(t, &tm);
 }
 
+static void page_req(struct cosim_tap *t, uint64_t cycle, uint64_t tag)
+{
+	struct iommu_page_req pr = {.sid = 0x18, .addr = 0x2000, .read = true, .lpig = true};
+
+	cosim_tap_ops()->page_request(t, cycle, &pr, tag);
+}
+
+static void pr_done(struct cosim_tap *t, uint64_t accept, uint64_t cycle, uint64_t tag)
+{
+	struct iommu_timed_pr r = {.tag = tag, .arrive = accept, .accept = accept, .done = cycle};
+
+	cosim_tap_ops()->pr_done(t, &r);
+}
+
 /* Queue at 0x10000, 256-bit descriptors: one descriptor written, then IQT. */
 static void queue(struct cosim_tap *t, bool write_desc)
 {
@@ -64,7 +78,31 @@ int main(void)
 	done(t, 21, 3);
 	submit(t, 30, 3); /* tag reused after completion */
 	done(t, 40, 3);
+	page_req(t, 50, 7);
+	page_req(t, 51, 8);
+	pr_done(t, 50, 356, 7);
+	cosim_tap_ops()->prg_response(t, 2000, 0x18, false, 0, 3, 0);
+	pr_done(t, 356, 662, 8);
 	expect("correct stream", t, NULL, 0);
+
+	t = cosim_tap_create(true, NULL, NULL, NULL);
+	page_req(t, 10, 1);
+	page_req(t, 11, 2);
+	pr_done(t, 11, 300, 2);
+	expect("page requests out of order", t, "out of their arrival order", 2);
+
+	t = cosim_tap_create(true, NULL, NULL, NULL);
+	page_req(t, 10, 1);
+	expect("page request never finished", t, "page request never finished", 0);
+
+	t = cosim_tap_create(true, NULL, NULL, NULL);
+	page_req(t, 10, 1);
+	pr_done(t, 9, 300, 1);
+	expect("page request taken early", t, "before it arrived", 1);
+
+	t = cosim_tap_create(true, NULL, NULL, NULL);
+	pr_done(t, 9, 300, 1);
+	expect("page request from nowhere", t, "never arrived", 0);
 
 	t = cosim_tap_create(true, NULL, NULL, NULL);
 	submit(t, 10, 1);
@@ -94,6 +132,6 @@ int main(void)
 	expect("register write back in time", t, "back in time", 1);
 
 	if (!failures)
-		printf("ok cosim_tap_check: 1 correct stream passes, 6 broken ones are caught\n");
+		printf("ok cosim_tap_check: 1 correct stream passes, 10 broken ones are caught\n");
 	return failures ? 1 : 0;
 }

@@ -29,7 +29,7 @@
 static const char cosim_usage[] =
 	"usage: iommusim cosim --trace FILE [--config FILE] [--set S.K=V]... [--waves OUT.fst]\n"
 	"                      [--no-cycles]\n"
-	"       iommusim cosim --seeds A-B [--count N] [--shard I/N] [--junit OUT.xml]\n"
+	"       iommusim cosim --seeds A-B [--count N] [--pri] [--shard I/N] [--junit OUT.xml]\n"
 	"                      [--config FILE] [--set S.K=V]... [--waves OUT.fst] [--no-cycles]\n"
 	"       iommusim cosim --model-only --trace FILE [--events OUT]\n"
 	"\n"
@@ -48,6 +48,9 @@ static const char cosim_usage[] =
 	"  --count N         requests per seed (default 2000)\n"
 	"  --settle CYCLES   least time between DMA and software events in the seeds'\n"
 	"                    traces (gen cosim --settle; default 0)\n"
+	"  --pri             seeds whose ATS devices send page requests (gen cosim\n"
+	"                    --pri 1): the page request unit, its queue writes and the\n"
+	"                    page group responses are compared too\n"
 	"  --shard I/N       run only every N-th seed, starting with the I-th (0..N-1)\n"
 	"  --junit OUT.xml   one JUnit testcase per seed\n"
 	"  --config FILE     configuration (INI); what the RTL fixes must stay equal\n"
@@ -69,7 +72,7 @@ struct cosim_opts {
 	const char *trace, *config, *waves, *junit, *events;
 	const char *sets[COSIM_MAX_SETS];
 	int nsets;
-	bool seeds, model_only, no_cycles;
+	bool seeds, model_only, no_cycles, pri;
 	uint64_t seed_a, seed_b, count, settle;
 	uint64_t shard_i, shard_n;
 };
@@ -107,15 +110,18 @@ static int parse_opts(int argc, char **argv, struct cosim_opts *o)
 			o->model_only = true;
 			continue;
 		}
+		if (!strcmp(a, "--pri")) {
+			o->pri = true;
+			continue;
+		}
 		if (strcmp(a, "--trace") && strcmp(a, "--config") && strcmp(a, "--set") &&
 		    strcmp(a, "--waves") && strcmp(a, "--seeds") && strcmp(a, "--count") &&
 		    strcmp(a, "--shard") && strcmp(a, "--junit") && strcmp(a, "--events") &&
 		    strcmp(a, "--settle"))
-			return bad(
-				"%s: unknown option, expected --trace, --seeds, --count, --shard, "
-				"--junit, --config, --set, --waves, --no-cycles, --model-only, "
-				"--events or --help%s",
-				a, "");
+			return bad("%s: unknown option, expected --trace, --seeds, --count, --pri, "
+				   "--shard, --junit, --config, --set, --waves, --no-cycles, "
+				   "--model-only, --events or --help%s",
+				   a, "");
 		if (!v)
 			return bad("%s: expected a value after it%s", a, "");
 		i++;
@@ -165,8 +171,8 @@ static int parse_opts(int argc, char **argv, struct cosim_opts *o)
 		return bad("--model-only: expected --trace FILE%s%s", "", "");
 	if (o->events && !o->model_only)
 		return bad("--events: only with --model-only%s%s", "", "");
-	if (!o->seeds && (o->junit || o->shard_n != 1 || o->settle))
-		return bad("--junit, --shard and --settle: only with --seeds%s%s", "", "");
+	if (!o->seeds && (o->junit || o->shard_n != 1 || o->settle || o->pri))
+		return bad("--junit, --shard, --settle and --pri: only with --seeds%s%s", "", "");
 	return 0;
 }
 
@@ -247,10 +253,6 @@ static int cosim_config(const struct cosim_opts *o, struct sim_config *cfg)
 
 	config_default(&rtl);
 	apply_rtl_params(&rtl);
-	/* The harness drives no page requests into the block (rtl_top checks
-	 * its page request unit): the model runs without ECAP.PRS, so that its
-	 * driver sends no page request, page group response or PD drain. */
-	rtl.mmu.page_req = false;
 	*cfg = rtl;
 	if (o->config && config_load(cfg, o->config, err, sizeof(err))) {
 		fprintf(stderr, "iommusim cosim: %s\n", err);
@@ -286,7 +288,7 @@ struct run_ctx {
 	void *brun;
 	struct cosim_tap *tap;
 	FILE *events;
-	uint64_t counts[COSIM_EV_QERR + 1];
+	uint64_t counts[COSIM_EV_COUNT];
 };
 
 static void fwd_event(void *ctx, const struct cosim_ev *ev)
@@ -336,6 +338,11 @@ static void model_end(struct driver *d, struct cosim_model_end *e)
 	e->qi_descriptors = ts->qi_descriptors;
 	e->qi_waits = ts->qi_waits;
 	e->faults_recorded = driver_stats(d)->faults_recorded;
+	e->page_requests = driver_timing_stats(d)->page_requests;
+	e->prq_events = iommu_stats(mmu)->prq_events;
+	e->pqt = iommu_reg_read(mmu, VTD_REG_PQT, 8);
+	e->prs = (uint32_t)iommu_reg_read(mmu, VTD_REG_PRS, 4);
+	e->pectl = (uint32_t)iommu_reg_read(mmu, VTD_REG_PECTL, 4);
 	e->fsts = (uint32_t)iommu_reg_read(mmu, VTD_REG_FSTS, 4);
 	e->nfr = iommu_cfg(mmu)->nfr;
 	for (unsigned i = 0; i < e->nfr; i++) {
@@ -451,12 +458,14 @@ static void run_one(const struct cosim_opts *o, const struct sim_config *base,
 				 "%s: %" PRIu64 " cycles; boundary: %" PRIu64 " submit, %" PRIu64
 				 " done, %" PRIu64 " reg, %" PRIu64 " sw_write, %" PRIu64
 				 " hw_write, %" PRIu64 " wait, %" PRIu64 " dtlb, %" PRIu64
-				 " qerr; stream checked",
+				 " qerr, %" PRIu64 " pr, %" PRIu64 " pr_done, %" PRIu64
+				 " prsp; stream checked",
 				 name, end.cycles, c.counts[COSIM_EV_SUBMIT],
 				 c.counts[COSIM_EV_DONE], c.counts[COSIM_EV_REG],
 				 c.counts[COSIM_EV_SW_WRITE], c.counts[COSIM_EV_HW_WRITE],
 				 c.counts[COSIM_EV_WAIT], c.counts[COSIM_EV_DTLB],
-				 c.counts[COSIM_EV_QERR]);
+				 c.counts[COSIM_EV_QERR], c.counts[COSIM_EV_PR],
+				 c.counts[COSIM_EV_PR_DONE], c.counts[COSIM_EV_PRSP]);
 		}
 		for (size_t i = 0; o->events && c.events && i < n; i++) {
 			fprintf(c.events, "%" PRIu64 " %s", ev[i].cycle, cosim_ev_name(ev[i].kind));
@@ -485,6 +494,25 @@ static void run_one(const struct cosim_opts *o, const struct sim_config *base,
 			else if (ev[i].kind == COSIM_EV_QERR)
 				fprintf(c.events, " %s",
 					ev[i].u.fsts == VTD_FSTS_ITE ? "ITE" : "IQE");
+			else if (ev[i].kind == COSIM_EV_PR)
+				fprintf(c.events,
+					" tag %" PRIu64 " sid %04x pasid %d:%05x addr 0x%" PRIx64
+					" r %d w %d x %d priv %d prgi %u lpig %d",
+					ev[i].tag, ev[i].u.pr.sid, ev[i].u.pr.pasid_valid,
+					ev[i].u.pr.pasid, ev[i].u.pr.addr, ev[i].u.pr.read,
+					ev[i].u.pr.write, ev[i].u.pr.exec, ev[i].u.pr.priv,
+					ev[i].u.pr.prgi, ev[i].u.pr.lpig);
+			else if (ev[i].kind == COSIM_EV_PR_DONE)
+				fprintf(c.events,
+					" tag %" PRIu64 " accept %" PRIu64
+					" outcome %d code %u fault 0x%02x",
+					ev[i].tag, ev[i].u.pr_done.accept,
+					(int)ev[i].u.pr_done.res.outcome, ev[i].u.pr_done.res.code,
+					(unsigned)ev[i].u.pr_done.res.fault);
+			else if (ev[i].kind == COSIM_EV_PRSP)
+				fprintf(c.events, " sid %04x pasid %d:%05x prgi %u code %u",
+					ev[i].u.prsp.sid, ev[i].u.prsp.pasid_valid,
+					ev[i].u.prsp.pasid, ev[i].u.prsp.prgi, ev[i].u.prsp.code);
 			fputc('\n', c.events);
 		}
 	}
@@ -594,7 +622,7 @@ static int run_seeds(const struct cosim_opts *o, const struct sim_config *cfg,
 		if ((s - o->seed_a) % o->shard_n != o->shard_i)
 			goto next;
 		f = open_memstream(&text, &len);
-		if (!f || gen_cosim_trace(f, s, o->count, 10, o->settle) || fclose(f)) {
+		if (!f || gen_cosim_trace(f, s, o->count, 10, o->settle, o->pri) || fclose(f)) {
 			fprintf(stderr, "iommusim cosim: out of memory for seed %" PRIu64 "\n", s);
 			free(text);
 			free(jc);

@@ -33,6 +33,10 @@ struct cosim_run {
 struct cosim_model_end {
 	uint64_t cycles; /* the cycle the replay drained at */
 	uint64_t walks, mem_reads, mem_writes, qi_descriptors, qi_waits, faults_recorded;
+	uint64_t page_requests; /* page requests the page request unit took */
+	uint64_t prq_events;    /* page request events (interrupts) raised */
+	uint64_t pqt;           /* the page request queue's tail, PRS and PECTL */
+	uint32_t prs, pectl;
 	uint32_t fsts;
 	unsigned nfr;
 	uint64_t frcd[256][2]; /* fault recording registers, low and high halves */

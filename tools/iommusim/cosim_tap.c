@@ -24,13 +24,20 @@ struct cosim_tap {
 const char *cosim_ev_name(enum cosim_ev_kind k)
 {
 	static const char *const names[] = {
-		[COSIM_EV_SUBMIT] = "submit",     [COSIM_EV_DONE] = "done",
-		[COSIM_EV_REG] = "reg",           [COSIM_EV_SW_WRITE] = "sw_write",
-		[COSIM_EV_HW_WRITE] = "hw_write", [COSIM_EV_WAIT] = "wait",
-		[COSIM_EV_DTLB] = "dtlb",         [COSIM_EV_QERR] = "qerr",
+		[COSIM_EV_SUBMIT] = "submit",
+		[COSIM_EV_DONE] = "done",
+		[COSIM_EV_REG] = "reg",
+		[COSIM_EV_SW_WRITE] = "sw_write",
+		[COSIM_EV_HW_WRITE] = "hw_write",
+		[COSIM_EV_WAIT] = "wait",
+		[COSIM_EV_DTLB] = "dtlb",
+		[COSIM_EV_QERR] = "qerr",
+		[COSIM_EV_PR] = "pr",
+		[COSIM_EV_PR_DONE] = "pr_done",
+		[COSIM_EV_PRSP] = "prsp",
 	};
 
-	return (unsigned)k <= COSIM_EV_QERR ? names[k] : "unknown";
+	return (unsigned)k < COSIM_EV_COUNT ? names[k] : "unknown";
 }
 
 static void emit(struct cosim_tap *t, const struct cosim_ev *e)
@@ -136,6 +143,37 @@ static void on_queue_error(void *ctx, uint64_t cycle, uint32_t fsts)
 	emit(ctx, &e);
 }
 
+static void on_page_request(void *ctx, uint64_t cycle, const struct iommu_page_req *pr,
+			    uint64_t tag)
+{
+	struct cosim_ev e = {.kind = COSIM_EV_PR, .cycle = cycle, .tag = tag};
+
+	e.u.pr = *pr;
+	emit(ctx, &e);
+}
+
+static void on_pr_done(void *ctx, const struct iommu_timed_pr *r)
+{
+	struct cosim_ev e = {.kind = COSIM_EV_PR_DONE, .cycle = r->done, .tag = r->tag};
+
+	e.u.pr_done.accept = r->accept;
+	e.u.pr_done.res = r->res;
+	emit(ctx, &e);
+}
+
+static void on_prg_response(void *ctx, uint64_t cycle, uint16_t sid, bool pasid_valid,
+			    uint32_t pasid, uint16_t prgi, unsigned code)
+{
+	struct cosim_ev e = {.kind = COSIM_EV_PRSP, .cycle = cycle};
+
+	e.u.prsp.sid = sid;
+	e.u.prsp.pasid_valid = pasid_valid;
+	e.u.prsp.pasid = pasid;
+	e.u.prsp.prgi = prgi;
+	e.u.prsp.code = code;
+	emit(ctx, &e);
+}
+
 static void on_advanced(void *ctx, uint64_t now)
 {
 	struct cosim_tap *t = ctx;
@@ -166,6 +204,9 @@ static const struct driver_tap tap_ops = {
 	.wait_done = on_wait,
 	.devtlb = on_devtlb,
 	.queue_error = on_queue_error,
+	.page_request = on_page_request,
+	.pr_done = on_pr_done,
+	.prg_response = on_prg_response,
 	.advanced = on_advanced,
 	.busy = on_busy,
 };
@@ -258,6 +299,7 @@ int cosim_tap_check(const struct cosim_tap *t, const char **why, size_t *at)
 	uint64_t iqa = 0, last_reg = 0, prev_tail = 0;
 	size_t since_iqt = 0;
 	struct open_tags open = {NULL, 0};
+	size_t *pr_open = NULL, pr_n = 0, pr_cap = 0, pr_head = 0;
 	int rc = -1;
 
 	*at = t->n;
@@ -322,8 +364,44 @@ int cosim_tap_check(const struct cosim_tap *t, const char **why, size_t *at)
 				prev_tail = tail;
 			}
 			break;
+		case COSIM_EV_PR:
+			if (pr_n == pr_cap) {
+				size_t cap = pr_cap ? 2 * pr_cap : 64;
+				size_t *np = realloc(pr_open, cap * sizeof(*np));
+
+				if (!np) {
+					*why = "out of memory";
+					goto out;
+				}
+				pr_open = np;
+				pr_cap = cap;
+			}
+			pr_open[pr_n++] = i;
+			break;
+		case COSIM_EV_PR_DONE:
+			/* One unit, in arrival order: the oldest open one. */
+			if (pr_head == pr_n) {
+				*why = "a page request finished that never arrived";
+				goto out;
+			}
+			if (ev[pr_open[pr_head]].tag != ev[i].tag) {
+				*why = "page requests finished out of their arrival order";
+				goto out;
+			}
+			if (ev[i].u.pr_done.accept < ev[pr_open[pr_head]].cycle ||
+			    ev[i].cycle < ev[i].u.pr_done.accept) {
+				*why = "a page request finished before it arrived";
+				goto out;
+			}
+			pr_head++;
+			break;
 		default: break;
 		}
+	}
+	if (pr_head < pr_n) {
+		*at = pr_open[pr_head];
+		*why = "a page request never finished";
+		goto out;
 	}
 	for (size_t k = 0; k < open.cap; k++) {
 		if (open.at[k]) {
@@ -335,5 +413,6 @@ int cosim_tap_check(const struct cosim_tap *t, const char **why, size_t *at)
 	rc = 0;
 out:
 	free(open.at);
+	free(pr_open);
 	return rc;
 }

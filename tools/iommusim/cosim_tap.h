@@ -27,9 +27,14 @@ enum cosim_ev_kind {
 	COSIM_EV_WAIT,     /* an invalidation wait completed */
 	COSIM_EV_DTLB,     /* a device-TLB invalidation request sent to an endpoint */
 	COSIM_EV_QERR,     /* the invalidation queue stopped: IQE or ITE */
+	COSIM_EV_PR,       /* a page request arrives at the page request unit */
+	COSIM_EV_PR_DONE,  /* the unit finished one */
+	COSIM_EV_PRSP,     /* a page group response left the IOMMU */
+	COSIM_EV_COUNT
 };
 
-/* "submit", "done", "reg", "sw_write", "hw_write", "wait", "dtlb", "qerr" */
+/* "submit", "done", "reg", "sw_write", "hw_write", "wait", "dtlb", "qerr",
+ * "pr", "pr_done", "prsp" */
 const char *cosim_ev_name(enum cosim_ev_kind k);
 
 #define COSIM_WRITE_MAX 64
@@ -37,7 +42,7 @@ const char *cosim_ev_name(enum cosim_ev_kind k);
 struct cosim_ev {
 	enum cosim_ev_kind kind;
 	uint64_t cycle; /* arrival, response, write or completion cycle */
-	uint64_t tag;   /* SUBMIT, DONE: the engine's tag */
+	uint64_t tag;   /* SUBMIT, DONE, PR, PR_DONE: the engine's tag */
 	union {
 		struct iommu_req req; /* SUBMIT */
 		struct {              /* DONE */
@@ -60,7 +65,18 @@ struct cosim_ev {
 			uint16_t sid;
 			bool answered; /* false: the endpoint never answers */
 		} dtlb;
-		uint32_t fsts; /* QERR: VTD_FSTS_IQE or VTD_FSTS_ITE */
+		uint32_t fsts;            /* QERR: VTD_FSTS_IQE or VTD_FSTS_ITE */
+		struct iommu_page_req pr; /* PR */
+		struct {                  /* PR_DONE */
+			uint64_t accept;
+			struct iommu_pr_result res;
+		} pr_done;
+		struct { /* PRSP */
+			uint16_t sid, prgi;
+			bool pasid_valid;
+			uint32_t pasid;
+			unsigned code; /* enum vtd_prg_code */
+		} prsp;
 	} u;
 };
 
@@ -90,7 +106,8 @@ uint64_t cosim_tap_now(const struct cosim_tap *t);
 bool cosim_tap_failed(const struct cosim_tap *t);
 
 /* Checks a kept stream for the boundary's invariants: every submitted
- * request completes once, after it arrived; no cycle goes backwards
+ * request and page request completes once, after it arrived, page requests
+ * in arrival order; no cycle goes backwards
  * between two register writes; each IQT write follows the descriptor
  * writes it publishes. 0, or -1 with why (a static string) and *at the
  * index of the offending event. */

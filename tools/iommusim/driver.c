@@ -1048,6 +1048,8 @@ static void page_request(struct driver *d, int c)
 	rc = iommu_timing_page_request(d->u[ch->unit].tm, now, &pr, (uint64_t)c);
 	if (rc)
 		pr_dropped(d, c, now);
+	else if (d->tap && d->tap->page_request)
+		d->tap->page_request(d->tap_ctx, now, &pr, (uint64_t)c);
 }
 
 /* The page request unit finished a page request. */
@@ -1056,6 +1058,8 @@ static void on_pr_done(void *ctx, const struct iommu_timed_pr *r)
 	struct driver *d = ctx;
 	int c = (int)r->tag;
 
+	if (d->tap && d->tap->pr_done)
+		d->tap->pr_done(d->tap_ctx, r);
 	if (r->res.outcome == IOMMU_PR_QUEUED) {
 		if (!d->service_scheduled) {
 			d->service_scheduled = true;
@@ -1072,8 +1076,8 @@ static void on_prg_response(void *ctx, uint16_t sid, bool pasid_valid, uint32_t 
 {
 	struct driver *d = ctx;
 
-	(void)pasid_valid;
-	(void)pasid;
+	if (d->tap && d->tap->prg_response)
+		d->tap->prg_response(d->tap_ctx, tap_now(d), sid, pasid_valid, pasid, prgi, code);
 	for (size_t i = 0; i < d->npw; i++) {
 		if (d->pw[i].sid != sid || d->pw[i].prgi != prgi)
 			continue;
@@ -1161,7 +1165,19 @@ static void agenda_item_run(struct driver *d, const struct agenda_item *it)
 	}
 }
 
-/* Runs the agenda items due at the current cycle. */
+/* A page request's timeout whose page request was answered since. */
+static bool pri_timeout_stale(const struct driver *d, const struct agenda_item *it)
+{
+	if (it->kind != AG_PRI_TIMEOUT)
+		return false;
+	for (size_t i = 0; i < d->npw; i++)
+		if (d->pw[i].chunk == it->arg && d->pw[i].prgi == it->start)
+			return false;
+	return true;
+}
+
+/* Runs the agenda items due at the current cycle. The first item left is
+ * never a stale timeout: the replay neither waits nor runs on for one. */
 static void agenda_run(struct driver *d)
 {
 	while (d->nag && d->ag[0].cycle <= now_of(d) && !d->async_rc) {
@@ -1169,6 +1185,8 @@ static void agenda_run(struct driver *d)
 
 		agenda_item_run(d, &it);
 	}
+	while (d->nag && pri_timeout_stale(d, &d->ag[0]))
+		(void)agenda_pop(d);
 }
 
 /* Simulates up to cycle: the engines, in lock-step, and the agenda, in

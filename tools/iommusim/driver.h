@@ -168,6 +168,16 @@ struct driver_tap {
 	void (*devtlb)(void *ctx, uint64_t cycle, uint16_t sid, bool answered);
 	/* The invalidation queue stopped at cycle: FSTS.IQE or FSTS.ITE set. */
 	void (*queue_error)(void *ctx, uint64_t cycle, uint32_t fsts);
+	/* A page request given to the page request unit, arriving at cycle;
+	 * tag is the engine's (unique while it is in the unit). */
+	void (*page_request)(void *ctx, uint64_t cycle, const struct iommu_page_req *pr,
+			     uint64_t tag);
+	/* The unit finished one (r->done: the cycle; r->res: what became of it). */
+	void (*pr_done)(void *ctx, const struct iommu_timed_pr *r);
+	/* A page group response left the IOMMU at cycle (descriptor 0x9, or the
+	 * unit's own answer). */
+	void (*prg_response)(void *ctx, uint64_t cycle, uint16_t sid, bool pasid_valid,
+			     uint32_t pasid, uint16_t prgi, unsigned code);
 	/* The engine reached cycle now (every cycle before it is simulated). */
 	void (*advanced)(void *ctx, uint64_t now);
 	/* Optional: true while ordered software (replay.software = ordered)

@@ -32,7 +32,7 @@ struct gen_opts {
 	/* window */
 	uint64_t window, page;
 	/* cosim */
-	uint64_t settle;
+	uint64_t settle, pri;
 };
 
 struct gen_rng {
@@ -384,9 +384,14 @@ static const struct cosim_dev {
 	{"00:05.0", "type=nested s1=3 s2=4", -1, 3, false},
 	{"00:06.0", "pasid=7 type=s1 s1=2 ats=1 devtlb=4x2", 7, 2, true},
 };
-#define COSIM_DEVS  (sizeof(cosim_devs) / sizeof(cosim_devs[0]))
-#define COSIM_DOMS  5  /* domains 1..4 */
-#define COSIM_PAGES 32 /* pages of each domain's window */
+#define COSIM_DEVS        (sizeof(cosim_devs) / sizeof(cosim_devs[0]))
+#define COSIM_DOMS        5  /* domains 1..4 */
+#define COSIM_PAGES       32 /* pages of each domain's window */
+/* --pri 1: the demand-paged (lazy) window of domains 1 and 2, and the
+ * share of an ATS device's DMA that goes to it (one in COSIM_LAZY_ONE_IN). */
+#define COSIM_LAZY_IOVA   0x400000ull
+#define COSIM_LAZY_PAGES  64
+#define COSIM_LAZY_ONE_IN 4
 
 /* Raw descriptors: well-formed ones and ones the hardware rejects (IQE). */
 static const char *const cosim_qi[] = {
@@ -440,6 +445,20 @@ static void gen_cosim(struct gen *g)
 			     rng_below(&g->rng, 4) ? "rw" : "r", d == 1 ? "" : " user=1");
 		}
 	}
+	/* --pri 1: the ATS devices send page requests for the pages their
+	 * translation requests were denied; the driver maps a page of the lazy
+	 * window (Success) or answers Invalid Request. */
+	if (g->o->pri) {
+		for (unsigned d = 1; d <= 2; d++)
+			emit(g,
+			     "map dom=%u iova=0x%" PRIx64 " pa=0x%x size=0x%x perm=rw%s lazy=1\n",
+			     d, (uint64_t)COSIM_LAZY_IOVA, 0x40100000 + d * 0x100000,
+			     COSIM_LAZY_PAGES * 4096, d == 1 ? "" : " user=1");
+		for (size_t i = 0; i < COSIM_DEVS; i++)
+			if (cosim_devs[i].ats)
+				emit(g, "device dev=%s%s pri=1\n", cosim_devs[i].bdf,
+				     cosim_devs[i].pasid >= 0 ? " pasid=1" : "");
+	}
 	for (size_t i = 0; i < COSIM_DEVS; i++) {
 		attached[i] = true;
 		emit(g, "attach dev=%s %s\n", cosim_devs[i].bdf, cosim_devs[i].attach);
@@ -483,6 +502,9 @@ static void gen_cosim(struct gen *g)
 			bool ats = dv->ats && rng_below(&g->rng, 5) == 0;
 
 			addr += rng_below(&g->rng, 64) * 64;
+			if (g->o->pri && dv->ats && rng_below(&g->rng, COSIM_LAZY_ONE_IN) == 0)
+				addr = COSIM_LAZY_IOVA +
+				       rng_below(&g->rng, COSIM_LAZY_PAGES) * 4096 + (addr & 0xFFF);
 			emit(g,
 			     "+%" PRIu64 " %s dev=%s%s addr=0x%" PRIx64 " size=%" PRIu64 " op=%s\n",
 			     gap, ats ? "ats" : "dma", dv->bdf, pasid, addr, size,
@@ -559,7 +581,7 @@ static const struct workload workloads[] = {
 	 "VM accelerator in vSVA: guest PASID binds, page requests, unbinds", "00:08.0"},
 	{"vm", gen_vm, "pasids buffer churn", "VM with nested translation, PASID bind/unbind",
 	 "00:07.0"},
-	{"cosim", gen_cosim, "settle",
+	{"cosim", gen_cosim, "settle pri",
 	 "co-simulation mix: DMA, ATS, map/unmap, attach/detach, flushes, raw descriptors",
 	 "00:01.0"},
 };
@@ -577,7 +599,8 @@ static void gen_usage(FILE *f)
 		   "--pasids N (4)\n"
 		   "  --buffer SIZE (2M) --churn N (0: none; vm 100) --window SIZE (1M)\n"
 		   "  --page SIZE (4K; 0: largest pages) --settle CYCLES (0: cosim, the least\n"
-		   "  time between DMA and software events, either way)\n"
+		   "  time between DMA and software events, either way) --pri 0|1 (0: cosim,\n"
+		   "  1: its ATS devices send page requests, some to a demand-paged window)\n"
 		   "  --outstanding N: closed loop, at most N DMA requests of the device in\n"
 		   "  flight (a device line; 0, the default: open loop, time stamps only)\n"
 		   "Sizes take K/M/G suffixes. Defaults: --seed 1 --count 1000 --gap 10.\n");
@@ -644,6 +667,8 @@ static int gen_check(const struct workload *w, const struct gen_opts *o)
 		  (o->page && (o->page & (o->page - 1) || o->page < 4096 || o->window % o->page))))
 		why = "--window 4K..64M (4K multiple) and --page 0 or a power of two >= 4K "
 		      "dividing it expected";
+	else if (o->pri > 1)
+		why = "--pri: expected 0 or 1";
 	if (why) {
 		fprintf(stderr, "iommusim gen %s: %s\n", w->name, why);
 		return -1;
@@ -739,6 +764,7 @@ int gen_main(int argc, char **argv)
 				{"--window", offsetof(struct gen_opts, window)},
 				{"--page", offsetof(struct gen_opts, page)},
 				{"--settle", offsetof(struct gen_opts, settle)},
+				{"--pri", offsetof(struct gen_opts, pri)},
 			};
 
 			for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
@@ -773,6 +799,8 @@ int gen_main(int argc, char **argv)
 	     w->name, o.seed, o.count, o.gap);
 	if (o.settle)
 		emit(&g, "# --settle %" PRIu64 "\n", o.settle);
+	if (o.pri)
+		emit(&g, "# --pri 1\n");
 	if (o.outstanding)
 		emit(&g, "device dev=%s outstanding=%" PRIu64 "\n", w->dev, o.outstanding);
 	w->run(&g);
@@ -784,9 +812,10 @@ int gen_main(int argc, char **argv)
 	return rc;
 }
 
-int gen_cosim_trace(FILE *f, uint64_t seed, uint64_t count, uint64_t gap, uint64_t settle)
+int gen_cosim_trace(FILE *f, uint64_t seed, uint64_t count, uint64_t gap, uint64_t settle, bool pri)
 {
-	struct gen_opts o = {.seed = seed, .count = count, .gap = gap, .settle = settle};
+	struct gen_opts o = {
+		.seed = seed, .count = count, .gap = gap, .settle = settle, .pri = pri};
 	struct gen g = {.f = f, .rng = {seed * 0x9E3779B97F4A7C15ull + 1}, .o = &o};
 
 	emit(&g,
@@ -795,6 +824,8 @@ int gen_cosim_trace(FILE *f, uint64_t seed, uint64_t count, uint64_t gap, uint64
 	     seed, count, gap);
 	if (settle)
 		emit(&g, "# --settle %" PRIu64 "\n", settle);
+	if (pri)
+		emit(&g, "# --pri 1\n");
 	gen_cosim(&g);
 	return ferror(f) ? -1 : 0;
 }
