@@ -52,7 +52,10 @@
 // PlantBug (verification of the co-simulation): 0 correct; 1 the first
 // PASID-cache invalidation after reset is skipped; 2 responses answered
 // from the caches in stage R leave one cycle late; 3 context-cache fills
-// store bit 255 of the entry inverted (a bit no check or response reads).
+// store bit 255 of the entry inverted (a bit no check or response reads);
+// 4 the page request port's PRG index reaches the page request unit with
+// bit 0 inverted (a wiring slip: its descriptors and its own page group
+// responses carry the wrong group).
 //
 // FillCheck (assertion only, Verilator --assert): 1 asserts that a walk's
 // IOTLB fill that finds its key present carries the same result but for D.
@@ -393,7 +396,7 @@ module iommu_top #(
     .pr_read_i,
     .pr_write_i,
     .pr_lpig_i,
-    .pr_prgi_i,
+    .pr_prgi_i         (pr_prgi_i ^ {8'd0, PlantBug == 4}),
     .pr_addr_i,
     .te_i              (te),
     .rtaddr_i          (rtaddr),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A planted bug must be caught: the co-simulation regression exits 1 and its
 # first divergence is of the bug's kind.
-#   cosim_expect_divergence.sh COSIM_BIN bug1|bug2|bug3 [cosim options...]
+#   cosim_expect_divergence.sh COSIM_BIN bug1|bug2|bug3|bug4 [cosim options...]
 # bug1 (the first PASID-cache invalidation is skipped): a functional
 # divergence (status or fault reason) of a request whose PASID entry was torn
 # down, the model answering "PASID entry not present" (fault 0x59).
@@ -11,6 +11,11 @@
 # check or response reads): every per-request, memory, wait and counter
 # check passes; the first divergence is the end-of-run cache comparison's,
 # a context-cache line whose entry differs in bit 255 alone.
+# bug4 (the page request port's PRG index reaches the page request unit with
+# bit 0 inverted; run with --pri): the first divergence is a page request's:
+# a descriptor word in the page request queue whose PRG index (bits 11:3 of
+# its second qword) differs in bit 3 alone, or a page group response of the
+# unit's own with the wrong group.
 set -u
 bin=$1
 kind=$2
@@ -50,6 +55,20 @@ bug3)
   # Every seed's divergence is the cache comparison's: nothing else found it.
   other=$(echo "$out" | grep '^FAIL ' | grep -v ': end of run: context cache set ')
   [[ -z $other ]] || { echo "FAIL: another check found a difference: $other"; exit 1; }
+  ;;
+bug4)
+  if echo "$first" | grep -q 'page group response'; then
+    echo "$first" | grep -Eq 'the model sent one .* prgi ([0-9]+) .*, the RTL .* prgi ([0-9]+) ' ||
+      { echo "FAIL: not a page group response with another group: $first"; exit 1; }
+    m=$(echo "$first" | sed -n 's/.*the model sent one .* prgi \([0-9]*\) code.*, the RTL.*/\1/p')
+    r=$(echo "$first" | sed -n 's/.*, the RTL .* prgi \([0-9]*\) code.*/\1/p')
+    (( (m ^ r) == 1 )) || { echo "FAIL: the groups differ in more than bit 0: $first"; exit 1; }
+  else
+    m=$(echo "$first" | sed -n 's/.*memory write stream at 0x[0-9a-f]*: the model wrote \(0x[0-9a-f]*\) .*/\1/p')
+    r=$(echo "$first" | sed -n 's/.*, the RTL \(0x[0-9a-f]*\) (.*/\1/p')
+    [[ -n $m && -n $r ]] || { echo "FAIL: not a memory write or page group response: $first"; exit 1; }
+    (( (m ^ r) == 8 )) || { echo "FAIL: the words differ in more than PRGI bit 0: $first"; exit 1; }
+  fi
   ;;
 *) echo "FAIL: unknown kind $kind"; exit 1 ;;
 esac
