@@ -741,7 +741,7 @@ class Run final : public CosimCycle
 	std::deque<uint64_t> pr_inflight_;               // taken, not finished
 	uint64_t pr_present_ = UINT64_MAX;               // on the port this cycle
 	std::deque<PrgResp> model_prsp_, rtl_prsp_;
-	uint64_t n_prsp_ = 0, n_prq_events_ = 0, n_pr_done_ = 0;
+	uint64_t n_prsp_ = 0, n_prq_events_ = 0;
 
 	std::deque<struct cosim_ev> sw_;
 	std::unordered_map<uint64_t, std::array<uint8_t, 4096>> mem_;
@@ -1015,7 +1015,7 @@ class Run final : public CosimCycle
 			{"invalidation waits", end.qi_waits, n_waits_},
 			{"invalidation descriptors", end.qi_descriptors, n_desc_},
 			{"fault records", end.faults_recorded, n_flt_},
-			{"page requests", end.page_requests, n_pr_done_},
+			{"page requests", end.page_requests, pr_finished()},
 			{"page request events", end.prq_events, n_prq_events_},
 		};
 		for (auto &k : c) {
@@ -1072,6 +1072,13 @@ class Run final : public CosimCycle
 				return;
 			}
 		}
+	}
+
+	// Page requests the RTL finished (prq_done_o).
+	uint64_t pr_finished() const
+	{
+		return static_cast<uint64_t>(std::count_if(
+			prs_.begin(), prs_.end(), [](const PageReq &r) { return r.have_rtl; }));
 	}
 
 	// Every cache of the block against the model's, set by set and way by
@@ -1386,7 +1393,6 @@ class Run final : public CosimCycle
 		if (t.prq_event)
 			n_prq_events_++;
 		if (t.prq_done) {
-			n_pr_done_++;
 			last_progress_ = c;
 			if (pr_inflight_.empty()) {
 				diverge(static_cast<uint64_t>(c),
